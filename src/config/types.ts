@@ -1,0 +1,49 @@
+/** The resolved configuration the gateway runs with: flags, config.yaml and environment merged. */
+
+/** One upstream a model group can be served by (a `model_list` entry). */
+export interface Deployment {
+  /** `model_info.id`, else a stable id derived from the entry. */
+  id: string;
+  /** The model group clients ask for (`model_name`). */
+  modelName: string;
+  /** Provider key in the registry: `openai`, `mock`, … */
+  provider: string;
+  /** The provider's own model id (`litellm_params.model` without the `provider/` prefix). */
+  model: string;
+  /** The full `litellm_params.model` string as written, e.g. `openai/gpt-4o-mini`. */
+  litellmModel: string;
+  apiBase?: string;
+  apiKey?: string;
+  apiVersion?: string;
+  /** Per-deployment upstream timeout in milliseconds (`litellm_params.timeout`). */
+  timeoutMs?: number;
+  /** Retries of a retryable failure on this deployment (`litellm_params.max_retries`). */
+  maxRetries?: number;
+  /** Per-deployment `drop_params`; falls back to the global setting. */
+  dropParams?: boolean;
+  /** Request parameters set for every call to this deployment (e.g. `temperature`, `max_tokens`). */
+  params: Record<string, unknown>;
+  /** `model_info` as written (prices, mode, …). */
+  modelInfo: Record<string, unknown>;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  deployments: Deployment[];
+  /** Extra names for model groups: alias → model group. */
+  aliases: Record<string, string>;
+  dropParams: boolean;
+  /** Global upstream timeout in milliseconds (`request_timeout`, default 600 s as in LiteLLM). */
+  requestTimeoutMs: number;
+  /** Retries of retryable upstream failures when a deployment sets no `max_retries`. */
+  numRetries: number;
+  masterKey?: string;
+  /** Largest accepted request body in bytes. */
+  bodyLimitBytes: number;
+  logLevel: LogLevel;
+  /** Where the config came from, for the start-up banner. */
+  source: { configPath?: string; defaultModel?: 'openai' | 'demo' };
+}

@@ -1,0 +1,153 @@
+/**
+ * The gateway core: picks a deployment for the requested model, calls its provider, retries what is
+ * worth retrying, and reports the outcome as a value with its RequestRecord. Knows nothing of HTTP
+ * servers, so a test can drive it with plain objects.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Deployment, GatewayConfig } from '../config/types.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { clientClosed } from '../providers/http/upstream-error.ts';
+import { mockProvider } from '../providers/mock/provider.ts';
+import { getProvider } from '../providers/registry.ts';
+import type { CallFailure, Endpoint, JsonObject, JsonSuccess, Provider, StreamSuccess } from '../providers/spec.ts';
+import { backoffMs, MAX_RETRY_AFTER_MS } from './backoff.ts';
+import type { ModelRegistry } from './model-registry.ts';
+import { newRecord, type RequestRecord } from './record.ts';
+import { prepareBody, wantsMockResponse } from './request-body.ts';
+import { asGatewayError, relayStream } from './sse-relay.ts';
+
+export type Outcome =
+  | { kind: 'json'; status: number; body: string; headers: Record<string, string>; record: RequestRecord }
+  | { kind: 'stream'; headers: Record<string, string>; chunks: AsyncIterable<string>; record: RequestRecord }
+  | { kind: 'error'; error: GatewayError; record: RequestRecord };
+
+export interface HandleOptions {
+  callId: string;
+  signal: AbortSignal;
+  /** Called once when a request is completely over (a stream's last byte, or its failure). */
+  onEnd?: (record: RequestRecord) => void;
+}
+
+export interface GatewayLog {
+  debug(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface Gateway {
+  handle(endpoint: Endpoint, body: JsonObject, options: HandleOptions): Promise<Outcome>;
+}
+
+export function createGateway(config: GatewayConfig, registry: ModelRegistry, log: GatewayLog): Gateway {
+  return {
+    async handle(endpoint, client, options) {
+      const stream = client.stream === true && endpoint !== 'embeddings';
+      const record = newRecord(options.callId, endpoint, String(client.model), stream);
+      const onEnd = options.onEnd ?? (() => {});
+      try {
+        const outcome = await route(endpoint, client, stream, record, options.signal, onEnd);
+        if (outcome.kind !== 'stream') finish(record, outcome.kind === 'error' ? outcome.error : undefined, onEnd);
+        return outcome;
+      } catch (err) {
+        const error = asGatewayError(err);
+        if (error.status >= 500 && !(err instanceof GatewayError)) log.warn({ err }, 'unexpected gateway failure');
+        finish(record, error, onEnd);
+        return { kind: 'error', error, record };
+      }
+    },
+  };
+
+  async function route(
+    endpoint: Endpoint,
+    client: JsonObject,
+    stream: boolean,
+    record: RequestRecord,
+    signal: AbortSignal,
+    onEnd: (r: RequestRecord) => void,
+  ): Promise<Outcome> {
+    const mock = wantsMockResponse(client);
+    const target = mock ? registry.find(record.requestedModel) : registry.resolve(record.requestedModel);
+    record.modelGroup = target?.group;
+    const deployments = target?.deployments ?? [mockResponseDeployment(record.requestedModel)];
+    let retryDelayMs: number | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const deployment = pick(deployments);
+      const provider: Provider = mock ? mockProvider : providerFor(deployment);
+      const prepared = prepareBody(endpoint, client, deployment, provider, deployment.dropParams ?? config.dropParams);
+      for (const param of prepared.dropped) {
+        log.debug({ param, deployment: deployment.id, provider: provider.name }, 'drop_params: dropped a parameter');
+      }
+      if (mock) prepared.body.mock_response = client.mock_response;
+      const ctx = { deployment, signal, timeoutMs: deployment.timeoutMs ?? config.requestTimeoutMs };
+      const startedAt = Date.now();
+      const result =
+        stream && endpoint !== 'embeddings'
+          ? await provider.stream(endpoint, prepared.body, ctx)
+          : await provider.call(endpoint, prepared.body, ctx);
+      record.deployment = deployment;
+      record.attempts.push({
+        attempt,
+        deployment,
+        provider: provider.name,
+        apiBase: result.apiBase,
+        startedAt,
+        latencyMs: result.latencyMs,
+        status: result.status,
+        error: result.ok ? undefined : result.error,
+        dropped: prepared.dropped,
+        retryDelayMs,
+      });
+      if (result.ok) return success(result, record, onEnd);
+      const wait = retryWait(result, attempt, deployment, signal);
+      if (wait === undefined) return { kind: 'error', error: result.error, record };
+      retryDelayMs = wait;
+      log.debug({ deployment: deployment.id, attempt, waitMs: Math.round(wait), status: result.status }, 'retrying');
+      try {
+        await sleep(wait, undefined, { signal });
+      } catch {
+        return { kind: 'error', error: clientClosed(), record };
+      }
+    }
+  }
+
+  /** How long to wait before the next attempt, or undefined when this failure is final. */
+  function retryWait(failure: CallFailure, attempt: number, deployment: Deployment, signal: AbortSignal) {
+    const retries = deployment.maxRetries ?? config.numRetries;
+    if (!failure.error.retryable || attempt > retries || signal.aborted) return undefined;
+    const retryAfter = failure.error.retryAfterSeconds;
+    if (retryAfter !== undefined && retryAfter * 1000 > MAX_RETRY_AFTER_MS) return undefined;
+    return backoffMs(attempt, retryAfter);
+  }
+}
+
+function success(result: JsonSuccess | StreamSuccess, record: RequestRecord, onEnd: (r: RequestRecord) => void): Outcome {
+  if (result.kind === 'json') {
+    record.usage = result.usage;
+    record.finishReason = result.finishReason;
+    record.responseModel = result.responseModel;
+    return { kind: 'json', status: result.status, body: result.body, headers: result.headers, record };
+  }
+  return { kind: 'stream', headers: result.headers, chunks: relayStream(result.events, record, onEnd), record };
+}
+
+function finish(record: RequestRecord, error: GatewayError | undefined, onEnd: (r: RequestRecord) => void): void {
+  record.error = error;
+  record.finishedPerf = performance.now();
+  onEnd(record);
+}
+
+function providerFor(deployment: Deployment): Provider {
+  const provider = getProvider(deployment.provider);
+  if (provider) return provider;
+  throw new GatewayError(`Provider "${deployment.provider}" is not available`, { status: 500, type: 'api_error' });
+}
+
+/** Spread load across a group's deployments; routing strategies replace this later. */
+function pick(deployments: Deployment[]): Deployment {
+  const index = deployments.length === 1 ? 0 : Math.floor(Math.random() * deployments.length);
+  return deployments[index] as Deployment;
+}
+
+/** `mock_response` for a model the gateway does not serve: LiteLLM answers it anyway. */
+function mockResponseDeployment(model: string): Deployment {
+  return { id: 'mock-response', modelName: model, provider: 'mock', model, litellmModel: `mock/${model}`, params: {}, modelInfo: {} };
+}

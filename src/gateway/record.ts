@@ -1,0 +1,65 @@
+/**
+ * What happened to one request: the result object the response headers are built from now and the
+ * trace spans later. The gateway fills it in; nobody else decides what happened.
+ */
+import type { Deployment } from '../config/types.ts';
+import type { GatewayError } from '../errors/gateway-error.ts';
+import type { Endpoint, Usage } from '../providers/spec.ts';
+
+export interface AttemptRecord {
+  attempt: number;
+  deployment: Deployment;
+  provider: string;
+  /** `host:port` the call went to (`mock` for the mock provider). */
+  apiBase: string;
+  /** Epoch milliseconds when the call started. */
+  startedAt: number;
+  latencyMs: number;
+  /** The upstream's HTTP status; 0 when no answer came. */
+  status: number;
+  error?: GatewayError;
+  /** Parameters removed under `drop_params` for this call. */
+  dropped: string[];
+  /** The wait before this attempt, when it is a retry. */
+  retryDelayMs?: number;
+}
+
+export interface RequestRecord {
+  callId: string;
+  endpoint: Endpoint;
+  /** The `model` exactly as the client sent it. */
+  requestedModel: string;
+  modelGroup?: string;
+  stream: boolean;
+  startedAt: number;
+  startedPerf: number;
+  attempts: AttemptRecord[];
+  /** The deployment that produced the answer (or the last one tried). */
+  deployment?: Deployment;
+  usage?: Usage;
+  finishReason?: string;
+  responseModel?: string;
+  /** Milliseconds from request start to the first streamed chunk. */
+  firstChunkMs?: number;
+  finishedPerf?: number;
+  error?: GatewayError;
+}
+
+export function newRecord(callId: string, endpoint: Endpoint, requestedModel: string, stream: boolean): RequestRecord {
+  return {
+    callId,
+    endpoint,
+    requestedModel,
+    stream,
+    startedAt: Date.now(),
+    startedPerf: performance.now(),
+    attempts: [],
+  };
+}
+
+/** Time spent waiting on upstreams, so the gateway's own overhead can be told apart. */
+export function upstreamMs(record: RequestRecord): number {
+  let total = 0;
+  for (const a of record.attempts) total += a.latencyMs + (a.retryDelayMs ?? 0);
+  return total;
+}

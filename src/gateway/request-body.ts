@@ -1,0 +1,62 @@
+/**
+ * The body a deployment receives: the client's parameters unchanged, except the deployment's model
+ * name, the deployment's own parameters where the client set none, no gateway-only fields, and — only
+ * under `drop_params` — no parameters the provider cannot take.
+ */
+import type { Deployment } from '../config/types.ts';
+import type { Endpoint, JsonObject, Provider } from '../providers/spec.ts';
+
+/** Fields that steer the gateway (LiteLLM's request extras); an upstream never sees them. */
+const GATEWAY_ONLY = new Set([
+  'mock_response',
+  'num_retries',
+  'fallbacks',
+  'context_window_fallbacks',
+  'content_policy_fallbacks',
+  'caching',
+  'cache',
+  'user_config',
+  'tags',
+]);
+
+export interface PreparedBody {
+  body: JsonObject;
+  /** Parameters removed under `drop_params`, for the log and the trace. */
+  dropped: string[];
+}
+
+export function prepareBody(
+  endpoint: Endpoint,
+  client: JsonObject,
+  deployment: Deployment,
+  provider: Provider,
+  dropParams: boolean,
+): PreparedBody {
+  const body: JsonObject = {};
+  for (const [key, value] of Object.entries(deployment.params)) {
+    if (client[key] === undefined) body[key] = value;
+  }
+  for (const [key, value] of Object.entries(client)) {
+    if (value === undefined || GATEWAY_ONLY.has(key)) continue;
+    // LiteLLM consumes `metadata` for its logs; OpenAI accepts it only for stored completions.
+    if (key === 'metadata' && client.store !== true) continue;
+    body[key] = value;
+  }
+  body.model = deployment.model;
+  const dropped: string[] = [];
+  if (dropParams) {
+    const supported = provider.supportedParams(endpoint, deployment.model);
+    for (const key of Object.keys(body)) {
+      if (!supported.has(key)) {
+        delete body[key];
+        dropped.push(key);
+      }
+    }
+  }
+  return { body, dropped };
+}
+
+/** Whether the request asks for the scripted answer of the mock provider instead of a real call. */
+export function wantsMockResponse(client: JsonObject): boolean {
+  return typeof client.mock_response === 'string';
+}

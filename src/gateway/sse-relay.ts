@@ -1,0 +1,57 @@
+/**
+ * Relays a provider's events to the client one by one as they arrive. The consumer pulls, so a slow
+ * client slows the upstream read (backpressure); a consumer that stops closes the upstream. A failure
+ * mid-stream becomes a final OpenAI error event, never a hang or a silently truncated answer.
+ */
+import { GatewayError } from '../errors/gateway-error.ts';
+import { readUsage } from '../providers/openai-compatible/usage.ts';
+import type { JsonObject, SseEvent } from '../providers/spec.ts';
+import type { RequestRecord } from './record.ts';
+
+export async function* relayStream(
+  events: AsyncIterable<SseEvent>,
+  record: RequestRecord,
+  onEnd: (record: RequestRecord) => void,
+): AsyncGenerator<string> {
+  try {
+    for await (const event of events) {
+      if (record.firstChunkMs === undefined) record.firstChunkMs = performance.now() - record.startedPerf;
+      observe(event.data, record);
+      yield event.raw ?? `data: ${event.data}\n\n`;
+    }
+  } catch (err) {
+    const error = asGatewayError(err);
+    record.error = error;
+    if (error.status !== 499) yield `data: ${JSON.stringify(error.toJSON())}\n\n`;
+  } finally {
+    record.finishedPerf = performance.now();
+    onEnd(record);
+  }
+}
+
+/** Picks usage, finish reason and the serving model out of OpenAI chunks as they pass. */
+function observe(data: string, record: RequestRecord): void {
+  if (data === '[DONE]') return;
+  let chunk: JsonObject;
+  try {
+    chunk = JSON.parse(data) as JsonObject;
+  } catch {
+    return;
+  }
+  if (record.responseModel === undefined && typeof chunk.model === 'string') record.responseModel = chunk.model;
+  const usage = readUsage(chunk.usage);
+  if (usage) record.usage = usage;
+  const choice = Array.isArray(chunk.choices) ? (chunk.choices[0] as JsonObject | undefined) : undefined;
+  if (typeof choice?.finish_reason === 'string') record.finishReason = choice.finish_reason;
+}
+
+export function asGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  return new GatewayError('The gateway failed while relaying the stream', {
+    status: 500,
+    type: 'api_error',
+    code: 'internal_error',
+    retryable: false,
+    cause: err,
+  });
+}

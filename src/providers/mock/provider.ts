@@ -1,0 +1,141 @@
+/**
+ * The mock provider: the built-in `demo` model, and LiteLLM's `mock_response` (answer with this text,
+ * call nobody). No network; a little latency and real streaming so the whole path behaves as live.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { clientClosed } from '../http/upstream-error.ts';
+import type { CallContext, CallResult, Endpoint, JsonObject, JsonSuccess, Provider, SseEvent, StreamSuccess, Usage } from '../spec.ts';
+import { demoAnswer, estimateTokens } from './demo-text.ts';
+import { embed, encodeEmbedding } from './embedding.ts';
+import { chatCompletion, type MockAnswer, newAnswer, streamChunks, textCompletion } from './responses.ts';
+import { openAiParams } from '../openai-compatible/params.ts';
+import { readUsage } from '../openai-compatible/usage.ts';
+
+/** Delays that make the demo feel like a model: time to first token, then a steady trickle. */
+const FIRST_TOKEN_MS = 120;
+const CHUNK_GAP_MS = 12;
+const API_BASE = 'mock';
+/** LiteLLM reports these fixed numbers for `mock_response`; clients may assert them. */
+const MOCK_RESPONSE_USAGE: Usage = { promptTokens: 10, completionTokens: 20, totalTokens: 30 };
+
+export const mockProvider: Provider = {
+  name: 'mock',
+  system: 'openai',
+  // It stands in for OpenAI, so it takes what OpenAI takes.
+  supportedParams: openAiParams,
+
+  async call(endpoint, body, ctx): Promise<CallResult<JsonSuccess>> {
+    const started = performance.now();
+    const json = endpoint === 'embeddings' ? embeddings(body) : complete(endpoint, body);
+    if (!isScripted(body)) {
+      try {
+        await sleep(FIRST_TOKEN_MS, undefined, { signal: ctx.signal });
+      } catch {
+        return { ok: false, status: 0, error: clientClosed(), latencyMs: performance.now() - started, apiBase: API_BASE };
+      }
+    }
+    const choice = Array.isArray(json.choices) ? (json.choices[0] as JsonObject) : undefined;
+    return {
+      ok: true,
+      kind: 'json',
+      status: 200,
+      latencyMs: performance.now() - started,
+      apiBase: API_BASE,
+      body: JSON.stringify(json),
+      json,
+      headers: {},
+      usage: readUsage(json.usage),
+      finishReason: typeof choice?.finish_reason === 'string' ? choice.finish_reason : undefined,
+      responseModel: String(json.model),
+    };
+  },
+
+  async stream(endpoint, body, ctx): Promise<CallResult<StreamSuccess>> {
+    const answer = answerFor(endpoint, body);
+    const includeUsage = (body.stream_options as JsonObject | undefined)?.include_usage === true;
+    const paced = !isScripted(body);
+    return {
+      ok: true,
+      kind: 'stream',
+      status: 200,
+      latencyMs: 0,
+      apiBase: API_BASE,
+      headers: {},
+      events: events(endpoint === 'chat' ? 'chat' : 'completions', answer, includeUsage, paced, ctx),
+    };
+  },
+};
+
+async function* events(
+  kind: 'chat' | 'completions',
+  answer: MockAnswer,
+  includeUsage: boolean,
+  paced: boolean,
+  ctx: CallContext,
+): AsyncGenerator<SseEvent> {
+  let first = true;
+  for (const chunk of streamChunks(kind, answer, includeUsage)) {
+    if (paced) await sleep(first ? FIRST_TOKEN_MS : CHUNK_GAP_MS, undefined, { signal: ctx.signal });
+    first = false;
+    yield { data: JSON.stringify(chunk) };
+  }
+  yield { data: '[DONE]' };
+}
+
+function isScripted(body: JsonObject): boolean {
+  return typeof body.mock_response === 'string';
+}
+
+function answerFor(endpoint: Endpoint, body: JsonObject): MockAnswer {
+  const prefix = endpoint === 'chat' ? 'chatcmpl' : 'cmpl';
+  const model = String(body.model);
+  if (typeof body.mock_response === 'string') return newAnswer(prefix, model, body.mock_response, MOCK_RESPONSE_USAGE);
+  const prompt = endpoint === 'chat' ? lastUserText(body.messages) : promptText(body.prompt);
+  const text = demoAnswer(prompt);
+  const promptTokens = estimateTokens(endpoint === 'chat' ? JSON.stringify(body.messages ?? '') : prompt);
+  const completionTokens = estimateTokens(text);
+  return newAnswer(prefix, model, text, {
+    promptTokens,
+    completionTokens,
+    totalTokens: promptTokens + completionTokens,
+  });
+}
+
+function complete(endpoint: Endpoint, body: JsonObject): JsonObject {
+  const answer = answerFor(endpoint, body);
+  return endpoint === 'chat' ? chatCompletion(answer) : textCompletion(answer);
+}
+
+function embeddings(body: JsonObject): JsonObject {
+  const inputs = Array.isArray(body.input) && body.input.every((i) => typeof i === 'string') ? body.input : [body.input];
+  const requested = body.dimensions;
+  const dims = typeof requested === 'number' && Number.isInteger(requested) && requested > 0 ? Math.min(requested, 4096) : 1536;
+  let tokens = 0;
+  const data = inputs.map((input, index) => {
+    const text = typeof input === 'string' ? input : JSON.stringify(input);
+    tokens += estimateTokens(text);
+    return { object: 'embedding', index, embedding: encodeEmbedding(embed(text, dims), body.encoding_format) };
+  });
+  return { object: 'list', data, model: String(body.model), usage: { prompt_tokens: tokens, total_tokens: tokens } };
+}
+
+function lastUserText(messages: unknown): string {
+  if (!Array.isArray(messages)) return '';
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i] as JsonObject | undefined;
+    if (m?.role === 'user') return contentText(m.content);
+  }
+  return '';
+}
+
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((p) => (typeof (p as JsonObject)?.text === 'string' ? (p as JsonObject).text : '')).join(' ');
+}
+
+function promptText(prompt: unknown): string {
+  if (typeof prompt === 'string') return prompt;
+  if (Array.isArray(prompt) && typeof prompt[0] === 'string') return prompt[0];
+  return '';
+}

@@ -1,0 +1,134 @@
+/**
+ * The OpenAI-compatible base: serves OpenAI and any server speaking its API at an `api_base`.
+ * Other hosts reuse it through the quirk hooks in the options instead of copying it.
+ */
+import { originOf, postJson } from '../http/upstream-client.ts';
+import { parseSse } from '../http/sse-parser.ts';
+import type {
+  CallContext,
+  CallFailure,
+  CallResult,
+  Endpoint,
+  JsonObject,
+  JsonSuccess,
+  Provider,
+  StreamSuccess,
+} from '../spec.ts';
+import { openAiParams } from './params.ts';
+import { readUsage } from './usage.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import { midStreamError } from '../http/upstream-error.ts';
+
+export interface OpenAiCompatibleOptions {
+  name: string;
+  system?: string;
+  /** Used when the deployment sets no `api_base`. */
+  defaultApiBase?: string;
+  /** Headers carrying the key; OpenAI's is `Authorization: Bearer`. */
+  authHeaders?: (apiKey: string) => Record<string, string>;
+  supportedParams?: (endpoint: Endpoint, model: string) => ReadonlySet<string>;
+}
+
+const PATHS: Record<Endpoint, string> = {
+  chat: '/chat/completions',
+  completions: '/completions',
+  embeddings: '/embeddings',
+};
+
+const bearer = (apiKey: string) => ({ authorization: `Bearer ${apiKey}` });
+
+export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provider {
+  const authHeaders = options.authHeaders ?? bearer;
+
+  function requestFor(endpoint: Endpoint, body: JsonObject, ctx: CallContext) {
+    const base = (ctx.deployment.apiBase ?? options.defaultApiBase ?? '').replace(/\/+$/, '');
+    if (base === '') {
+      throw new GatewayError(`Deployment ${ctx.deployment.id} has no api_base`, {
+        status: 500,
+        type: 'api_error',
+        code: 'misconfigured_deployment',
+      });
+    }
+    const url = `${base}${PATHS[endpoint]}`;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (ctx.deployment.apiKey) Object.assign(headers, authHeaders(ctx.deployment.apiKey));
+    return { url, headers, body: JSON.stringify(body), signal: ctx.signal, timeoutMs: ctx.timeoutMs };
+  }
+
+  return {
+    name: options.name,
+    system: options.system ?? 'openai',
+    supportedParams: options.supportedParams ?? openAiParams,
+
+    async call(endpoint, body, ctx): Promise<CallResult<JsonSuccess>> {
+      const started = performance.now();
+      const req = requestFor(endpoint, body, ctx);
+      const apiBase = originOf(req.url);
+      const answer = await postJson(req);
+      if (!answer.ok) return failure(answer.status, answer.error, started, apiBase);
+      let text: string;
+      try {
+        text = await answer.body.text();
+      } catch (err) {
+        return failure(answer.status, midStreamError(err, apiBase, ctx.signal), started, apiBase);
+      }
+      let json: JsonObject;
+      try {
+        json = JSON.parse(text) as JsonObject;
+      } catch {
+        const error = new GatewayError(`The upstream at ${apiBase} answered with invalid JSON`, {
+          status: 502,
+          type: 'api_error',
+          code: 'upstream_invalid_json',
+        });
+        return failure(answer.status, error, started, apiBase);
+      }
+      const choice = Array.isArray(json.choices) ? (json.choices[0] as JsonObject | undefined) : undefined;
+      return {
+        ok: true,
+        kind: 'json',
+        status: answer.status,
+        latencyMs: performance.now() - started,
+        apiBase,
+        body: text,
+        json,
+        headers: answer.headers,
+        usage: readUsage(json.usage),
+        finishReason: typeof choice?.finish_reason === 'string' ? choice.finish_reason : undefined,
+        responseModel: typeof json.model === 'string' ? json.model : undefined,
+      };
+    },
+
+    async stream(endpoint, body, ctx): Promise<CallResult<StreamSuccess>> {
+      const started = performance.now();
+      const req = requestFor(endpoint, body, ctx);
+      const apiBase = originOf(req.url);
+      const answer = await postJson(req);
+      if (!answer.ok) return failure(answer.status, answer.error, started, apiBase);
+      const upstream = answer.body;
+      async function* events() {
+        try {
+          yield* parseSse(upstream);
+        } catch (err) {
+          throw midStreamError(err, apiBase, ctx.signal);
+        } finally {
+          // A consumer that stops early (client gone) must not leave the upstream socket busy.
+          if (!upstream.destroyed) upstream.destroy();
+        }
+      }
+      return {
+        ok: true,
+        kind: 'stream',
+        status: answer.status,
+        latencyMs: performance.now() - started,
+        apiBase,
+        headers: answer.headers,
+        events: events(),
+      };
+    },
+  };
+}
+
+function failure(status: number, error: GatewayError, started: number, apiBase: string): CallFailure {
+  return { ok: false, status, error, latencyMs: performance.now() - started, apiBase };
+}

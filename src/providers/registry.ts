@@ -1,0 +1,15 @@
+/** Provider name (the `provider/` prefix of a model string) → adapter. Adding a provider is one line. */
+import { mockProvider } from './mock/provider.ts';
+import { openAiProvider } from './openai/index.ts';
+import type { Provider } from './spec.ts';
+
+const PROVIDERS: ReadonlyMap<string, Provider> = new Map([
+  ['openai', openAiProvider],
+  ['mock', mockProvider],
+]);
+
+export function getProvider(name: string): Provider | undefined {
+  return PROVIDERS.get(name);
+}
+
+export const providerNames = (): string[] => [...PROVIDERS.keys()];

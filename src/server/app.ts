@@ -1,0 +1,48 @@
+/** Builds the Fastify app: body parsing, auth, routes and the one error handler, wired to a gateway. */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { GatewayConfig } from '../config/types.ts';
+import { createGateway, type Gateway } from '../gateway/gateway.ts';
+import { ModelRegistry } from '../gateway/model-registry.ts';
+import { createAuthHook } from './auth.ts';
+import { installErrorHandlers } from './error-handler.ts';
+import { installJsonBody } from './json-body.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerLlmRoutes } from './routes/llm.ts';
+import { registerModelRoutes } from './routes/models.ts';
+
+export interface AppOptions {
+  config: GatewayConfig;
+  logger: FastifyBaseLogger;
+  version: string;
+}
+
+export interface App {
+  app: FastifyInstance;
+  gateway: Gateway;
+  registry: ModelRegistry;
+}
+
+export function buildApp({ config, logger, version }: AppOptions): App {
+  const app = Fastify({
+    loggerInstance: logger,
+    // Per-request log lines cost real time on the hot path; they are for debugging only.
+    logController: new LogController({ disableRequestLogging: logger.level !== 'debug' && logger.level !== 'trace' }),
+    bodyLimit: config.bodyLimitBytes,
+    // A client that trickles its request in is cut off instead of holding a connection forever.
+    requestTimeout: 60_000,
+    // Longer than typical load balancer idle timeouts, so they close first and no request races a close.
+    keepAliveTimeout: 65_000,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const registry = new ModelRegistry(config.deployments, config.aliases);
+  const gateway = createGateway(config, registry, logger);
+  installJsonBody(app);
+  installErrorHandlers(app, config.bodyLimitBytes);
+  app.addHook('onRequest', createAuthHook({ masterKey: config.masterKey }));
+  registerHealthRoutes(app, registry, version);
+  registerModelRoutes(app, registry);
+  registerLlmRoutes(app, gateway);
+  return { app, gateway, registry };
+}

@@ -1,0 +1,32 @@
+/** `GET /v1/models` and `/v1/models/{id}`: the model groups clients may call, in OpenAI's list shape. */
+import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import type { ModelRegistry } from '../../gateway/model-registry.ts';
+
+export function registerModelRoutes(app: FastifyInstance, registry: ModelRegistry): void {
+  const created = Math.floor(Date.now() / 1000);
+  const entry = (id: string) => ({ id, object: 'model', created, owned_by: ownerOf(registry, id) });
+  const list = () => ({ object: 'list', data: registry.names().map(entry) });
+  app.get('/v1/models', async () => list());
+  app.get('/models', async () => list());
+  const one = async (request: { params: unknown }) => {
+    const id = (request.params as { '*': string })['*'];
+    if (registry.find(id) === undefined) {
+      throw new GatewayError(`The model \`${id}\` does not exist on this gateway.`, {
+        status: 404,
+        type: 'invalid_request_error',
+        param: 'model',
+        code: 'model_not_found',
+      });
+    }
+    return entry(id);
+  };
+  // Wildcard: model ids may contain slashes (`openai/gpt-4o`).
+  app.get('/v1/models/*', one);
+  app.get('/models/*', one);
+}
+
+function ownerOf(registry: ModelRegistry, id: string): string {
+  const provider = registry.find(id)?.deployments[0]?.provider;
+  return provider === undefined || provider === 'mock' ? 'tollgate' : provider;
+}

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { deployment, type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
+import { type MockUpstream, startMockUpstream, UPSTREAM_MODEL } from './helpers/mock-upstream.ts';
+
+describe('chat completions through the gateway', () => {
+  let upstream: MockUpstream;
+  let gateway: RunningGateway;
+
+  before(async () => {
+    upstream = await startMockUpstream();
+    gateway = await startGateway(
+      testConfig({
+        deployments: [
+          deployment({ modelName: 'gpt-test', model: 'gpt-upstream', apiBase: upstream.url, apiKey: 'sk-test-upstream', id: 'dep-1' }),
+        ],
+      }),
+    );
+  });
+  after(async () => {
+    await gateway.close();
+    await upstream.close();
+  });
+
+  it('answers a plain chat request with the upstream answer, unchanged', async () => {
+    const { data, response } = await gateway
+      .client()
+      .chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
+    assert.equal(data.choices[0]?.message.content, 'Hello from the mock upstream (asked for gpt-upstream)');
+    assert.equal(data.model, UPSTREAM_MODEL);
+    assert.equal(data.created, 1_700_000_000);
+    assert.deepEqual(data.usage, { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 });
+    assert.equal(response.headers.get('x-tollgate-model-id'), 'dep-1');
+    assert.equal(response.headers.get('x-tollgate-model-group'), 'gpt-test');
+    assert.equal(response.headers.get('x-tollgate-attempted-retries'), '0');
+    assert.match(response.headers.get('x-tollgate-call-id') ?? '', /^[0-9a-f-]{36}$/);
+    assert.ok(Number(response.headers.get('x-tollgate-response-duration-ms')) > 0);
+    assert.ok(Number(response.headers.get('x-tollgate-overhead-duration-ms')) >= 0);
+    const sent = upstream.received.at(-1);
+    assert.equal(sent?.path, '/v1/chat/completions');
+    assert.equal(sent?.headers.authorization, 'Bearer sk-test-upstream');
+    assert.deepEqual(sent?.body, { model: 'gpt-upstream', messages: [{ role: 'user', content: 'hi' }] });
+  });
+
+  it('relays a streamed answer chunk by chunk, ending with [DONE]', async () => {
+    const stream = await gateway.client().chat.completions.create({
+      model: 'gpt-test',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
+    const pieces: string[] = [];
+    let finish: string | null | undefined;
+    let roleChunk = false;
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.delta.role === 'assistant') roleChunk = true;
+      pieces.push(chunk.choices[0]?.delta.content ?? '');
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    assert.equal(pieces.join(''), 'Hello from the stream');
+    assert.equal(finish, 'stop');
+    assert.ok(roleChunk, 'the role-only first chunk is passed through');
+  });
+
+  it('answers on /chat/completions without the /v1 prefix too', async () => {
+    const res = await fetch(`${gateway.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { object: string };
+    assert.equal(body.object, 'chat.completion');
+  });
+});

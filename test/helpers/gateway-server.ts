@@ -1,0 +1,53 @@
+/** Starts the real Tollgate server on a free 127.0.0.1 port for end-to-end tests. */
+import OpenAI from 'openai';
+import pino from 'pino';
+import type { Deployment, GatewayConfig } from '../../src/config/types.ts';
+import { buildApp } from '../../src/server/app.ts';
+
+export interface RunningGateway {
+  url: string;
+  /** An official OpenAI SDK client pointed at the gateway; no SDK-side retries, so tests see our answers. */
+  client: (apiKey?: string) => OpenAI;
+  close(): Promise<void>;
+}
+
+export function deployment(fields: Partial<Deployment> & Pick<Deployment, 'modelName' | 'model'>): Deployment {
+  return {
+    id: fields.id ?? `${fields.modelName}-id`,
+    provider: 'openai',
+    litellmModel: `openai/${fields.model}`,
+    params: {},
+    modelInfo: {},
+    ...fields,
+  };
+}
+
+export function testConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    deployments: [],
+    aliases: {},
+    dropParams: false,
+    requestTimeoutMs: 10_000,
+    numRetries: 0,
+    bodyLimitBytes: 1024 * 1024,
+    logLevel: 'warn',
+    source: {},
+    ...overrides,
+  };
+}
+
+export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const { app } = buildApp({ config, logger, version: 'test' });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    client: (apiKey = 'sk-test-unused') => new OpenAI({ apiKey, baseURL: `${url}/v1`, maxRetries: 0, timeout: 15_000 }),
+    close: () => app.close(),
+  };
+}
