@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
 import { mockDeployment } from './helpers/mock-deployment.ts';
 
@@ -14,9 +14,13 @@ describe('master key auth', () => {
   after(() => gateway.close());
 
   const ask = (client: OpenAI) =>
-    client.chat.completions.create({ model: 'demo', messages: [{ role: 'user', content: 'hi' }], mock_response: 'ok' } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    client.chat.completions.create({
+      model: 'demo',
+      messages: [{ role: 'user', content: 'hi' }],
+      mock_response: 'ok',
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
 
-  it('rejects a request without a key with 401 in LiteLLM\'s error shape', async () => {
+  it("rejects a request without a key with 401 in LiteLLM's error shape", async () => {
     const res = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', body: '{}' });
     assert.equal(res.status, 401);
     const body = (await res.json()) as { error: { type: string; code: string; message: string } };
@@ -46,7 +50,13 @@ describe('master key auth', () => {
     for (const path of ['/health/liveliness', '/health/liveness', '/health/readiness']) {
       assert.equal((await fetch(`${gateway.url}${path}`)).status, 200, path);
     }
-    for (const path of ['/health', '/v1/models', '/nope', '/health/liveliness/../../v1/models', '/%761/models']) {
+    for (const path of [
+      '/health',
+      '/v1/models',
+      '/nope',
+      '/health/liveliness/../../v1/models',
+      '/%761/models',
+    ]) {
       assert.equal((await fetch(`${gateway.url}${path}`)).status, 401, path);
     }
   });

@@ -12,7 +12,13 @@ describe('chat completions through the gateway', () => {
     gateway = await startGateway(
       testConfig({
         deployments: [
-          deployment({ modelName: 'gpt-test', model: 'gpt-upstream', apiBase: upstream.url, apiKey: 'sk-test-upstream', id: 'dep-1' }),
+          deployment({
+            modelName: 'gpt-test',
+            model: 'gpt-upstream',
+            apiBase: upstream.url,
+            apiKey: 'sk-test-upstream',
+            id: 'dep-1',
+          }),
         ],
       }),
     );

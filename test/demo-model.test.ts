@@ -13,7 +13,10 @@ describe('the built-in demo model and mock_response', () => {
 
   it('answers with plausible text and usage numbers, after a little latency', async () => {
     const started = Date.now();
-    const answer = await gateway.client().chat.completions.create({ model: 'demo', messages: [{ role: 'user', content: 'Explain distributed tracing in one sentence.' }] });
+    const answer = await gateway.client().chat.completions.create({
+      model: 'demo',
+      messages: [{ role: 'user', content: 'Explain distributed tracing in one sentence.' }],
+    });
     assert.ok(Date.now() - started >= 50, 'some latency, like a real model');
     assert.match(answer.id, /^chatcmpl-/);
     assert.match(answer.choices[0]?.message.content ?? '', /tracing/i);
@@ -26,7 +29,12 @@ describe('the built-in demo model and mock_response', () => {
   it('streams the same answer in many chunks, with usage when asked', async () => {
     const messages = [{ role: 'user' as const, content: 'hello there' }];
     const plain = await gateway.client().chat.completions.create({ model: 'demo', messages });
-    const stream = await gateway.client().chat.completions.create({ model: 'demo', messages, stream: true, stream_options: { include_usage: true } });
+    const stream = await gateway.client().chat.completions.create({
+      model: 'demo',
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let chunks = 0;
     let usage: OpenAI.CompletionUsage | null | undefined;
@@ -41,7 +49,9 @@ describe('the built-in demo model and mock_response', () => {
   });
 
   it('serves embeddings with the requested dimensions, the same vector for the same text', async () => {
-    const a = await gateway.client().embeddings.create({ model: 'demo', input: ['same', 'same', 'other'], dimensions: 64 });
+    const a = await gateway
+      .client()
+      .embeddings.create({ model: 'demo', input: ['same', 'same', 'other'], dimensions: 64 });
     assert.equal(a.data[0]?.embedding.length, 64);
     assert.deepEqual(a.data[0]?.embedding, a.data[1]?.embedding);
     assert.notDeepEqual(a.data[0]?.embedding, a.data[2]?.embedding);
@@ -49,7 +59,9 @@ describe('the built-in demo model and mock_response', () => {
 
   it('answers mock_response like LiteLLM: the text, usage 10/20/30, streamed too', async () => {
     const body = { model: 'demo', messages: [{ role: 'user', content: 'x' }], mock_response: 'It works!' };
-    const answer = (await gateway.client().chat.completions.create(body as OpenAI.ChatCompletionCreateParamsNonStreaming));
+    const answer = await gateway
+      .client()
+      .chat.completions.create(body as OpenAI.ChatCompletionCreateParamsNonStreaming);
     assert.equal(answer.choices[0]?.message.content, 'It works!');
     assert.deepEqual(
       { p: answer.usage?.prompt_tokens, c: answer.usage?.completion_tokens, t: answer.usage?.total_tokens },

@@ -27,7 +27,10 @@ describe('drop_params', () => {
 
   async function gatewayWith(dropParams: boolean, model = 'gpt-4o-mini') {
     const g = await startGateway(
-      testConfig({ dropParams, deployments: [deployment({ modelName: 'gpt-test', model, apiBase: upstream.url })] }),
+      testConfig({
+        dropParams,
+        deployments: [deployment({ modelName: 'gpt-test', model, apiBase: upstream.url })],
+      }),
     );
     gateways.push(g);
     return g;
@@ -46,7 +49,11 @@ describe('drop_params', () => {
     const g = await gatewayWith(true);
     await g.client().chat.completions.create(REQUEST);
     const body = upstream.received.at(-1)?.body;
-    assert.deepEqual(body, { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], temperature: 0.3 });
+    assert.deepEqual(body, {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'x' }],
+      temperature: 0.3,
+    });
   });
 
   it('with it, sampling parameters a reasoning model rejects are dropped', async () => {
@@ -60,9 +67,10 @@ describe('drop_params', () => {
   it('never forwards gateway-only fields such as mock_response', async () => {
     const g = await gatewayWith(false);
     const before = upstream.received.length;
-    const answer = await g
-      .client()
-      .chat.completions.create({ ...REQUEST, mock_response: 'canned' } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    const answer = await g.client().chat.completions.create({
+      ...REQUEST,
+      mock_response: 'canned',
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
     assert.equal(answer.choices[0]?.message.content, 'canned');
     assert.equal(upstream.received.length, before, 'the upstream was not called');
   });

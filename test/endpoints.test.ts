@@ -12,8 +12,19 @@ describe('completions, embeddings, models and health', () => {
     gateway = await startGateway(
       testConfig({
         deployments: [
-          deployment({ modelName: 'text-test', model: 'text-upstream', apiBase: upstream.url, apiKey: 'sk-test-a' }),
-          deployment({ modelName: 'embed-test', model: 'embed-upstream', apiBase: upstream.url, apiKey: 'sk-test-a', modelInfo: { mode: 'embedding' } }),
+          deployment({
+            modelName: 'text-test',
+            model: 'text-upstream',
+            apiBase: upstream.url,
+            apiKey: 'sk-test-a',
+          }),
+          deployment({
+            modelName: 'embed-test',
+            model: 'embed-upstream',
+            apiBase: upstream.url,
+            apiKey: 'sk-test-a',
+            modelInfo: { mode: 'embedding' },
+          }),
         ],
       }),
     );
@@ -40,7 +51,11 @@ describe('completions, embeddings, models and health', () => {
     const decoded = await client.embeddings.create({ model: 'embed-test', input: ['a', 'b'] });
     assert.equal(decoded.data.length, 2);
     assert.deepEqual(decoded.data[0]?.embedding, [0.25, -0.5, 0.75]);
-    const floats = await client.embeddings.create({ model: 'embed-test', input: 'a', encoding_format: 'float' });
+    const floats = await client.embeddings.create({
+      model: 'embed-test',
+      input: 'a',
+      encoding_format: 'float',
+    });
     assert.deepEqual(floats.data[0]?.embedding, [0.25, -0.5, 0.75]);
     assert.equal(floats.usage.total_tokens, 4);
     assert.equal(upstream.received.at(-1)?.body.model, 'embed-upstream');
@@ -73,7 +88,11 @@ describe('completions, embeddings, models and health', () => {
     upstream.queue({}, { status: 500, body: { error: { message: 'model is down' } } });
     const res = await fetch(`${gateway.url}/health`);
     assert.equal(res.status, 200);
-    const report = (await res.json()) as { healthy_count: number; unhealthy_count: number; unhealthy_endpoints: Array<{ error: string }> };
+    const report = (await res.json()) as {
+      healthy_count: number;
+      unhealthy_count: number;
+      unhealthy_endpoints: Array<{ error: string }>;
+    };
     assert.equal(report.healthy_count + report.unhealthy_count, 2);
     assert.equal(report.unhealthy_count, 1);
     assert.match(report.unhealthy_endpoints[0]?.error ?? '', /model is down/);

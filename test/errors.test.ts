@@ -8,7 +8,7 @@ interface ErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
 }
 
-describe('errors in OpenAI\'s shape', () => {
+describe("errors in OpenAI's shape", () => {
   let upstream: MockUpstream;
   let gateway: RunningGateway;
 
@@ -31,7 +31,11 @@ describe('errors in OpenAI\'s shape', () => {
   });
 
   async function post(body: string, path = '/v1/chat/completions') {
-    const res = await fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const res = await fetch(`${gateway.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     const json = (await res.json()) as ErrorBody;
     assert.equal(typeof json.error.message, 'string');
     assert.ok('type' in json.error && 'param' in json.error && 'code' in json.error, 'all four error fields');
@@ -65,7 +69,9 @@ describe('errors in OpenAI\'s shape', () => {
     assert.equal(typed.error.message, "Invalid type for 'messages': expected an array, got a string.");
     const nested = await post(JSON.stringify({ model: 'gpt-test', messages: [{ content: 'x' }] }));
     assert.equal(nested.error.param, 'messages[0].role');
-    const range = await post(JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }], temperature: 7 }));
+    const range = await post(
+      JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }], temperature: 7 }),
+    );
     assert.equal(range.status, 400);
     assert.equal(range.error.param, 'temperature');
     const model = await post(JSON.stringify({ model: 42, messages: [] }));
@@ -75,7 +81,9 @@ describe('errors in OpenAI\'s shape', () => {
   });
 
   it('answers an unknown model with 404 listing the available ones', async () => {
-    const { status, error } = await post(JSON.stringify({ model: 'gpt-99', messages: [{ role: 'user', content: 'x' }] }));
+    const { status, error } = await post(
+      JSON.stringify({ model: 'gpt-99', messages: [{ role: 'user', content: 'x' }] }),
+    );
     assert.equal(status, 404);
     assert.equal(error.code, 'model_not_found');
     assert.match(error.message, /gpt-99/);
@@ -83,7 +91,10 @@ describe('errors in OpenAI\'s shape', () => {
   });
 
   it('answers a body over the size limit with 413', async () => {
-    const big = JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'x'.repeat(100_000) }] });
+    const big = JSON.stringify({
+      model: 'gpt-test',
+      messages: [{ role: 'user', content: 'x'.repeat(100_000) }],
+    });
     const { status, error } = await post(big);
     assert.equal(status, 413);
     assert.match(error.message, /larger than the limit/);
@@ -97,8 +108,19 @@ describe('errors in OpenAI\'s shape', () => {
 
   it('passes upstream 4xx, 429 and 5xx through with the upstream message', async () => {
     const client = gateway.client();
-    const ask = () => client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] });
-    upstream.queue({ status: 400, body: { error: { message: 'This model cannot do that', type: 'invalid_request_error', param: 'tools', code: 'bad_tools' } } });
+    const ask = () =>
+      client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] });
+    upstream.queue({
+      status: 400,
+      body: {
+        error: {
+          message: 'This model cannot do that',
+          type: 'invalid_request_error',
+          param: 'tools',
+          code: 'bad_tools',
+        },
+      },
+    });
     await assert.rejects(ask(), (err: unknown) => {
       assert.ok(err instanceof OpenAI.BadRequestError);
       assert.equal(err.message, '400 This model cannot do that');
@@ -106,7 +128,11 @@ describe('errors in OpenAI\'s shape', () => {
       assert.equal(err.code, 'bad_tools');
       return true;
     });
-    upstream.queue({ status: 429, headers: { 'retry-after': '7' }, body: { error: { message: 'Rate limit reached', type: 'requests' } } });
+    upstream.queue({
+      status: 429,
+      headers: { 'retry-after': '7' },
+      body: { error: { message: 'Rate limit reached', type: 'requests' } },
+    });
     await assert.rejects(ask(), (err: unknown) => {
       assert.ok(err instanceof OpenAI.RateLimitError);
       assert.equal(err.headers.get('retry-after'), '7');
@@ -118,10 +144,14 @@ describe('errors in OpenAI\'s shape', () => {
 
   it('answers an upstream timeout with 504 and an unreachable upstream with 502', async () => {
     upstream.queue({ hang: true });
-    const timedOut = await post(JSON.stringify({ model: 'slow', messages: [{ role: 'user', content: 'x' }] }));
+    const timedOut = await post(
+      JSON.stringify({ model: 'slow', messages: [{ role: 'user', content: 'x' }] }),
+    );
     assert.equal(timedOut.status, 504);
     assert.equal(timedOut.error.code, 'upstream_timeout');
-    const down = await post(JSON.stringify({ model: 'unreachable', messages: [{ role: 'user', content: 'x' }] }));
+    const down = await post(
+      JSON.stringify({ model: 'unreachable', messages: [{ role: 'user', content: 'x' }] }),
+    );
     assert.equal(down.status, 502);
     assert.equal(down.error.code, 'upstream_unreachable');
   });

@@ -11,7 +11,9 @@ describe('retries of retryable upstream failures', () => {
     upstream = await startMockUpstream();
     gateway = await startGateway(
       testConfig({
-        deployments: [deployment({ modelName: 'gpt-test', model: 'm', apiBase: upstream.url, maxRetries: 2 })],
+        deployments: [
+          deployment({ modelName: 'gpt-test', model: 'm', apiBase: upstream.url, maxRetries: 2 }),
+        ],
       }),
     );
   });
@@ -21,7 +23,10 @@ describe('retries of retryable upstream failures', () => {
   });
 
   const ask = () =>
-    gateway.client().chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] }).withResponse();
+    gateway
+      .client()
+      .chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] })
+      .withResponse();
 
   it('retries a 500 and a 429 (honouring Retry-After) and returns one clean answer', async () => {
     upstream.queue({ status: 500 }, { status: 429, headers: { 'retry-after': '0' } });
@@ -40,7 +45,11 @@ describe('retries of retryable upstream failures', () => {
   });
 
   it('gives up after max_retries and returns the last error', async () => {
-    upstream.queue({ status: 502 }, { status: 502 }, { status: 503, body: { error: { message: 'still down' } } });
+    upstream.queue(
+      { status: 502 },
+      { status: 502 },
+      { status: 503, body: { error: { message: 'still down' } } },
+    );
     await assert.rejects(ask(), { status: 503, message: '503 still down' });
   });
 });

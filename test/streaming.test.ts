@@ -11,7 +11,11 @@ describe('streaming faults', () => {
   before(async () => {
     upstream = await startMockUpstream();
     gateway = await startGateway(
-      testConfig({ deployments: [deployment({ modelName: 'gpt-test', model: 'm', apiBase: upstream.url, timeoutMs: 2_000 })] }),
+      testConfig({
+        deployments: [
+          deployment({ modelName: 'gpt-test', model: 'm', apiBase: upstream.url, timeoutMs: 2_000 }),
+        ],
+      }),
     );
   });
   after(async () => {
@@ -19,14 +23,19 @@ describe('streaming faults', () => {
     await upstream.close();
   });
 
-  const request = { model: 'gpt-test', messages: [{ role: 'user' as const, content: 'x' }], stream: true as const };
+  const request = {
+    model: 'gpt-test',
+    messages: [{ role: 'user' as const, content: 'x' }],
+    stream: true as const,
+  };
 
   it('relays chunks as they arrive instead of buffering the answer', async () => {
     upstream.queue({ chunks: ['a', 'b', 'c', 'd'], chunkDelayMs: 150 });
     const started = Date.now();
     const stream = await gateway.client().chat.completions.create(request);
     const arrivals: number[] = [];
-    for await (const chunk of stream) if (chunk.choices[0]?.delta.content) arrivals.push(Date.now() - started);
+    for await (const chunk of stream)
+      if (chunk.choices[0]?.delta.content) arrivals.push(Date.now() - started);
     assert.equal(arrivals.length, 4);
     assert.ok((arrivals[0] ?? 0) < 400, `first content after ${arrivals[0]} ms`);
     assert.ok((arrivals[3] ?? 0) - (arrivals[0] ?? 0) >= 300, 'later chunks arrive later');
@@ -46,6 +55,17 @@ describe('streaming faults', () => {
     assert.equal(seen, 3);
     const entry = await aborted;
     assert.equal(entry.aborted, true);
+  });
+
+  it('aborts the upstream request when a non-streaming client gives up', async () => {
+    upstream.queue({ delayMs: 1_500 });
+    const aborted = upstream.nextAbort();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    await assert.rejects(
+      gateway.client().chat.completions.create({ ...request, stream: false }, { signal: controller.signal }),
+    );
+    assert.equal((await aborted).aborted, true);
   });
 
   it('ends the stream with an error event when the upstream dies mid-stream', async () => {
@@ -76,6 +96,9 @@ describe('streaming faults', () => {
 
   it('answers a stream request that fails before the first byte with a plain error status', async () => {
     upstream.queue({ status: 500, body: { error: { message: 'boom' } } });
-    await assert.rejects(gateway.client().chat.completions.create(request), { status: 500, message: '500 boom' });
+    await assert.rejects(gateway.client().chat.completions.create(request), {
+      status: 500,
+      message: '500 boom',
+    });
   });
 });

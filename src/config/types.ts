@@ -21,6 +21,12 @@ export interface Deployment {
   maxRetries?: number;
   /** Per-deployment `drop_params`; falls back to the global setting. */
   dropParams?: boolean;
+  /** Requests per minute allowed (`litellm_params.rpm`). Parsed and kept; not enforced yet. */
+  rpm?: number;
+  /** Tokens per minute allowed (`litellm_params.tpm`). Parsed and kept; not enforced yet. */
+  tpm?: number;
+  /** Share of the group's traffic under weighted routing (`litellm_params.weight`). Not used yet. */
+  weight?: number;
   /** Request parameters set for every call to this deployment (e.g. `temperature`, `max_tokens`). */
   params: Record<string, unknown>;
   /** `model_info` as written (prices, mode, …). */

@@ -9,7 +9,14 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import { clientClosed } from '../providers/http/upstream-error.ts';
 import { mockProvider } from '../providers/mock/provider.ts';
 import { getProvider } from '../providers/registry.ts';
-import type { CallFailure, Endpoint, JsonObject, JsonSuccess, Provider, StreamSuccess } from '../providers/spec.ts';
+import type {
+  CallFailure,
+  Endpoint,
+  JsonObject,
+  JsonSuccess,
+  Provider,
+  StreamSuccess,
+} from '../providers/spec.ts';
 import { backoffMs, MAX_RETRY_AFTER_MS } from './backoff.ts';
 import type { ModelRegistry } from './model-registry.ts';
 import { newRecord, type RequestRecord } from './record.ts';
@@ -45,11 +52,13 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
       const onEnd = options.onEnd ?? (() => {});
       try {
         const outcome = await route(endpoint, client, stream, record, options.signal, onEnd);
-        if (outcome.kind !== 'stream') finish(record, outcome.kind === 'error' ? outcome.error : undefined, onEnd);
+        if (outcome.kind !== 'stream')
+          finish(record, outcome.kind === 'error' ? outcome.error : undefined, onEnd);
         return outcome;
       } catch (err) {
         const error = asGatewayError(err);
-        if (error.status >= 500 && !(err instanceof GatewayError)) log.warn({ err }, 'unexpected gateway failure');
+        if (error.status >= 500 && !(err instanceof GatewayError))
+          log.warn({ err }, 'unexpected gateway failure');
         finish(record, error, onEnd);
         return { kind: 'error', error, record };
       }
@@ -72,9 +81,18 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
     for (let attempt = 1; ; attempt++) {
       const deployment = pick(deployments);
       const provider: Provider = mock ? mockProvider : providerFor(deployment);
-      const prepared = prepareBody(endpoint, client, deployment, provider, deployment.dropParams ?? config.dropParams);
+      const prepared = prepareBody(
+        endpoint,
+        client,
+        deployment,
+        provider,
+        deployment.dropParams ?? config.dropParams,
+      );
       for (const param of prepared.dropped) {
-        log.debug({ param, deployment: deployment.id, provider: provider.name }, 'drop_params: dropped a parameter');
+        log.debug(
+          { param, deployment: deployment.id, provider: provider.name },
+          'drop_params: dropped a parameter',
+        );
       }
       if (mock) prepared.body.mock_response = client.mock_response;
       const ctx = { deployment, signal, timeoutMs: deployment.timeoutMs ?? config.requestTimeoutMs };
@@ -100,7 +118,10 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
       const wait = retryWait(result, attempt, deployment, signal);
       if (wait === undefined) return { kind: 'error', error: result.error, record };
       retryDelayMs = wait;
-      log.debug({ deployment: deployment.id, attempt, waitMs: Math.round(wait), status: result.status }, 'retrying');
+      log.debug(
+        { deployment: deployment.id, attempt, waitMs: Math.round(wait), status: result.status },
+        'retrying',
+      );
       try {
         await sleep(wait, undefined, { signal });
       } catch {
@@ -119,17 +140,30 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
   }
 }
 
-function success(result: JsonSuccess | StreamSuccess, record: RequestRecord, onEnd: (r: RequestRecord) => void): Outcome {
+function success(
+  result: JsonSuccess | StreamSuccess,
+  record: RequestRecord,
+  onEnd: (r: RequestRecord) => void,
+): Outcome {
   if (result.kind === 'json') {
     record.usage = result.usage;
     record.finishReason = result.finishReason;
     record.responseModel = result.responseModel;
     return { kind: 'json', status: result.status, body: result.body, headers: result.headers, record };
   }
-  return { kind: 'stream', headers: result.headers, chunks: relayStream(result.events, record, onEnd), record };
+  return {
+    kind: 'stream',
+    headers: result.headers,
+    chunks: relayStream(result.events, record, onEnd),
+    record,
+  };
 }
 
-function finish(record: RequestRecord, error: GatewayError | undefined, onEnd: (r: RequestRecord) => void): void {
+function finish(
+  record: RequestRecord,
+  error: GatewayError | undefined,
+  onEnd: (r: RequestRecord) => void,
+): void {
   record.error = error;
   record.finishedPerf = performance.now();
   onEnd(record);
@@ -138,7 +172,10 @@ function finish(record: RequestRecord, error: GatewayError | undefined, onEnd: (
 function providerFor(deployment: Deployment): Provider {
   const provider = getProvider(deployment.provider);
   if (provider) return provider;
-  throw new GatewayError(`Provider "${deployment.provider}" is not available`, { status: 500, type: 'api_error' });
+  throw new GatewayError(`Provider "${deployment.provider}" is not available`, {
+    status: 500,
+    type: 'api_error',
+  });
 }
 
 /** Spread load across a group's deployments; routing strategies replace this later. */
@@ -149,5 +186,13 @@ function pick(deployments: Deployment[]): Deployment {
 
 /** `mock_response` for a model the gateway does not serve: LiteLLM answers it anyway. */
 function mockResponseDeployment(model: string): Deployment {
-  return { id: 'mock-response', modelName: model, provider: 'mock', model, litellmModel: `mock/${model}`, params: {}, modelInfo: {} };
+  return {
+    id: 'mock-response',
+    modelName: model,
+    provider: 'mock',
+    model,
+    litellmModel: `mock/${model}`,
+    params: {},
+    modelInfo: {},
+  };
 }

@@ -45,7 +45,12 @@ export interface RequestRecord {
   error?: GatewayError;
 }
 
-export function newRecord(callId: string, endpoint: Endpoint, requestedModel: string, stream: boolean): RequestRecord {
+export function newRecord(
+  callId: string,
+  endpoint: Endpoint,
+  requestedModel: string,
+  stream: boolean,
+): RequestRecord {
   return {
     callId,
     endpoint,

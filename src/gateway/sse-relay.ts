@@ -38,7 +38,8 @@ function observe(data: string, record: RequestRecord): void {
   } catch {
     return;
   }
-  if (record.responseModel === undefined && typeof chunk.model === 'string') record.responseModel = chunk.model;
+  if (record.responseModel === undefined && typeof chunk.model === 'string')
+    record.responseModel = chunk.model;
   const usage = readUsage(chunk.usage);
   if (usage) record.usage = usage;
   const choice = Array.isArray(chunk.choices) ? (chunk.choices[0] as JsonObject | undefined) : undefined;

@@ -79,5 +79,9 @@ export interface Provider {
    */
   supportedParams(endpoint: Endpoint, model: string): ReadonlySet<string>;
   call(endpoint: Endpoint, body: JsonObject, ctx: CallContext): Promise<CallResult<JsonSuccess>>;
-  stream(endpoint: 'chat' | 'completions', body: JsonObject, ctx: CallContext): Promise<CallResult<StreamSuccess>>;
+  stream(
+    endpoint: 'chat' | 'completions',
+    body: JsonObject,
+    ctx: CallContext,
+  ): Promise<CallResult<StreamSuccess>>;
 }

@@ -26,7 +26,9 @@ export function buildApp({ config, logger, version }: AppOptions): App {
   const app = Fastify({
     loggerInstance: logger,
     // Per-request log lines cost real time on the hot path; they are for debugging only.
-    logController: new LogController({ disableRequestLogging: logger.level !== 'debug' && logger.level !== 'trace' }),
+    logController: new LogController({
+      disableRequestLogging: logger.level !== 'debug' && logger.level !== 'trace',
+    }),
     bodyLimit: config.bodyLimitBytes,
     // A client that trickles its request in is cut off instead of holding a connection forever.
     requestTimeout: 60_000,

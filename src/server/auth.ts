@@ -23,7 +23,10 @@ export function createAuthHook(options: AuthOptions) {
     if (publicRoutes.has(request.routeOptions.url ?? '')) return;
     const key = presentedKey(request);
     if (key === undefined) {
-      return sendError(reply, authError('No API key passed in. Send it as "Authorization: Bearer <key>" or "x-api-key: <key>".'));
+      return sendError(
+        reply,
+        authError('No API key passed in. Send it as "Authorization: Bearer <key>" or "x-api-key: <key>".'),
+      );
     }
     if (!timingSafeEqual(digest(key), expected)) return sendError(reply, authError('Invalid API key.'));
   };
@@ -48,5 +51,9 @@ function digest(value: string): Buffer {
 
 /** LiteLLM's shape for auth failures, which its users' clients already match on. */
 function authError(message: string): GatewayError {
-  return new GatewayError(`Authentication Error: ${message}`, { status: 401, type: 'auth_error', code: '401' });
+  return new GatewayError(`Authentication Error: ${message}`, {
+    status: 401,
+    type: 'auth_error',
+    code: '401',
+  });
 }

@@ -10,18 +10,24 @@ export function toGatewayError(err: unknown, bodyLimitBytes: number): GatewayErr
   const fe = err as Partial<FastifyError>;
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new GatewayError(`The request body is larger than the limit of ${formatBytes(bodyLimitBytes)}.`, {
-        status: 413,
-        type: 'invalid_request_error',
-        code: 'request_too_large',
-      });
+      return new GatewayError(
+        `The request body is larger than the limit of ${formatBytes(bodyLimitBytes)}.`,
+        {
+          status: 413,
+          type: 'invalid_request_error',
+          code: 'request_too_large',
+        },
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return badBody('The request body is empty; send a JSON object.');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return badBody('The Content-Length header does not match the body.');
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return new GatewayError(fe.message ?? 'Bad request', { status: fe.statusCode, type: 'invalid_request_error' });
+    return new GatewayError(fe.message ?? 'Bad request', {
+      status: fe.statusCode,
+      type: 'invalid_request_error',
+    });
   }
   return new GatewayError('The gateway hit an internal error. It has been logged.', {
     status: 500,
@@ -32,8 +38,12 @@ export function toGatewayError(err: unknown, bodyLimitBytes: number): GatewayErr
 }
 
 export function sendError(reply: FastifyReply, error: GatewayError): FastifyReply {
-  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.ceil(error.retryAfterSeconds)));
-  return reply.code(error.status).type('application/json; charset=utf-8').send(JSON.stringify(error.toJSON()));
+  if (error.retryAfterSeconds !== undefined)
+    reply.header('retry-after', String(Math.ceil(error.retryAfterSeconds)));
+  return reply
+    .code(error.status)
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify(error.toJSON()));
 }
 
 /** Registers the error and not-found handlers on the app. */

@@ -17,7 +17,10 @@ export function installJsonBody(app: FastifyInstance): void {
       done(null, JSON.parse(body));
     } catch (err) {
       const detail = err instanceof Error ? err.message : 'parse error';
-      done(badRequest(`We could not parse the JSON body of your request (${detail}).`, null, 'invalid_json'), undefined);
+      done(
+        badRequest(`We could not parse the JSON body of your request (${detail}).`, null, 'invalid_json'),
+        undefined,
+      );
     }
   });
 }

@@ -19,20 +19,42 @@ function explain(issue: z.core.$ZodIssue | undefined, body: object): GatewayErro
   const value = valueAt(body, issue.path);
   switch (issue.code) {
     case 'invalid_type':
-      if (value === undefined) return badRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
-      return badRequest(`Invalid type for '${param}': expected ${article(issue.expected)}, got ${describe(value)}.`, param, 'invalid_type');
+      if (value === undefined)
+        return badRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
+      return badRequest(
+        `Invalid type for '${param}': expected ${article(issue.expected)}, got ${describe(value)}.`,
+        param,
+        'invalid_type',
+      );
     case 'too_small':
       if (Array.isArray(value)) {
         return badRequest(`Invalid '${param}': the array must not be empty.`, param, 'empty_array');
       }
-      if (typeof value === 'string') return badRequest(`Invalid '${param}': must not be empty.`, param, 'invalid_value');
-      return badRequest(`Invalid '${param}': ${String(value)} is below the minimum of ${String(issue.minimum)}.`, param, 'invalid_value');
+      if (typeof value === 'string')
+        return badRequest(`Invalid '${param}': must not be empty.`, param, 'invalid_value');
+      return badRequest(
+        `Invalid '${param}': ${String(value)} is below the minimum of ${String(issue.minimum)}.`,
+        param,
+        'invalid_value',
+      );
     case 'too_big':
-      return badRequest(`Invalid '${param}': ${String(value)} is above the maximum of ${String(issue.maximum)}.`, param, 'invalid_value');
+      return badRequest(
+        `Invalid '${param}': ${String(value)} is above the maximum of ${String(issue.maximum)}.`,
+        param,
+        'invalid_value',
+      );
     case 'invalid_value':
-      return badRequest(`Invalid value for '${param}': expected one of ${issue.values.map(String).join(', ')}.`, param, 'invalid_value');
+      return badRequest(
+        `Invalid value for '${param}': expected one of ${issue.values.map(String).join(', ')}.`,
+        param,
+        'invalid_value',
+      );
     case 'invalid_union':
-      return badRequest(`Invalid type for '${param}': got ${describe(value)}, which is not one of the accepted forms.`, param, 'invalid_type');
+      return badRequest(
+        `Invalid type for '${param}': got ${describe(value)}, which is not one of the accepted forms.`,
+        param,
+        'invalid_type',
+      );
     default:
       return badRequest(`Invalid '${param}': ${issue.message}.`, param, 'invalid_value');
   }
@@ -40,7 +62,8 @@ function explain(issue: z.core.$ZodIssue | undefined, body: object): GatewayErro
 
 function formatPath(path: PropertyKey[]): string {
   let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out === '' ? '' : '.'}${String(key)}`;
+  for (const key of path)
+    out += typeof key === 'number' ? `[${key}]` : `${out === '' ? '' : '.'}${String(key)}`;
   return out || 'body';
 }
 

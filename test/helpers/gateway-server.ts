@@ -11,7 +11,9 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-export function deployment(fields: Partial<Deployment> & Pick<Deployment, 'modelName' | 'model'>): Deployment {
+export function deployment(
+  fields: Partial<Deployment> & Pick<Deployment, 'modelName' | 'model'>,
+): Deployment {
   return {
     id: fields.id ?? `${fields.modelName}-id`,
     provider: 'openai',
@@ -47,7 +49,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
-    client: (apiKey = 'sk-test-unused') => new OpenAI({ apiKey, baseURL: `${url}/v1`, maxRetries: 0, timeout: 15_000 }),
+    client: (apiKey = 'sk-test-unused') =>
+      new OpenAI({ apiKey, baseURL: `${url}/v1`, maxRetries: 0, timeout: 15_000 }),
     close: () => app.close(),
   };
 }

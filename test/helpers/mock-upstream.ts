@@ -83,7 +83,12 @@ export async function startMockUpstream(): Promise<MockUpstream> {
   return upstream;
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, script: Script) {
+async function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Record<string, unknown>,
+  script: Script,
+) {
   if (script.hang) return;
   if (script.delayMs) await new Promise((r) => setTimeout(r, script.delayMs));
   if (res.destroyed) return;
@@ -118,7 +123,10 @@ function chatCompletion(body: Record<string, unknown>) {
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: `Hello from the mock upstream (asked for ${String(body.model)})` },
+        message: {
+          role: 'assistant',
+          content: `Hello from the mock upstream (asked for ${String(body.model)})`,
+        },
         logprobs: null,
         finish_reason: 'stop',
       },
@@ -133,7 +141,9 @@ function textCompletion(body: Record<string, unknown>) {
     object: 'text_completion',
     created: 1_700_000_000,
     model: UPSTREAM_MODEL,
-    choices: [{ text: ` completed (${String(body.model)})`, index: 0, logprobs: null, finish_reason: 'length' }],
+    choices: [
+      { text: ` completed (${String(body.model)})`, index: 0, logprobs: null, finish_reason: 'length' },
+    ],
     usage,
   };
 }
@@ -151,18 +161,45 @@ function embeddings(body: Record<string, unknown>) {
   };
 }
 
-async function streamAnswer(res: ServerResponse, body: Record<string, unknown>, script: Script, chat: boolean) {
+async function streamAnswer(
+  res: ServerResponse,
+  body: Record<string, unknown>,
+  script: Script,
+  chat: boolean,
+) {
   res.writeHead(200, { 'content-type': 'text/event-stream', ...script.headers });
   const pieces = script.chunks ?? ['Hello', ' from', ' the', ' stream'];
   const base = { id: 'chatcmpl-mock-s', created: 1_700_000_000, model: UPSTREAM_MODEL };
   const events: unknown[] = [];
   if (chat) {
-    events.push({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
-    for (const p of pieces) events.push({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: p }, finish_reason: null }] });
-    events.push({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+    events.push({
+      ...base,
+      object: 'chat.completion.chunk',
+      choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+    });
+    for (const p of pieces)
+      events.push({
+        ...base,
+        object: 'chat.completion.chunk',
+        choices: [{ index: 0, delta: { content: p }, finish_reason: null }],
+      });
+    events.push({
+      ...base,
+      object: 'chat.completion.chunk',
+      choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+    });
   } else {
-    for (const p of pieces) events.push({ ...base, object: 'text_completion', choices: [{ index: 0, text: p, finish_reason: null }] });
-    events.push({ ...base, object: 'text_completion', choices: [{ index: 0, text: '', finish_reason: 'stop' }] });
+    for (const p of pieces)
+      events.push({
+        ...base,
+        object: 'text_completion',
+        choices: [{ index: 0, text: p, finish_reason: null }],
+      });
+    events.push({
+      ...base,
+      object: 'text_completion',
+      choices: [{ index: 0, text: '', finish_reason: 'stop' }],
+    });
   }
   const options = body.stream_options as { include_usage?: boolean } | undefined;
   if (options?.include_usage) events.push({ ...base, object: 'chat.completion.chunk', choices: [], usage });

@@ -3,8 +3,8 @@
  * Pool per origin), per-request timeouts, and the client's abort signal wired through.
  */
 import { Agent, type Dispatcher, request } from 'undici';
-import { networkError, upstreamHttpError } from './upstream-error.ts';
 import type { GatewayError } from '../../errors/gateway-error.ts';
+import { networkError, upstreamHttpError } from './upstream-error.ts';
 
 const agent = new Agent({
   keepAliveTimeout: 30_000,
@@ -52,7 +52,12 @@ export async function postJson(req: UpstreamRequest): Promise<UpstreamAnswer> {
     } catch (err) {
       return { ok: false, status: 0, headers, error: networkError(err, originOf(req.url), req.signal) };
     }
-    return { ok: false, status: res.statusCode, headers, error: upstreamHttpError(res.statusCode, text, headers) };
+    return {
+      ok: false,
+      status: res.statusCode,
+      headers,
+      error: upstreamHttpError(res.statusCode, text, headers),
+    };
   }
   return { ok: true, status: res.statusCode, headers, body: res.body };
 }
@@ -60,7 +65,8 @@ export async function postJson(req: UpstreamRequest): Promise<UpstreamAnswer> {
 function relayedHeaders(raw: Dispatcher.ResponseData['headers']): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw)) {
-    if (value !== undefined && RELAYED_HEADER.test(name)) out[name] = Array.isArray(value) ? value.join(', ') : value;
+    if (value !== undefined && RELAYED_HEADER.test(name))
+      out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
 }

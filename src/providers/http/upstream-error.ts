@@ -37,7 +37,11 @@ export function networkError(err: unknown, origin: string, signal: AbortSignal):
 }
 
 /** An upstream's HTTP error answer, its status and message passed through to the client. */
-export function upstreamHttpError(status: number, text: string, headers: Record<string, string>): GatewayError {
+export function upstreamHttpError(
+  status: number,
+  text: string,
+  headers: Record<string, string>,
+): GatewayError {
   const parsed = parseErrorBody(text);
   const message = parsed.message ?? (text.trim().slice(0, 500) || `Upstream answered HTTP ${status}`);
   return new GatewayError(message, {

@@ -28,8 +28,7 @@ const GENERAL = [
   'Good question. In production this request would go to a real model; here the built-in demo model answers, and Tollgate still measures it like any other call.',
 ];
 
-const FOOTER =
-  ' (Demo model: set OPENAI_API_KEY or pass --model / --config to reach a real provider.)';
+const FOOTER = ' (Demo model: set OPENAI_API_KEY or pass --model / --config to reach a real provider.)';
 
 /** A deterministic answer for a prompt: the same prompt always gets the same words. */
 export function demoAnswer(prompt: string): string {

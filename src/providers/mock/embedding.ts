@@ -21,6 +21,7 @@ export function embed(text: string, dimensions: number): Float32Array {
 
 /** OpenAI's `float` or `base64` (little-endian float32) encoding. */
 export function encodeEmbedding(vector: Float32Array, format: unknown): number[] | string {
-  if (format === 'base64') return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
+  if (format === 'base64')
+    return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
   return Array.from(vector);
 }

@@ -4,12 +4,22 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clientClosed } from '../http/upstream-error.ts';
-import type { CallContext, CallResult, Endpoint, JsonObject, JsonSuccess, Provider, SseEvent, StreamSuccess, Usage } from '../spec.ts';
+import { openAiParams } from '../openai-compatible/params.ts';
+import { readUsage } from '../openai-compatible/usage.ts';
+import type {
+  CallContext,
+  CallResult,
+  Endpoint,
+  JsonObject,
+  JsonSuccess,
+  Provider,
+  SseEvent,
+  StreamSuccess,
+  Usage,
+} from '../spec.ts';
 import { demoAnswer, estimateTokens } from './demo-text.ts';
 import { embed, encodeEmbedding } from './embedding.ts';
 import { chatCompletion, type MockAnswer, newAnswer, streamChunks, textCompletion } from './responses.ts';
-import { openAiParams } from '../openai-compatible/params.ts';
-import { readUsage } from '../openai-compatible/usage.ts';
 
 /** Delays that make the demo feel like a model: time to first token, then a steady trickle. */
 const FIRST_TOKEN_MS = 120;
@@ -31,7 +41,13 @@ export const mockProvider: Provider = {
       try {
         await sleep(FIRST_TOKEN_MS, undefined, { signal: ctx.signal });
       } catch {
-        return { ok: false, status: 0, error: clientClosed(), latencyMs: performance.now() - started, apiBase: API_BASE };
+        return {
+          ok: false,
+          status: 0,
+          error: clientClosed(),
+          latencyMs: performance.now() - started,
+          apiBase: API_BASE,
+        };
       }
     }
     const choice = Array.isArray(json.choices) ? (json.choices[0] as JsonObject) : undefined;
@@ -89,7 +105,8 @@ function isScripted(body: JsonObject): boolean {
 function answerFor(endpoint: Endpoint, body: JsonObject): MockAnswer {
   const prefix = endpoint === 'chat' ? 'chatcmpl' : 'cmpl';
   const model = String(body.model);
-  if (typeof body.mock_response === 'string') return newAnswer(prefix, model, body.mock_response, MOCK_RESPONSE_USAGE);
+  if (typeof body.mock_response === 'string')
+    return newAnswer(prefix, model, body.mock_response, MOCK_RESPONSE_USAGE);
   const prompt = endpoint === 'chat' ? lastUserText(body.messages) : promptText(body.prompt);
   const text = demoAnswer(prompt);
   const promptTokens = estimateTokens(endpoint === 'chat' ? JSON.stringify(body.messages ?? '') : prompt);
@@ -107,16 +124,29 @@ function complete(endpoint: Endpoint, body: JsonObject): JsonObject {
 }
 
 function embeddings(body: JsonObject): JsonObject {
-  const inputs = Array.isArray(body.input) && body.input.every((i) => typeof i === 'string') ? body.input : [body.input];
+  const inputs =
+    Array.isArray(body.input) && body.input.every((i) => typeof i === 'string') ? body.input : [body.input];
   const requested = body.dimensions;
-  const dims = typeof requested === 'number' && Number.isInteger(requested) && requested > 0 ? Math.min(requested, 4096) : 1536;
+  const dims =
+    typeof requested === 'number' && Number.isInteger(requested) && requested > 0
+      ? Math.min(requested, 4096)
+      : 1536;
   let tokens = 0;
   const data = inputs.map((input, index) => {
     const text = typeof input === 'string' ? input : JSON.stringify(input);
     tokens += estimateTokens(text);
-    return { object: 'embedding', index, embedding: encodeEmbedding(embed(text, dims), body.encoding_format) };
+    return {
+      object: 'embedding',
+      index,
+      embedding: encodeEmbedding(embed(text, dims), body.encoding_format),
+    };
   });
-  return { object: 'list', data, model: String(body.model), usage: { prompt_tokens: tokens, total_tokens: tokens } };
+  return {
+    object: 'list',
+    data,
+    model: String(body.model),
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  };
 }
 
 function lastUserText(messages: unknown): string {
@@ -131,7 +161,9 @@ function lastUserText(messages: unknown): string {
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content.map((p) => (typeof (p as JsonObject)?.text === 'string' ? (p as JsonObject).text : '')).join(' ');
+  return content
+    .map((p) => (typeof (p as JsonObject)?.text === 'string' ? (p as JsonObject).text : ''))
+    .join(' ');
 }
 
 function promptText(prompt: unknown): string {

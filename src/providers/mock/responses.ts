@@ -10,7 +10,12 @@ export interface MockAnswer {
   usage: Usage;
 }
 
-export function newAnswer(prefix: 'chatcmpl' | 'cmpl', model: string, text: string, usage: Usage): MockAnswer {
+export function newAnswer(
+  prefix: 'chatcmpl' | 'cmpl',
+  model: string,
+  text: string,
+  usage: Usage,
+): MockAnswer {
   return { id: `${prefix}-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model, text, usage };
 }
 
@@ -60,14 +65,24 @@ export function* streamChunks(
   a: MockAnswer,
   includeUsage: boolean,
 ): Generator<JsonObject> {
-  const head = { id: a.id, object: kind === 'chat' ? 'chat.completion.chunk' : 'text_completion', created: a.created, model: a.model };
+  const head = {
+    id: a.id,
+    object: kind === 'chat' ? 'chat.completion.chunk' : 'text_completion',
+    created: a.created,
+    model: a.model,
+  };
   const extra = includeUsage ? { usage: null } : {};
   const choice = (content: JsonObject | string, finish: string | null) =>
     kind === 'chat'
       ? { index: 0, delta: content, logprobs: null, finish_reason: finish }
       : { text: content, index: 0, logprobs: null, finish_reason: finish };
   if (kind === 'chat') {
-    yield { ...head, system_fingerprint: null, choices: [choice({ role: 'assistant', content: '' }, null)], ...extra };
+    yield {
+      ...head,
+      system_fingerprint: null,
+      choices: [choice({ role: 'assistant', content: '' }, null)],
+      ...extra,
+    };
   }
   for (const piece of splitWords(a.text)) {
     yield { ...head, choices: [choice(kind === 'chat' ? { content: piece } : piece, null)], ...extra };

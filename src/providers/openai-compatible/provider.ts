@@ -2,8 +2,11 @@
  * The OpenAI-compatible base: serves OpenAI and any server speaking its API at an `api_base`.
  * Other hosts reuse it through the quirk hooks in the options instead of copying it.
  */
-import { originOf, postJson } from '../http/upstream-client.ts';
+
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { parseSse } from '../http/sse-parser.ts';
+import { originOf, postJson } from '../http/upstream-client.ts';
+import { midStreamError } from '../http/upstream-error.ts';
 import type {
   CallContext,
   CallFailure,
@@ -16,8 +19,6 @@ import type {
 } from '../spec.ts';
 import { openAiParams } from './params.ts';
 import { readUsage } from './usage.ts';
-import { GatewayError } from '../../errors/gateway-error.ts';
-import { midStreamError } from '../http/upstream-error.ts';
 
 export interface OpenAiCompatibleOptions {
   name: string;

@@ -9,6 +9,11 @@ export function registerHealthRoutes(app: FastifyInstance, registry: ModelRegist
     reply.type('application/json').send(JSON.stringify("I'm alive!"));
   app.get('/health/liveliness', alive);
   app.get('/health/liveness', alive);
-  app.get('/health/readiness', async () => ({ status: 'healthy', db: 'Not connected', cache: null, version }));
+  app.get('/health/readiness', async () => ({
+    status: 'healthy',
+    db: 'Not connected',
+    cache: null,
+    version,
+  }));
   app.get('/health', async () => checkHealth(registry.deployments()));
 }

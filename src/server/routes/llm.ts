@@ -45,5 +45,8 @@ async function handle(endpoint: Endpoint, gateway: Gateway, request: FastifyRequ
   if (outcome.kind === 'json') {
     return reply.code(outcome.status).type('application/json').send(outcome.body);
   }
-  return reply.code(200).headers(SSE_HEADERS).send(Readable.from(outcome.chunks, { objectMode: false }));
+  return reply
+    .code(200)
+    .headers(SSE_HEADERS)
+    .send(Readable.from(outcome.chunks, { objectMode: false }));
 }

@@ -1,0 +1,38 @@
+/** The start-up banner: where the gateway listens, which models it serves, and how to call it. */
+import type { GatewayConfig } from '../config/types.ts';
+
+export function banner(config: GatewayConfig, version: string, port: number): string {
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const base = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+  const lines = [`Tollgate ${version} is listening on http://${config.host}:${port}`, '', 'Models:'];
+  const width = Math.max(...config.deployments.map((d) => d.modelName.length), 4);
+  for (const d of config.deployments) {
+    const where =
+      d.provider === 'mock'
+        ? 'built-in demo model, answers offline'
+        : (d.apiBase ?? 'provider default api_base');
+    lines.push(`  ${d.modelName.padEnd(width)}  → ${d.litellmModel} (${where})`);
+  }
+  for (const [alias, group] of Object.entries(config.aliases))
+    lines.push(`  ${alias.padEnd(width)}  → alias of ${group}`);
+  if (config.source.defaultModel === 'demo') {
+    lines.push(
+      '',
+      'No provider key found: serving the built-in `demo` model. Set OPENAI_API_KEY or pass --model / --config.',
+    );
+  }
+  const first = config.deployments[0]?.modelName ?? Object.keys(config.aliases)[0] ?? 'demo';
+  const auth = config.masterKey ? ` -H 'Authorization: Bearer <master key>'` : '';
+  lines.push(
+    '',
+    'Try it:',
+    `  curl ${base}/v1/chat/completions${auth} -H 'content-type: application/json' \\`,
+    `    -d '{"model":"${first}","messages":[{"role":"user","content":"Hello!"}]}'`,
+    `  OpenAI SDKs: base URL ${base}/v1`,
+    '',
+    config.masterKey
+      ? 'Auth: master key required (Authorization: Bearer <key> or x-api-key).'
+      : 'Auth: no master key is set, so every caller is let in. Set general_settings.master_key or LITELLM_MASTER_KEY to require one.',
+  );
+  return lines.join('\n');
+}

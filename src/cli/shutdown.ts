@@ -1,0 +1,34 @@
+/**
+ * Graceful stop on SIGTERM/SIGINT: stop taking requests, let those in flight finish, then exit —
+ * within a deadline, so a stuck stream cannot keep a deploy waiting forever. A second signal exits now.
+ */
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+
+const DEADLINE_MS = 25_000;
+
+export function installShutdown(app: FastifyInstance, logger: FastifyBaseLogger): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing requests in flight');
+    const timer = setTimeout(() => {
+      logger.warn('shutdown deadline reached: closing remaining connections');
+      app.server.closeAllConnections();
+      process.exit(1);
+    }, DEADLINE_MS);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseArgs } from '../cli/args.ts';
+import { ConfigError } from './config-error.ts';
+import { loadConfig } from './load.ts';
+
+/** A working directory holding the given files. */
+function workdir(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-load-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const load = (argv: string[], env: NodeJS.ProcessEnv = {}, dir = workdir()) =>
+  loadConfig(parseArgs(argv), env, dir);
+
+describe('loadConfig without a config file', () => {
+  it('serves the offline demo model when there is no OpenAI key', async () => {
+    const { config, warnings } = await load([]);
+    assert.deepEqual(
+      config.deployments.map(({ modelName, provider, model, litellmModel }) => ({
+        modelName,
+        provider,
+        model,
+        litellmModel,
+      })),
+      [{ modelName: 'demo', provider: 'mock', model: 'demo', litellmModel: 'mock/demo' }],
+    );
+    assert.equal(config.source.defaultModel, 'demo');
+    assert.deepEqual(warnings, []);
+    assert.equal(config.host, '0.0.0.0');
+    assert.equal(config.port, 4000);
+    assert.equal(config.requestTimeoutMs, 600_000);
+    assert.equal(config.bodyLimitBytes, 16 * 1024 * 1024);
+    assert.equal(config.masterKey, undefined);
+  });
+
+  it('serves gpt-4o-mini when OPENAI_API_KEY is set, also when it comes from .env', async () => {
+    const dir = workdir({ '.env': 'OPENAI_API_KEY=sk-dotenv\n' });
+    const { config } = await load([], {}, dir);
+    assert.equal(config.source.defaultModel, 'openai');
+    assert.equal(config.deployments[0]?.modelName, 'gpt-4o-mini');
+    assert.equal(config.deployments[0]?.provider, 'openai');
+    assert.equal(config.deployments[0]?.apiKey, 'sk-dotenv');
+  });
+
+  it('uses the default model when the config has an empty model_list', async () => {
+    const dir = workdir({ 'config.yaml': 'model_list: []\n' });
+    assert.equal((await load(['-c', 'config.yaml'], {}, dir)).config.source.defaultModel, 'demo');
+  });
+
+  it('--model names the group as typed, or by --alias', async () => {
+    const plain = await load(['--model', 'gpt-4o-mini'], { OPENAI_API_KEY: 'k' });
+    assert.equal(plain.config.deployments[0]?.modelName, 'gpt-4o-mini');
+    assert.equal(plain.config.source.defaultModel, undefined);
+    const aliased = await load(
+      [
+        '--model',
+        'openai/my-model',
+        '--alias',
+        'fast',
+        '--api_base',
+        'http://localhost:8000/v1',
+        '--temperature',
+        '0.3',
+      ],
+      { OPENAI_API_KEY: 'k' },
+    );
+    const d = aliased.config.deployments[0];
+    assert.equal(d?.modelName, 'fast');
+    assert.equal(d?.model, 'my-model');
+    assert.equal(d?.litellmModel, 'openai/my-model');
+    assert.equal(d?.apiBase, 'http://localhost:8000/v1');
+    assert.deepEqual(d?.params, { temperature: 0.3 });
+  });
+
+  it('warns when an OpenAI model has no key', async () => {
+    const { warnings } = await load(['--model', 'gpt-4o-mini']);
+    assert.deepEqual(warnings, ['model "gpt-4o-mini": no api_key and OPENAI_API_KEY is not set']);
+  });
+
+  it('refuses an unsupported provider in --model', async () => {
+    await assert.rejects(
+      load(['--model', 'ollama/llama3']),
+      /--model: provider "ollama" is not supported yet/,
+    );
+  });
+
+  it('reads host, port, log level and master key from the environment', async () => {
+    const { config } = await load([], {
+      HOST: '127.0.0.1',
+      PORT: '8123',
+      TOLLGATE_LOG_LEVEL: 'warn',
+      TOLLGATE_MASTER_KEY: 'sk-t',
+    });
+    assert.deepEqual(
+      [config.host, config.port, config.logLevel, config.masterKey],
+      ['127.0.0.1', 8123, 'warn', 'sk-t'],
+    );
+    assert.equal((await load(['--detailed_debug'], { TOLLGATE_LOG_LEVEL: 'warn' })).config.logLevel, 'debug');
+    assert.equal(
+      (await load([], { LITELLM_MASTER_KEY: 'a', TOLLGATE_MASTER_KEY: 'b' })).config.masterKey,
+      'a',
+    );
+  });
+
+  it('refuses a blank master key instead of running without auth', async () => {
+    await assert.rejects(load([], { LITELLM_MASTER_KEY: '  ' }), /LITELLM_MASTER_KEY is set but empty/);
+    const dir = workdir({ 'config.yaml': 'general_settings:\n  master_key: ""\n' });
+    await assert.rejects(load(['-c', 'config.yaml'], {}, dir), /general_settings\.master_key is empty/);
+  });
+
+  it('never puts the master key in an error or a warning', async () => {
+    const secret = 'sk-master-very-secret';
+    const dir = workdir({
+      'config.yaml': `general_settings:\n  master_key: ${secret}\n  max_request_size_mb: lots\nmodel_list:\n  - model_name: m\n    litellm_params: { model: gpt-4o, api_key: [${secret}] }\n`,
+    });
+    const error = await load(['-c', 'config.yaml'], {}, dir).then(
+      () => assert.fail('expected a ConfigError'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof ConfigError);
+    assert.ok(!error.message.includes(secret), error.message);
+    const ok = workdir({
+      'config.yaml': `general_settings:\n  master_key: ${secret}\n  alerting: [slack]\n`,
+    });
+    const { warnings } = await load(['-c', 'config.yaml', '--max_budget', '5'], {}, ok);
+    assert.ok(warnings.length > 0 && warnings.every((w) => !w.includes(secret)));
+  });
+});

@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseArgs } from '../cli/args.ts';
+import { loadConfig } from './load.ts';
+
+/** A working directory holding the given files. */
+function workdir(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-load-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const load = (argv: string[], env: NodeJS.ProcessEnv = {}, dir = workdir()) =>
+  loadConfig(parseArgs(argv), env, dir);
+
+// The example from LiteLLM's docs, as a team moving off LiteLLM would bring it.
+const LITELLM_CONFIG = `
+model_list:
+  - model_name: gpt-4o-mini
+    litellm_params:
+      model: openai/gpt-4o-mini
+      api_base: https://api.openai.com/v1
+      api_key: os.environ/OPENAI_API_KEY
+      rpm: 500
+      tpm: 200000
+      timeout: 30
+      max_retries: 2
+      weight: 1
+    model_info: { id: my-deployment-id }
+  - model_name: gpt-4o-mini
+    litellm_params:
+      model: gpt-4o-mini
+      temperature: 0.2
+  - model_name: local
+    litellm_params:
+      model: openai/meta-llama/Llama-3.1-8B-Instruct
+      api_base: http://localhost:8000/v1
+      api_key: none
+litellm_settings:
+  drop_params: true
+  num_retries: 2
+  request_timeout: 600
+  fallbacks: [{ gpt-4o-mini: [claude-haiku] }]
+  callbacks: ["otel"]
+  cache: true
+router_settings:
+  routing_strategy: simple-shuffle
+  num_retries: 3
+  timeout: 30
+  model_group_alias: { gpt4: gpt-4o-mini }
+general_settings:
+  master_key: sk-1234
+  max_request_size_mb: 2
+  database_url: postgresql://x
+environment_variables: { SOME_FLAG: "on" }
+`;
+
+describe('loadConfig with a LiteLLM config.yaml', () => {
+  it('loads the deployments, settings and warnings a LiteLLM user expects', async () => {
+    const dir = workdir({ 'config.yaml': LITELLM_CONFIG });
+    const env: NodeJS.ProcessEnv = { OPENAI_API_KEY: 'sk-env' };
+    const { config, warnings } = await load(['--config', 'config.yaml'], env, dir);
+    const [first, second, local] = config.deployments;
+    assert.equal(config.deployments.length, 3);
+    assert.deepEqual(first, {
+      id: 'my-deployment-id',
+      modelName: 'gpt-4o-mini',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      litellmModel: 'openai/gpt-4o-mini',
+      apiBase: 'https://api.openai.com/v1',
+      apiKey: 'sk-env',
+      timeoutMs: 30_000,
+      maxRetries: 2,
+      rpm: 500,
+      tpm: 200_000,
+      weight: 1,
+      params: {},
+      modelInfo: { id: 'my-deployment-id' },
+    });
+    assert.equal(second?.provider, 'openai', 'a bare model name is an OpenAI model');
+    assert.equal(second?.apiKey, 'sk-env', 'falls back to OPENAI_API_KEY');
+    assert.deepEqual(second?.params, { temperature: 0.2 });
+    assert.match(second?.id ?? '', /^[0-9a-f]{12}$/);
+    assert.equal(local?.model, 'meta-llama/Llama-3.1-8B-Instruct', 'only the first segment is the provider');
+    assert.equal(local?.apiBase, 'http://localhost:8000/v1');
+    assert.equal(config.dropParams, true);
+    assert.equal(config.numRetries, 2, 'litellm_settings.num_retries wins over router_settings');
+    assert.equal(config.requestTimeoutMs, 600_000);
+    assert.equal(config.masterKey, 'sk-1234');
+    assert.equal(config.bodyLimitBytes, 2 * 1024 * 1024);
+    assert.deepEqual(config.aliases, { gpt4: 'gpt-4o-mini' });
+    assert.deepEqual(config.source, { configPath: join(dir, 'config.yaml') });
+    assert.equal(env.SOME_FLAG, 'on');
+    for (const key of [
+      'litellm_settings.fallbacks',
+      'litellm_settings.callbacks',
+      'router_settings.routing_strategy',
+    ]) {
+      assert.ok(
+        warnings.some((w) => w.startsWith(key)),
+        key,
+      );
+    }
+  });
+
+  it('gives the same derived ids on every load', async () => {
+    const dir = workdir({ 'config.yaml': LITELLM_CONFIG });
+    const ids = async () =>
+      (await load(['-c', 'config.yaml'], { OPENAI_API_KEY: 'k' }, dir)).config.deployments.map((d) => d.id);
+    assert.deepEqual(await ids(), await ids());
+  });
+
+  it('refuses two deployments with the same model_info.id, and numbers identical derived ones', async () => {
+    const twice = (info: string) => `  - model_name: m\n    litellm_params: { model: gpt-4o }\n${info}`;
+    const dup = workdir({ 'config.yaml': `model_list:\n${twice('    model_info: { id: a }\n').repeat(2)}` });
+    await assert.rejects(
+      load(['-c', 'config.yaml'], {}, dup),
+      /model_list\[1\]\.model_info\.id: "a" is already the id of model_list\[0\]/,
+    );
+    const same = workdir({ 'config.yaml': `model_list:\n${twice('').repeat(2)}` });
+    const [a, b] = (await load(['-c', 'config.yaml'], {}, same)).config.deployments;
+    assert.equal(b?.id, `${a?.id}-2`);
+  });
+
+  it('refuses a provider that is not supported yet, naming the entry', async () => {
+    const dir = workdir({
+      'config.yaml': `model_list:\n${['gpt-4o', 'mock/x', 'anthropic/claude-3-5-haiku'].map((m, i) => `  - model_name: m${i}\n    litellm_params: { model: ${m} }\n`).join('')}`,
+    });
+    await assert.rejects(load(['-c', 'config.yaml'], {}, dir), {
+      name: 'ConfigError',
+      message:
+        'config.yaml: model_list[2].litellm_params.model: provider "anthropic" is not supported yet (supported: openai, mock)',
+    });
+  });
+
+  it('says when a config file does not exist', async () => {
+    await assert.rejects(load(['--config', 'missing.yaml']), {
+      name: 'ConfigError',
+      message: 'config file not found: missing.yaml',
+    });
+  });
+
+  it('lets flags override the config', async () => {
+    const dir = workdir({ 'config.yaml': LITELLM_CONFIG });
+    const { config } = await load(
+      ['-c', 'config.yaml', '--request_timeout', '5', '--port', '9000'],
+      { OPENAI_API_KEY: 'k', PORT: '7000' },
+      dir,
+    );
+    assert.equal(config.requestTimeoutMs, 5000);
+    assert.equal(config.port, 9000);
+  });
+
+  it('applies --temperature and --max_tokens to every deployment when there is no --model', async () => {
+    const dir = workdir({ 'config.yaml': LITELLM_CONFIG });
+    const { config } = await load(
+      ['-c', 'config.yaml', '--temperature', '0', '--max_tokens', '64'],
+      { OPENAI_API_KEY: 'k' },
+      dir,
+    );
+    for (const d of config.deployments) assert.deepEqual(d.params, { temperature: 0, max_tokens: 64 });
+  });
+
+  it('adds the --model deployment to the config list', async () => {
+    const dir = workdir({ 'config.yaml': LITELLM_CONFIG });
+    const { config } = await load(
+      ['-c', 'config.yaml', '--model', 'mock/echo'],
+      { OPENAI_API_KEY: 'k' },
+      dir,
+    );
+    assert.deepEqual(
+      config.deployments.map((d) => d.modelName),
+      ['gpt-4o-mini', 'gpt-4o-mini', 'local', 'mock/echo'],
+    );
+  });
+});

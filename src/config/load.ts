@@ -1,0 +1,49 @@
+/** Command line + environment + `.env` + config.yaml → the GatewayConfig the gateway runs with. */
+import { resolve } from 'node:path';
+import type { CliArgs } from '../cli/args.ts';
+import { readConfigFile } from './config-file.ts';
+import { loadDotenv } from './dotenv.ts';
+import { resolveModelList } from './model-list.ts';
+import type { FileConfig } from './schema.ts';
+import { resolveSettings } from './settings.ts';
+import type { GatewayConfig } from './types.ts';
+
+export interface LoadedConfig {
+  config: GatewayConfig;
+  /** Things the user should know but that do not stop the gateway, the CLI's own included. */
+  warnings: string[];
+}
+
+/**
+ * Resolves the configuration. `.env` is read first (it fills gaps in `env`), then config.yaml (whose
+ * `environment_variables` are written into `env`, as LiteLLM does to os.environ), then flags override.
+ * Throws ConfigError for anything that must be fixed before the gateway can start.
+ */
+export async function loadConfig(args: CliArgs, env: NodeJS.ProcessEnv, cwd: string): Promise<LoadedConfig> {
+  const warnings = [...args.warnings];
+  loadDotenv(env, cwd);
+  const label = args.config ?? 'config.yaml';
+  let file: FileConfig = {};
+  let configPath: string | undefined;
+  if (args.config !== undefined) {
+    configPath = resolve(cwd, args.config);
+    const read = readConfigFile(configPath, args.config, env);
+    file = read.config;
+    warnings.push(...read.warnings);
+  }
+  const { deployments, defaultModel } = resolveModelList(args, file, env, label, warnings);
+  const settings = resolveSettings(args, file, env, label, warnings);
+  const groups = new Set(deployments.map((d) => d.modelName));
+  for (const [alias, group] of Object.entries(settings.aliases)) {
+    if (!groups.has(group)) {
+      warnings.push(
+        `router_settings.model_group_alias.${alias}: model group "${group}" is not in model_list`,
+      );
+    }
+  }
+  const source: GatewayConfig['source'] = {};
+  if (configPath !== undefined) source.configPath = configPath;
+  if (defaultModel !== undefined) source.defaultModel = defaultModel;
+  // The same warning can arise once per deployment (e.g. a missing key in a group of five): say it once.
+  return { config: { ...settings, deployments, source }, warnings: [...new Set(warnings)] };
+}

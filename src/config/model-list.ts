@@ -1,0 +1,72 @@
+/** The deployments to serve: config.yaml's model_list, plus `--model`, or a default when there are none. */
+import type { CliArgs } from '../cli/args.ts';
+import { buildDeployment, ensureUniqueIds, envValue } from './deployment.ts';
+import type { FileConfig, ModelEntry } from './schema.ts';
+import type { Deployment, GatewayConfig } from './types.ts';
+
+export interface ModelList {
+  deployments: Deployment[];
+  defaultModel?: GatewayConfig['source']['defaultModel'];
+}
+
+/** `label` names the config file in messages. */
+export function resolveModelList(
+  args: CliArgs,
+  file: FileConfig,
+  env: NodeJS.ProcessEnv,
+  label: string,
+  warnings: string[],
+): ModelList {
+  const deployments = (file.model_list ?? []).map((entry, i) =>
+    buildDeployment(entry, `${label}: model_list[${i}].litellm_params.model`, env, warnings),
+  );
+  // As in LiteLLM, --model adds a deployment; with --config it joins the config's list.
+  if (args.model !== undefined)
+    deployments.push(buildDeployment(flagEntry(args.model, args), '--model', env, warnings));
+  else warnUnusedModelFlags(args, warnings);
+  let defaultModel: ModelList['defaultModel'];
+  if (deployments.length === 0) {
+    // Nothing configured: serve OpenAI's small model when a key is at hand, else the offline demo model,
+    // so that a bare `tollgate` answers something instead of starting with no models.
+    defaultModel = envValue(env, 'OPENAI_API_KEY') ? 'openai' : 'demo';
+    const entry =
+      defaultModel === 'openai'
+        ? { model_name: 'gpt-4o-mini', litellm_params: { model: 'openai/gpt-4o-mini' } }
+        : { model_name: 'demo', litellm_params: { model: 'mock/demo' } };
+    deployments.push(buildDeployment(entry, 'default model', env, warnings));
+  }
+  if (args.model === undefined) {
+    // LiteLLM applies --temperature and --max_tokens to every request, replacing the client's value.
+    // Here they become each deployment's default parameters, which a client's own value still overrides.
+    for (const d of deployments) Object.assign(d.params, flagParams(args));
+  }
+  ensureUniqueIds(deployments, label);
+  return defaultModel === undefined ? { deployments } : { deployments, defaultModel };
+}
+
+/** `--model X [--alias A]`: group A (or X as typed), with the model-scoped flags in its params. */
+function flagEntry(model: string, args: CliArgs): ModelEntry {
+  const params: ModelEntry['litellm_params'] = { model, ...flagParams(args) };
+  if (args.apiBase !== undefined) params.api_base = args.apiBase;
+  if (args.apiVersion !== undefined) params.api_version = args.apiVersion;
+  return { model_name: args.alias ?? model, litellm_params: params };
+}
+
+function flagParams(args: CliArgs): Record<string, number> {
+  const params: Record<string, number> = {};
+  if (args.temperature !== undefined) params.temperature = args.temperature;
+  if (args.maxTokens !== undefined) params.max_tokens = args.maxTokens;
+  return params;
+}
+
+function warnUnusedModelFlags(args: CliArgs, warnings: string[]): void {
+  const unused = [
+    ['--alias', args.alias],
+    ['--api_base', args.apiBase],
+    ['--api_version', args.apiVersion],
+  ] as const;
+  for (const [flag, value] of unused) {
+    if (value !== undefined)
+      warnings.push(`${flag} only applies to --model and is ignored (set it in config.yaml instead)`);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * LiteLLM's config.yaml, the part Tollgate acts on. Keys Tollgate accepts but does not act on are listed
+ * in `key-rules.ts` and removed (with a warning) before this schema sees the data.
+ */
+import { z } from 'zod';
+
+/** PyYAML users write `timeout: "30"`, and `os.environ/` values are strings: LiteLLM takes both as numbers. */
+const numeric = (value: unknown) =>
+  typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+const boolean = (value: unknown) =>
+  typeof value === 'string' && /^(true|false)$/i.test(value.trim())
+    ? value.trim().toLowerCase() === 'true'
+    : value;
+
+const positive = z.preprocess(numeric, z.number().positive());
+const count = z.preprocess(numeric, z.number().int().min(0));
+const nonNegative = z.preprocess(numeric, z.number().min(0));
+const flag = z.preprocess(boolean, z.boolean());
+const name = z.string().min(1);
+
+/** `litellm_params`: where to send a model group's requests. Other keys are default request parameters. */
+export const litellmParamsSchema = z.looseObject({
+  model: name,
+  /** Overrides the provider taken from the `provider/` prefix of `model`, as in LiteLLM. */
+  custom_llm_provider: name.optional(),
+  api_base: z.string().optional(),
+  api_key: z.string().optional(),
+  api_version: z.string().optional(),
+  /** Seconds. */
+  timeout: positive.optional(),
+  max_retries: count.optional(),
+  drop_params: flag.optional(),
+  rpm: nonNegative.optional(),
+  tpm: nonNegative.optional(),
+  weight: nonNegative.optional(),
+});
+
+/** `model_info`: kept as written; only `id` has a meaning here (YAML may write it as a number). */
+export const modelInfoSchema = z.looseObject({
+  id: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), name).optional(),
+});
+
+export const modelEntrySchema = z.object({
+  model_name: name,
+  litellm_params: litellmParamsSchema,
+  model_info: modelInfoSchema.optional(),
+});
+
+export const litellmSettingsSchema = z.object({
+  drop_params: flag.optional(),
+  /** Seconds. */
+  request_timeout: positive.optional(),
+  num_retries: count.optional(),
+});
+
+/** An alias is a model group name, or LiteLLM's `{ model, hidden }` form. */
+const aliasTarget = z.union([name, z.object({ model: name, hidden: flag.optional() })]);
+
+export const routerSettingsSchema = z.object({
+  num_retries: count.optional(),
+  /** Seconds. */
+  timeout: positive.optional(),
+  model_group_alias: z.record(z.string(), aliasTarget).optional(),
+});
+
+export const generalSettingsSchema = z.object({
+  master_key: z.string().optional(),
+  max_request_size_mb: positive.optional(),
+});
+
+export const environmentVariablesSchema = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean()]),
+);
+
+export const configSchema = z.object({
+  model_list: z.array(modelEntrySchema).optional(),
+  litellm_settings: litellmSettingsSchema.optional(),
+  router_settings: routerSettingsSchema.optional(),
+  general_settings: generalSettingsSchema.optional(),
+  environment_variables: environmentVariablesSchema.optional(),
+});
+
+export type FileConfig = z.infer<typeof configSchema>;
+export type ModelEntry = z.infer<typeof modelEntrySchema>;
+export type LitellmParams = z.infer<typeof litellmParamsSchema>;

@@ -1,0 +1,105 @@
+/** Gateway-wide settings from flags, config.yaml and the environment, in that order of precedence. */
+import type { CliArgs } from '../cli/args.ts';
+import { ConfigError } from './config-error.ts';
+import { envValue } from './deployment.ts';
+import type { FileConfig } from './schema.ts';
+import type { GatewayConfig, LogLevel } from './types.ts';
+
+const MIB = 1024 * 1024;
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+export type Settings = Omit<GatewayConfig, 'deployments' | 'source'>;
+
+/** Everything but the deployments. `label` names the config file in messages. */
+export function resolveSettings(
+  args: CliArgs,
+  file: FileConfig,
+  env: NodeJS.ProcessEnv,
+  label: string,
+  warnings: string[],
+): Settings {
+  const ls = file.litellm_settings ?? {};
+  const rs = file.router_settings ?? {};
+  const gs = file.general_settings ?? {};
+  if (args.numWorkers === undefined && (envValue(env, 'NUM_WORKERS') ?? '1') !== '1') {
+    warnings.push(
+      'NUM_WORKERS is not supported yet and is ignored: Tollgate runs one process (run replicas to scale out)',
+    );
+  }
+  const settings: Settings = {
+    host: args.host ?? envValue(env, 'HOST') ?? '0.0.0.0',
+    port: args.port ?? portFromEnv(env) ?? 4000,
+    aliases: aliases(rs.model_group_alias ?? {}, warnings),
+    dropParams: args.dropParams || (ls.drop_params ?? false),
+    // LiteLLM's default upstream timeout is 600 s; router_settings.timeout is its older spelling.
+    requestTimeoutMs: (args.requestTimeout ?? ls.request_timeout ?? rs.timeout ?? 600) * 1000,
+    numRetries: ls.num_retries ?? rs.num_retries ?? 0,
+    bodyLimitBytes: Math.round((gs.max_request_size_mb ?? 16) * MIB),
+    logLevel: logLevel(args, env, warnings),
+  };
+  const masterKey = resolveMasterKey(gs.master_key, env, label);
+  if (masterKey !== undefined) settings.masterKey = masterKey;
+  return settings;
+}
+
+/**
+ * A blank master key is refused rather than treated as "no key": the person who set it meant to require
+ * one, and running open instead would be the wrong way to fail. The key itself is never in a message.
+ */
+function resolveMasterKey(
+  fromFile: string | undefined,
+  env: NodeJS.ProcessEnv,
+  label: string,
+): string | undefined {
+  if (fromFile !== undefined) {
+    if (fromFile.trim() === '') throw new ConfigError(`${label}: general_settings.master_key is empty`);
+    return fromFile;
+  }
+  for (const name of ['LITELLM_MASTER_KEY', 'TOLLGATE_MASTER_KEY']) {
+    const value = env[name];
+    if (value === undefined) continue;
+    if (value.trim() === '')
+      throw new ConfigError(
+        `${name} is set but empty: give it a value, or unset it to run without a master key`,
+      );
+    return value;
+  }
+  return undefined;
+}
+
+function portFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = envValue(env, 'PORT');
+  if (raw === undefined) return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535 (0: any free port), got "${raw}"`);
+  }
+  return port;
+}
+
+/** `--detailed_debug` wins; `--debug` is LiteLLM's info level, which is already the default. */
+function logLevel(args: CliArgs, env: NodeJS.ProcessEnv, warnings: string[]): LogLevel {
+  if (args.detailedDebug) return 'debug';
+  const raw = envValue(env, 'TOLLGATE_LOG_LEVEL');
+  if (raw === undefined) return 'info';
+  const level = LOG_LEVELS.find((l) => l === raw.trim().toLowerCase());
+  if (level) return level;
+  warnings.push(`TOLLGATE_LOG_LEVEL="${raw}" is not one of ${LOG_LEVELS.join(', ')}; using info`);
+  return 'info';
+}
+
+type AliasTarget = string | { model: string; hidden?: boolean | undefined };
+
+/** router_settings.model_group_alias: `{ alias: group }` or LiteLLM's `{ alias: { model, hidden } }`. */
+function aliases(raw: Record<string, AliasTarget>, warnings: string[]): Record<string, string> {
+  const entries = Object.entries(raw).map(([alias, target]): [string, string] => {
+    if (typeof target === 'string') return [alias, target];
+    if (target.hidden) {
+      warnings.push(
+        `router_settings.model_group_alias.${alias}.hidden is not supported yet: the alias is listed in /v1/models`,
+      );
+    }
+    return [alias, target.model];
+  });
+  return Object.fromEntries(entries);
+}
