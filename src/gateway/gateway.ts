@@ -154,7 +154,7 @@ function success(
   return {
     kind: 'stream',
     headers: result.headers,
-    chunks: relayStream(result.events, record, onEnd),
+    chunks: relayStream(result.batches, record, onEnd),
     record,
   };
 }

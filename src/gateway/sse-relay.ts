@@ -1,7 +1,7 @@
 /**
- * Relays a provider's events to the client one by one as they arrive. The consumer pulls, so a slow
- * client slows the upstream read (backpressure); a consumer that stops closes the upstream. A failure
- * mid-stream becomes a final OpenAI error event, never a hang or a silently truncated answer.
+ * Relays a provider's events to the client as they arrive, one write per upstream read. The consumer
+ * pulls, so a slow client slows the upstream read (backpressure); a consumer that stops closes the
+ * upstream. A failure mid-stream becomes a final OpenAI error event, never a hang or a silent cut.
  */
 import { GatewayError } from '../errors/gateway-error.ts';
 import { readUsage } from '../providers/openai-compatible/usage.ts';
@@ -9,15 +9,19 @@ import type { JsonObject, SseEvent } from '../providers/spec.ts';
 import type { RequestRecord } from './record.ts';
 
 export async function* relayStream(
-  events: AsyncIterable<SseEvent>,
+  batches: AsyncIterable<SseEvent[]>,
   record: RequestRecord,
   onEnd: (record: RequestRecord) => void,
 ): AsyncGenerator<string> {
   try {
-    for await (const event of events) {
+    for await (const batch of batches) {
       if (record.firstChunkMs === undefined) record.firstChunkMs = performance.now() - record.startedPerf;
-      observe(event.data, record);
-      yield event.raw ?? `data: ${event.data}\n\n`;
+      let out = '';
+      for (const event of batch) {
+        observe(event.data, record);
+        out += event.raw ?? `data: ${event.data}\n\n`;
+      }
+      yield out;
     }
   } catch (err) {
     const error = asGatewayError(err);

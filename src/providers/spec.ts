@@ -58,8 +58,11 @@ export interface StreamSuccess extends CallFacts {
   ok: true;
   kind: 'stream';
   headers: Record<string, string>;
-  /** Events in arrival order; throws a GatewayError when the upstream fails mid-stream. */
-  events: AsyncIterable<SseEvent>;
+  /**
+   * Events in arrival order, batched per upstream read (never an empty batch); throws a GatewayError
+   * when the upstream fails mid-stream.
+   */
+  batches: AsyncIterable<SseEvent[]>;
 }
 
 export interface CallFailure extends CallFacts {

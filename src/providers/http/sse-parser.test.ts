@@ -7,7 +7,7 @@ async function collect(parts: string[]) {
     for (const p of parts) yield Buffer.from(p);
   }
   const out = [];
-  for await (const event of parseSse(source())) out.push(event);
+  for await (const batch of parseSse(source())) out.push(...batch);
   return out;
 }
 
@@ -31,13 +31,23 @@ describe('parseSse', () => {
     );
   });
 
+  it('hands over the events of one read together', async () => {
+    async function* source() {
+      yield Buffer.from('data: 1\n\ndata: 2\n\ndata: 3');
+      yield Buffer.from('\n\n');
+    }
+    const batches = [];
+    for await (const batch of parseSse(source())) batches.push(batch.map((e) => e.data));
+    assert.deepEqual(batches, [['1', '2'], ['3']]);
+  });
+
   it('decodes multi-byte characters split across chunks', async () => {
     const bytes = Buffer.from('data: "héllo ✓"\n\n');
     async function* source() {
       for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1);
     }
     const out = [];
-    for await (const e of parseSse(source())) out.push(e.data);
+    for await (const batch of parseSse(source())) out.push(...batch.map((e) => e.data));
     assert.deepEqual(out, ['"héllo ✓"']);
   });
 });

@@ -1,43 +1,49 @@
 /**
  * Splits an upstream byte stream into server-sent events as they complete, keeping each event's exact
- * bytes so a pass-through relay changes nothing.
+ * bytes so a pass-through relay changes nothing. Events are handed over in batches, one per upstream
+ * read, so a relay does one write per read instead of one per event.
  */
 import type { SseEvent } from '../spec.ts';
 
-/** Yields every event that carries data; comments and keep-alives are skipped. */
-export async function* parseSse(body: AsyncIterable<Buffer | string>): AsyncGenerator<SseEvent> {
+/** Yields, per upstream read, the events it completed (never an empty batch); comments are skipped. */
+export async function* parseSse(body: AsyncIterable<Buffer | string>): AsyncGenerator<SseEvent[]> {
   const decoder = new TextDecoder();
   let buffer = '';
+  // Most servers end lines with LF only; look for CRLF separators only once one has been seen.
+  let crlf = false;
   for await (const chunk of body) {
-    buffer += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    let end = eventEnd(buffer);
-    while (end !== -1) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + separatorLength(buffer, end));
-      const event = toEvent(block);
-      if (event !== undefined) yield event;
-      end = eventEnd(buffer);
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (!crlf && text.includes('\r')) crlf = true;
+    buffer += text;
+    const batch: SseEvent[] = [];
+    let start = 0;
+    for (let end = eventEnd(buffer, start, crlf); end !== -1; end = eventEnd(buffer, start, crlf)) {
+      const event = toEvent(buffer.slice(start, end));
+      start = end + (buffer.startsWith('\r\n\r\n', end) ? 4 : 2);
+      if (event !== undefined) batch.push(event);
     }
+    if (start > 0) buffer = buffer.slice(start);
+    if (batch.length > 0) yield batch;
   }
-  buffer += decoder.decode();
-  const last = toEvent(buffer);
-  if (last !== undefined) yield last;
+  const last = toEvent(buffer + decoder.decode());
+  if (last !== undefined) yield [last];
 }
 
-function eventEnd(buffer: string): number {
-  const lf = buffer.indexOf('\n\n');
-  const crlf = buffer.indexOf('\r\n\r\n');
-  if (lf === -1) return crlf;
-  if (crlf === -1) return lf;
-  return Math.min(lf, crlf);
-}
-
-function separatorLength(buffer: string, end: number): number {
-  return buffer.startsWith('\r\n\r\n', end) ? 4 : 2;
+function eventEnd(buffer: string, from: number, crlf: boolean): number {
+  const lf = buffer.indexOf('\n\n', from);
+  if (!crlf) return lf;
+  const cr = buffer.indexOf('\r\n\r\n', from);
+  if (lf === -1) return cr;
+  if (cr === -1) return lf;
+  return Math.min(lf, cr);
 }
 
 function toEvent(block: string): SseEvent | undefined {
   if (block.trim() === '') return undefined;
+  // The common case, one `data:` line, without splitting the block into lines.
+  if (block.startsWith('data:') && !block.includes('\n')) {
+    return { data: block.charCodeAt(5) === 32 ? block.slice(6) : block.slice(5), raw: `${block}\n\n` };
+  }
   let data: string | undefined;
   for (const line of block.split(/\r?\n/)) {
     if (!line.startsWith('data:')) continue;

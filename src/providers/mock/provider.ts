@@ -77,7 +77,7 @@ export const mockProvider: Provider = {
       latencyMs: 0,
       apiBase: API_BASE,
       headers: {},
-      events: events(endpoint === 'chat' ? 'chat' : 'completions', answer, includeUsage, paced, ctx),
+      batches: events(endpoint === 'chat' ? 'chat' : 'completions', answer, includeUsage, paced, ctx),
     };
   },
 };
@@ -88,14 +88,17 @@ async function* events(
   includeUsage: boolean,
   paced: boolean,
   ctx: CallContext,
-): AsyncGenerator<SseEvent> {
-  let first = true;
-  for (const chunk of streamChunks(kind, answer, includeUsage)) {
-    if (paced) await sleep(first ? FIRST_TOKEN_MS : CHUNK_GAP_MS, undefined, { signal: ctx.signal });
-    first = false;
-    yield { data: JSON.stringify(chunk) };
+): AsyncGenerator<SseEvent[]> {
+  const all = [...streamChunks(kind, answer, includeUsage)].map((chunk) => ({ data: JSON.stringify(chunk) }));
+  all.push({ data: '[DONE]' });
+  if (!paced) {
+    yield all;
+    return;
   }
-  yield { data: '[DONE]' };
+  for (let i = 0; i < all.length; i++) {
+    await sleep(i === 0 ? FIRST_TOKEN_MS : CHUNK_GAP_MS, undefined, { signal: ctx.signal });
+    yield all.slice(i, i + 1);
+  }
 }
 
 function isScripted(body: JsonObject): boolean {

@@ -107,7 +107,7 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
       const answer = await postJson(req);
       if (!answer.ok) return failure(answer.status, answer.error, started, apiBase);
       const upstream = answer.body;
-      async function* events() {
+      async function* batches() {
         try {
           yield* parseSse(upstream);
         } catch (err) {
@@ -124,7 +124,7 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
         latencyMs: performance.now() - started,
         apiBase,
         headers: answer.headers,
-        events: events(),
+        batches: batches(),
       };
     },
   };

@@ -1,6 +1,6 @@
 /** The model endpoints: chat completions, completions, embeddings — validated, routed, relayed. */
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../../gateway/gateway.ts';
 import type { Endpoint } from '../../providers/spec.ts';
@@ -39,14 +39,38 @@ async function handle(endpoint: Endpoint, gateway: Gateway, request: FastifyRequ
     if (!res.writableFinished) controller.abort();
   });
   const outcome = await gateway.handle(endpoint, body, { callId: randomUUID(), signal: controller.signal });
-  reply.headers(tollgateHeaders(outcome.record));
-  if (outcome.kind === 'error') return sendError(reply, outcome.error);
-  reply.headers(outcome.headers);
+  const headers = tollgateHeaders(outcome.record);
+  if (outcome.kind === 'error') return sendError(reply.headers(headers), outcome.error);
   if (outcome.kind === 'json') {
-    return reply.code(outcome.status).type('application/json').send(outcome.body);
+    reply.code(outcome.status).headers(headers).headers(outcome.headers);
+    return reply.type('application/json').send(outcome.body);
   }
-  return reply
-    .code(200)
-    .headers(SSE_HEADERS)
-    .send(Readable.from(outcome.chunks, { objectMode: false }));
+  // Written straight to the socket: a stream through Fastify's reply costs a Readable per request.
+  reply.hijack();
+  res.writeHead(200, { ...SSE_HEADERS, ...headers, ...outcome.headers });
+  await writeStream(res, outcome.chunks);
+}
+
+/** Writes chunks as they come, waiting for the client to drain when its buffer is full. */
+async function writeStream(res: ServerResponse, chunks: AsyncIterable<string>): Promise<void> {
+  try {
+    for await (const chunk of chunks) {
+      if (res.destroyed) break;
+      if (!res.write(chunk)) await drainedOrClosed(res);
+    }
+  } finally {
+    if (!res.destroyed) res.end();
+  }
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
