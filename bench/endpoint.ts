@@ -1,0 +1,39 @@
+// What a load generator hits: one origin, one path, fixed headers and a fixed JSON body.
+// Every target (direct, Tollgate, a peer gateway) is reduced to one of these per scenario.
+
+export interface Endpoint {
+  /** e.g. http://127.0.0.1:8080 — one undici Pool per origin. */
+  origin: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The request body every target receives, so direct and gateway runs do the same work. */
+export function chatBody(model: string, stream: boolean): string {
+  const body: Record<string, unknown> = { model, messages: [{ role: 'user', content: 'hi' }] };
+  // include_usage because a tracing gateway needs the token counts; direct gets the same bytes.
+  if (stream) Object.assign(body, { stream: true, stream_options: { include_usage: true } });
+  return JSON.stringify(body);
+}
+
+export const JSON_HEADERS: Record<string, string> = {
+  'content-type': 'application/json',
+  authorization: 'Bearer sk-bench',
+};
+
+/** For the CLIs: a full URL plus model/stream flags → an Endpoint. */
+export function endpointFromUrl(
+  url: string,
+  model: string,
+  stream: boolean,
+  extraHeaders: readonly string[] = [],
+): Endpoint {
+  const u = new URL(url);
+  const headers = { ...JSON_HEADERS };
+  for (const h of extraHeaders) {
+    const at = h.indexOf(':');
+    if (at > 0) headers[h.slice(0, at).trim().toLowerCase()] = h.slice(at + 1).trim();
+  }
+  return { origin: u.origin, path: `${u.pathname}${u.search}`, headers, body: chatBody(model, stream) };
+}

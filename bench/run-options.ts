@@ -1,0 +1,81 @@
+// Flags of `npm run bench` (bench/run.ts).
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from './child-process.ts';
+
+export interface RunOptions {
+  durationS: number;
+  warmupS: number;
+  rate: number;
+  connections: number;
+  rounds: number;
+  /** Upstream delay of the extra "slow upstream" scenarios; 0 leaves them out. */
+  delayMs: number;
+  /** Target names to measure; undefined = all. */
+  only: readonly string[] | undefined;
+  wrk: boolean;
+  /** Pause between runs so one run's GC and socket teardown do not leak into the next. */
+  pauseMs: number;
+  out: string;
+  quick: boolean;
+}
+
+export const USAGE = `usage: node bench/run.ts [flags]
+  --duration S      measured seconds per run (default 10; --quick: 2)
+  --warmup S        discarded seconds before each run (default 2; --quick: 1)
+  --rate N          open-loop rate, req/s (default 200)
+  --connections N   closed-loop connections (default 50)
+  --rounds N        runs per target and scenario, alternating targets (default 2)
+  --delay MS        also run the scenarios against a mock that waits MS before answering (e.g. 50)
+  --only a,b        measure only these targets: direct, tollgate, passthrough (opt-in: a minimal
+                    node:http + undici proxy, the practical ceiling). Default: direct,tollgate
+  --no-wrk          skip wrk even if it is installed
+  --out FILE        markdown report (default bench/results/latest.md)
+  --quick           short runs for a smoke test`;
+
+function num(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${value}`);
+  return n;
+}
+
+export function parseRunOptions(argv: string[]): RunOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      rate: { type: 'string' },
+      connections: { type: 'string' },
+      rounds: { type: 'string' },
+      delay: { type: 'string' },
+      only: { type: 'string' },
+      'no-wrk': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const quick = values.quick;
+  return {
+    durationS: num(values.duration, quick ? 2 : 10, 'duration'),
+    warmupS: num(values.warmup, quick ? 1 : 2, 'warmup'),
+    rate: num(values.rate, 200, 'rate'),
+    connections: num(values.connections, 50, 'connections'),
+    rounds: Math.max(1, Math.round(num(values.rounds, 2, 'rounds'))),
+    delayMs: num(values.delay, 0, 'delay'),
+    only: values.only
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    wrk: !values['no-wrk'],
+    pauseMs: quick ? 200 : 1000,
+    out: values.out ?? join(REPO_ROOT, 'bench', 'results', 'latest.md'),
+    quick,
+  };
+}
