@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { nowMs, sleep } from './clock.ts';
 import type { Endpoint } from './endpoint.ts';
-import { endpointFromUrl } from './endpoint.ts';
+import { GENERATOR_FLAGS, generatorTarget } from './endpoint.ts';
 import { rate as fmtRate, latencyLine } from './format.ts';
 import { describeFailure, isOk, send } from './send.ts';
 import type { Summary } from './stats.ts';
@@ -100,21 +100,13 @@ export function formatClosedLoop(r: ClosedLoopResult): string {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      url: { type: 'string', default: 'http://127.0.0.1:8080/v1/chat/completions' },
-      model: { type: 'string', default: 'bench' },
-      stream: { type: 'boolean', default: false },
-      header: { type: 'string', multiple: true, default: [] },
+      ...GENERATOR_FLAGS,
       connections: { type: 'string', default: '50' },
-      duration: { type: 'string', default: '10' },
-      warmup: { type: 'string', default: '2' },
-      json: { type: 'boolean', default: false },
     },
   });
   const result = await runClosedLoop({
-    endpoint: endpointFromUrl(values.url, values.model, values.stream, values.header),
+    ...generatorTarget(values),
     connections: Number(values.connections),
-    durationS: Number(values.duration),
-    warmupS: Number(values.warmup),
   });
   console.log(values.json ? JSON.stringify(result, null, 2) : formatClosedLoop(result));
 }

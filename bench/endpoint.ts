@@ -37,3 +37,30 @@ export function endpointFromUrl(
   }
   return { origin: u.origin, path: `${u.pathname}${u.search}`, headers, body: chatBody(model, stream) };
 }
+
+/** The flags every generator CLI shares (node:util parseArgs options). */
+export const GENERATOR_FLAGS = {
+  url: { type: 'string' as const, default: 'http://127.0.0.1:8080/v1/chat/completions' },
+  model: { type: 'string' as const, default: 'bench' },
+  stream: { type: 'boolean' as const, default: false },
+  header: { type: 'string' as const, multiple: true as const, default: [] as string[] },
+  duration: { type: 'string' as const, default: '10' },
+  warmup: { type: 'string' as const, default: '2' },
+  json: { type: 'boolean' as const, default: false },
+};
+
+/** Parsed GENERATOR_FLAGS → the Endpoint and the timing every generator takes. */
+export function generatorTarget(values: {
+  url: string;
+  model: string;
+  stream: boolean;
+  header: string[];
+  duration: string;
+  warmup: string;
+}) {
+  return {
+    endpoint: endpointFromUrl(values.url, values.model, values.stream, values.header),
+    durationS: Number(values.duration),
+    warmupS: Number(values.warmup),
+  };
+}

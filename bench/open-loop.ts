@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { nowMs } from './clock.ts';
 import type { Endpoint } from './endpoint.ts';
-import { endpointFromUrl } from './endpoint.ts';
+import { GENERATOR_FLAGS, generatorTarget } from './endpoint.ts';
 import { rate as fmtRate, latencyLine, ms } from './format.ts';
 import type { Metronome } from './metronome.ts';
 import { startMetronome, startTimerSchedule } from './metronome.ts';
@@ -137,23 +137,15 @@ export function formatOpenLoop(r: OpenLoopResult): string {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      url: { type: 'string', default: 'http://127.0.0.1:8080/v1/chat/completions' },
-      model: { type: 'string', default: 'bench' },
-      stream: { type: 'boolean', default: false },
-      header: { type: 'string', multiple: true, default: [] },
+      ...GENERATOR_FLAGS,
       rate: { type: 'string', default: '200' },
-      duration: { type: 'string', default: '10' },
-      warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '256' },
       scheduler: { type: 'string', default: 'metronome' },
-      json: { type: 'boolean', default: false },
     },
   });
   const result = await runOpenLoop({
-    endpoint: endpointFromUrl(values.url, values.model, values.stream, values.header),
+    ...generatorTarget(values),
     rate: Number(values.rate),
-    durationS: Number(values.duration),
-    warmupS: Number(values.warmup),
     connections: Number(values.connections),
     scheduler: values.scheduler === 'timers' ? 'timers' : 'metronome',
   });

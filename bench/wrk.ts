@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Endpoint } from './endpoint.ts';
-import { endpointFromUrl } from './endpoint.ts';
+import { GENERATOR_FLAGS, generatorTarget } from './endpoint.ts';
 import { rate as fmtRate, ms } from './format.ts';
 
 export interface WrkOptions {
@@ -153,22 +153,14 @@ export function formatWrk(r: WrkResult): string {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      url: { type: 'string', default: 'http://127.0.0.1:8080/v1/chat/completions' },
-      model: { type: 'string', default: 'bench' },
-      stream: { type: 'boolean', default: false },
-      header: { type: 'string', multiple: true, default: [] },
+      ...GENERATOR_FLAGS,
       connections: { type: 'string', default: '50' },
-      duration: { type: 'string', default: '10' },
-      warmup: { type: 'string', default: '2' },
       threads: { type: 'string', default: '1' },
-      json: { type: 'boolean', default: false },
     },
   });
   const result = await runWrk({
-    endpoint: endpointFromUrl(values.url, values.model, values.stream, values.header),
+    ...generatorTarget(values),
     connections: Number(values.connections),
-    durationS: Number(values.duration),
-    warmupS: Number(values.warmup),
     threads: Number(values.threads),
   });
   console.log(values.json ? JSON.stringify(result, null, 2) : formatWrk(result));

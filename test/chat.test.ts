@@ -1,35 +1,23 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { deployment, type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
-import { type MockUpstream, startMockUpstream, UPSTREAM_MODEL } from './helpers/mock-upstream.ts';
+import { describe, it } from 'node:test';
+import { deployment, gatewayWithUpstream } from './helpers/gateway-server.ts';
+import { UPSTREAM_MODEL } from './helpers/mock-upstream.ts';
 
 describe('chat completions through the gateway', () => {
-  let upstream: MockUpstream;
-  let gateway: RunningGateway;
-
-  before(async () => {
-    upstream = await startMockUpstream();
-    gateway = await startGateway(
-      testConfig({
-        deployments: [
-          deployment({
-            modelName: 'gpt-test',
-            model: 'gpt-upstream',
-            apiBase: upstream.url,
-            apiKey: 'sk-test-upstream',
-            id: 'dep-1',
-          }),
-        ],
+  const h = gatewayWithUpstream((url) => ({
+    deployments: [
+      deployment({
+        modelName: 'gpt-test',
+        model: 'gpt-upstream',
+        apiBase: url,
+        apiKey: 'sk-test-upstream',
+        id: 'dep-1',
       }),
-    );
-  });
-  after(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
+    ],
+  }));
 
   it('answers a plain chat request with the upstream answer, unchanged', async () => {
-    const { data, response } = await gateway
+    const { data, response } = await h.gateway
       .client()
       .chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] })
       .withResponse();
@@ -43,14 +31,14 @@ describe('chat completions through the gateway', () => {
     assert.match(response.headers.get('x-tollgate-call-id') ?? '', /^[0-9a-f-]{36}$/);
     assert.ok(Number(response.headers.get('x-tollgate-response-duration-ms')) > 0);
     assert.ok(Number(response.headers.get('x-tollgate-overhead-duration-ms')) >= 0);
-    const sent = upstream.received.at(-1);
+    const sent = h.upstream.received.at(-1);
     assert.equal(sent?.path, '/v1/chat/completions');
     assert.equal(sent?.headers.authorization, 'Bearer sk-test-upstream');
     assert.deepEqual(sent?.body, { model: 'gpt-upstream', messages: [{ role: 'user', content: 'hi' }] });
   });
 
   it('relays a streamed answer chunk by chunk, ending with [DONE]', async () => {
-    const stream = await gateway.client().chat.completions.create({
+    const stream = await h.gateway.client().chat.completions.create({
       model: 'gpt-test',
       messages: [{ role: 'user', content: 'hi' }],
       stream: true,
@@ -69,7 +57,7 @@ describe('chat completions through the gateway', () => {
   });
 
   it('answers on /chat/completions without the /v1 prefix too', async () => {
-    const res = await fetch(`${gateway.url}/chat/completions`, {
+    const res = await fetch(`${h.gateway.url}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }),

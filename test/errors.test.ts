@@ -1,37 +1,24 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import OpenAI from 'openai';
-import { deployment, type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
-import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
+import { deployment, gatewayWithUpstream } from './helpers/gateway-server.ts';
 
 interface ErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
 }
 
 describe("errors in OpenAI's shape", () => {
-  let upstream: MockUpstream;
-  let gateway: RunningGateway;
-
-  before(async () => {
-    upstream = await startMockUpstream();
-    gateway = await startGateway(
-      testConfig({
-        bodyLimitBytes: 64 * 1024,
-        deployments: [
-          deployment({ modelName: 'gpt-test', model: 'm', apiBase: upstream.url, apiKey: 'sk-test-1' }),
-          deployment({ modelName: 'slow', model: 'm', apiBase: upstream.url, timeoutMs: 300 }),
-          deployment({ modelName: 'unreachable', model: 'm', apiBase: 'http://127.0.0.1:9/v1' }),
-        ],
-      }),
-    );
-  });
-  after(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
+  const h = gatewayWithUpstream((url) => ({
+    bodyLimitBytes: 64 * 1024,
+    deployments: [
+      deployment({ modelName: 'gpt-test', model: 'm', apiBase: url, apiKey: 'sk-test-1' }),
+      deployment({ modelName: 'slow', model: 'm', apiBase: url, timeoutMs: 300 }),
+      deployment({ modelName: 'unreachable', model: 'm', apiBase: 'http://127.0.0.1:9/v1' }),
+    ],
+  }));
 
   async function post(body: string, path = '/v1/chat/completions') {
-    const res = await fetch(`${gateway.url}${path}`, {
+    const res = await fetch(`${h.gateway.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,
@@ -101,16 +88,16 @@ describe("errors in OpenAI's shape", () => {
   });
 
   it('answers an unknown path with 404', async () => {
-    const res = await fetch(`${gateway.url}/v1/nothing-here`);
+    const res = await fetch(`${h.gateway.url}/v1/nothing-here`);
     assert.equal(res.status, 404);
     assert.match(((await res.json()) as ErrorBody).error.message, /Unknown request URL/);
   });
 
   it('passes upstream 4xx, 429 and 5xx through with the upstream message', async () => {
-    const client = gateway.client();
+    const client = h.gateway.client();
     const ask = () =>
       client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] });
-    upstream.queue({
+    h.upstream.queue({
       status: 400,
       body: {
         error: {
@@ -128,7 +115,7 @@ describe("errors in OpenAI's shape", () => {
       assert.equal(err.code, 'bad_tools');
       return true;
     });
-    upstream.queue({
+    h.upstream.queue({
       status: 429,
       headers: { 'retry-after': '7' },
       body: { error: { message: 'Rate limit reached', type: 'requests' } },
@@ -138,12 +125,12 @@ describe("errors in OpenAI's shape", () => {
       assert.equal(err.headers.get('retry-after'), '7');
       return true;
     });
-    upstream.queue({ status: 503, body: { error: { message: 'Overloaded' } } });
+    h.upstream.queue({ status: 503, body: { error: { message: 'Overloaded' } } });
     await assert.rejects(ask(), { status: 503, message: '503 Overloaded' });
   });
 
   it('answers an upstream timeout with 504 and an unreachable upstream with 502', async () => {
-    upstream.queue({ hang: true });
+    h.upstream.queue({ hang: true });
     const timedOut = await post(
       JSON.stringify({ model: 'slow', messages: [{ role: 'user', content: 'x' }] }),
     );

@@ -1,27 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import OpenAI from 'openai';
-import { deployment, type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
-import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
+import { deployment, gatewayWithUpstream } from './helpers/gateway-server.ts';
 
 describe('streaming faults', () => {
-  let upstream: MockUpstream;
-  let gateway: RunningGateway;
-
-  before(async () => {
-    upstream = await startMockUpstream();
-    gateway = await startGateway(
-      testConfig({
-        deployments: [
-          deployment({ modelName: 'gpt-test', model: 'm', apiBase: upstream.url, timeoutMs: 2_000 }),
-        ],
-      }),
-    );
-  });
-  after(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
+  const h = gatewayWithUpstream((url) => ({
+    deployments: [deployment({ modelName: 'gpt-test', model: 'm', apiBase: url, timeoutMs: 2_000 })],
+  }));
 
   const request = {
     model: 'gpt-test',
@@ -30,9 +15,9 @@ describe('streaming faults', () => {
   };
 
   it('relays chunks as they arrive instead of buffering the answer', async () => {
-    upstream.queue({ chunks: ['a', 'b', 'c', 'd'], chunkDelayMs: 150 });
+    h.upstream.queue({ chunks: ['a', 'b', 'c', 'd'], chunkDelayMs: 150 });
     const started = Date.now();
-    const stream = await gateway.client().chat.completions.create(request);
+    const stream = await h.gateway.client().chat.completions.create(request);
     const arrivals: number[] = [];
     for await (const chunk of stream)
       if (chunk.choices[0]?.delta.content) arrivals.push(Date.now() - started);
@@ -42,10 +27,10 @@ describe('streaming faults', () => {
   });
 
   it('aborts the upstream request when the client disconnects mid-stream', async () => {
-    upstream.queue({ chunks: Array.from({ length: 50 }, (_, i) => `${i} `), chunkDelayMs: 50 });
+    h.upstream.queue({ chunks: Array.from({ length: 50 }, (_, i) => `${i} `), chunkDelayMs: 50 });
     const controller = new AbortController();
-    const aborted = upstream.nextAbort();
-    const stream = await gateway.client().chat.completions.create(request, { signal: controller.signal });
+    const aborted = h.upstream.nextAbort();
+    const stream = await h.gateway.client().chat.completions.create(request, { signal: controller.signal });
     let seen = 0;
     try {
       for await (const _ of stream) if (++seen === 3) controller.abort();
@@ -58,19 +43,21 @@ describe('streaming faults', () => {
   });
 
   it('aborts the upstream request when a non-streaming client gives up', async () => {
-    upstream.queue({ delayMs: 1_500 });
-    const aborted = upstream.nextAbort();
+    h.upstream.queue({ delayMs: 1_500 });
+    const aborted = h.upstream.nextAbort();
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     await assert.rejects(
-      gateway.client().chat.completions.create({ ...request, stream: false }, { signal: controller.signal }),
+      h.gateway
+        .client()
+        .chat.completions.create({ ...request, stream: false }, { signal: controller.signal }),
     );
     assert.equal((await aborted).aborted, true);
   });
 
   it('ends the stream with an error event when the upstream dies mid-stream', async () => {
-    upstream.queue({ dieAfterChunks: 2, chunkDelayMs: 30 });
-    const stream = await gateway.client().chat.completions.create(request);
+    h.upstream.queue({ dieAfterChunks: 2, chunkDelayMs: 30 });
+    const stream = await h.gateway.client().chat.completions.create(request);
     const contents: string[] = [];
     await assert.rejects(
       async () => {
@@ -86,8 +73,8 @@ describe('streaming faults', () => {
   });
 
   it('ends the stream with an error event when the upstream stalls mid-stream', async () => {
-    upstream.queue({ chunks: ['a', 'b'], chunkDelayMs: 3_000 });
-    const stream = await gateway.client().chat.completions.create(request);
+    h.upstream.queue({ chunks: ['a', 'b'], chunkDelayMs: 3_000 });
+    const stream = await h.gateway.client().chat.completions.create(request);
     await assert.rejects(async () => {
       for await (const _ of stream) {
       }
@@ -95,8 +82,8 @@ describe('streaming faults', () => {
   });
 
   it('answers a stream request that fails before the first byte with a plain error status', async () => {
-    upstream.queue({ status: 500, body: { error: { message: 'boom' } } });
-    await assert.rejects(gateway.client().chat.completions.create(request), {
+    h.upstream.queue({ status: 500, body: { error: { message: 'boom' } } });
+    await assert.rejects(h.gateway.client().chat.completions.create(request), {
       status: 500,
       message: '500 boom',
     });

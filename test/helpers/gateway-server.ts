@@ -1,8 +1,10 @@
 /** Starts the real Tollgate server on a free 127.0.0.1 port for end-to-end tests. */
+import { after, before } from 'node:test';
 import OpenAI from 'openai';
 import pino from 'pino';
 import type { Deployment, GatewayConfig } from '../../src/config/types.ts';
 import { buildApp } from '../../src/server/app.ts';
+import { type MockUpstream, startMockUpstream } from './mock-upstream.ts';
 
 export interface RunningGateway {
   url: string;
@@ -53,4 +55,23 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       new OpenAI({ apiKey, baseURL: `${url}/v1`, maxRetries: 0, timeout: 15_000 }),
     close: () => app.close(),
   };
+}
+
+export interface Harness {
+  upstream: MockUpstream;
+  gateway: RunningGateway;
+}
+
+/** Registers hooks that start a mock upstream and a gateway configured against it, and stop both. */
+export function gatewayWithUpstream(configure: (upstreamUrl: string) => Partial<GatewayConfig>): Harness {
+  const harness = {} as Harness;
+  before(async () => {
+    harness.upstream = await startMockUpstream();
+    harness.gateway = await startGateway(testConfig(configure(harness.upstream.url)));
+  });
+  after(async () => {
+    await harness.gateway.close();
+    await harness.upstream.close();
+  });
+  return harness;
 }

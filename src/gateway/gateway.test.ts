@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { GatewayConfig } from '../config/types.ts';
+import { createGateway } from './gateway.ts';
+import { ModelRegistry } from './model-registry.ts';
+import type { RequestRecord } from './record.ts';
+
+const config: GatewayConfig = {
+  host: '127.0.0.1',
+  port: 0,
+  deployments: [
+    {
+      id: 'demo-1',
+      modelName: 'demo',
+      provider: 'mock',
+      model: 'demo',
+      litellmModel: 'mock/demo',
+      params: {},
+      modelInfo: {},
+    },
+  ],
+  aliases: { fast: 'demo' },
+  dropParams: false,
+  requestTimeoutMs: 5_000,
+  numRetries: 0,
+  bodyLimitBytes: 1 << 20,
+  logLevel: 'warn',
+  source: {},
+};
+const log = { debug: () => {}, warn: () => {} };
+
+describe('gateway (no HTTP server)', () => {
+  const gateway = createGateway(config, new ModelRegistry(config.deployments, config.aliases), log);
+
+  it('answers through an alias and fills the request record', async () => {
+    let ended: RequestRecord | undefined;
+    const body = { model: 'fast', messages: [{ role: 'user', content: 'hi' }], mock_response: 'pong' };
+    const outcome = await gateway.handle('chat', body, {
+      callId: 'c1',
+      signal: new AbortController().signal,
+      onEnd: (r) => {
+        ended = r;
+      },
+    });
+    assert.equal(outcome.kind, 'json');
+    assert.equal(outcome.record.modelGroup, 'demo');
+    assert.equal(outcome.record.deployment?.id, 'demo-1');
+    const usage = outcome.record.usage;
+    assert.deepEqual([usage?.promptTokens, usage?.completionTokens, usage?.totalTokens], [10, 20, 30]);
+    assert.equal(outcome.record.finishReason, 'stop');
+    assert.equal(outcome.record.attempts.length, 1);
+    assert.equal(ended, outcome.record);
+  });
+
+  it('reports usage and time to first chunk of a stream once it has been read', async () => {
+    let ended: RequestRecord | undefined;
+    const body = {
+      model: 'demo',
+      messages: [],
+      stream: true,
+      stream_options: { include_usage: true },
+      mock_response: 'a b c',
+    };
+    const outcome = await gateway.handle('chat', body, {
+      callId: 'c2',
+      signal: new AbortController().signal,
+      onEnd: (r) => {
+        ended = r;
+      },
+    });
+    assert.equal(outcome.kind, 'stream');
+    if (outcome.kind !== 'stream') return;
+    let text = '';
+    for await (const chunk of outcome.chunks) text += chunk;
+    assert.ok(text.endsWith('data: [DONE]\n\n'));
+    assert.equal(ended?.usage?.totalTokens, 30);
+    assert.ok((ended?.firstChunkMs ?? -1) >= 0);
+  });
+
+  it('returns an unknown model as an error value listing the models', async () => {
+    const outcome = await gateway.handle(
+      'chat',
+      { model: 'nope', messages: [] },
+      { callId: 'c3', signal: new AbortController().signal },
+    );
+    assert.equal(outcome.kind, 'error');
+    if (outcome.kind !== 'error') return;
+    assert.equal(outcome.error.status, 404);
+    assert.match(outcome.error.message, /demo, fast/);
+  });
+});
