@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
 import { cleanEnv, runCli, startCli } from './helpers/process.ts';
-
-function tempDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tollgate-cli-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
+import { tempDir } from './helpers/temp-dir.ts';
 
 describe('the tollgate command', () => {
   let upstream: MockUpstream;

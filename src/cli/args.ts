@@ -91,7 +91,7 @@ export function parseArgs(argv: string[]): CliArgs {
       'port',
       v.port,
       (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
-      'a whole number from 0 to 65535 (0: any free port)',
+      'a whole number from 0 to 65535 (0 picks a free port)',
     ),
     model: text('model', v.model),
     alias: text('alias', v.alias),

@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { tempDir } from '../../test/helpers/temp-dir.ts';
 import { parseArgs } from '../cli/args.ts';
 import { ConfigError } from './config-error.ts';
 import { loadConfig } from './load.ts';
 
-/** A working directory holding the given files. */
-function workdir(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tollgate-load-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
-
-const load = (argv: string[], env: NodeJS.ProcessEnv = {}, dir = workdir()) =>
+const load = (argv: string[], env: NodeJS.ProcessEnv = {}, dir = tempDir()) =>
   loadConfig(parseArgs(argv), env, dir);
 
 describe('loadConfig without a config file', () => {
@@ -39,7 +30,7 @@ describe('loadConfig without a config file', () => {
   });
 
   it('serves gpt-4o-mini when OPENAI_API_KEY is set, also when it comes from .env', async () => {
-    const dir = workdir({ '.env': 'OPENAI_API_KEY=sk-dotenv\n' });
+    const dir = tempDir({ '.env': 'OPENAI_API_KEY=sk-dotenv\n' });
     const { config } = await load([], {}, dir);
     assert.equal(config.source.defaultModel, 'openai');
     assert.equal(config.deployments[0]?.modelName, 'gpt-4o-mini');
@@ -48,7 +39,7 @@ describe('loadConfig without a config file', () => {
   });
 
   it('uses the default model when the config has an empty model_list', async () => {
-    const dir = workdir({ 'config.yaml': 'model_list: []\n' });
+    const dir = tempDir({ 'config.yaml': 'model_list: []\n' });
     assert.equal((await load(['-c', 'config.yaml'], {}, dir)).config.source.defaultModel, 'demo');
   });
 
@@ -109,13 +100,13 @@ describe('loadConfig without a config file', () => {
 
   it('refuses a blank master key instead of running without auth', async () => {
     await assert.rejects(load([], { LITELLM_MASTER_KEY: '  ' }), /LITELLM_MASTER_KEY is set but empty/);
-    const dir = workdir({ 'config.yaml': 'general_settings:\n  master_key: ""\n' });
+    const dir = tempDir({ 'config.yaml': 'general_settings:\n  master_key: ""\n' });
     await assert.rejects(load(['-c', 'config.yaml'], {}, dir), /general_settings\.master_key is empty/);
   });
 
   it('never puts the master key in an error or a warning', async () => {
     const secret = 'sk-master-very-secret';
-    const dir = workdir({
+    const dir = tempDir({
       'config.yaml': `general_settings:\n  master_key: ${secret}\n  max_request_size_mb: lots\nmodel_list:\n  - model_name: m\n    litellm_params: { model: gpt-4o, api_key: [${secret}] }\n`,
     });
     const error = await load(['-c', 'config.yaml'], {}, dir).then(
@@ -124,7 +115,7 @@ describe('loadConfig without a config file', () => {
     );
     assert.ok(error instanceof ConfigError);
     assert.ok(!error.message.includes(secret), error.message);
-    const ok = workdir({
+    const ok = tempDir({
       'config.yaml': `general_settings:\n  master_key: ${secret}\n  alerting: [slack]\n`,
     });
     const { warnings } = await load(['-c', 'config.yaml', '--max_budget', '5'], {}, ok);

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { tempDir } from '../../test/helpers/temp-dir.ts';
 import { parseArgs } from '../cli/args.ts';
 import { loadConfig } from './load.ts';
 
-/** A working directory holding the given files. */
-function workdir(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tollgate-load-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
-
-const load = (argv: string[], env: NodeJS.ProcessEnv = {}, dir = workdir()) =>
+const load = (argv: string[], env: NodeJS.ProcessEnv = {}, dir = tempDir()) =>
   loadConfig(parseArgs(argv), env, dir);
 
 // The example from LiteLLM's docs, as a team moving off LiteLLM would bring it.
@@ -60,7 +52,7 @@ environment_variables: { SOME_FLAG: "on" }
 
 describe('loadConfig with a LiteLLM config.yaml', () => {
   it('loads the deployments, settings and warnings a LiteLLM user expects', async () => {
-    const dir = workdir({ 'config.yaml': LITELLM_CONFIG });
+    const dir = tempDir({ 'config.yaml': LITELLM_CONFIG });
     const env: NodeJS.ProcessEnv = { OPENAI_API_KEY: 'sk-env' };
     const { config, warnings } = await load(['--config', 'config.yaml'], env, dir);
     const [first, second, local] = config.deployments;
@@ -108,7 +100,7 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
   });
 
   it('gives the same derived ids on every load', async () => {
-    const dir = workdir({ 'config.yaml': LITELLM_CONFIG });
+    const dir = tempDir({ 'config.yaml': LITELLM_CONFIG });
     const ids = async () =>
       (await load(['-c', 'config.yaml'], { OPENAI_API_KEY: 'k' }, dir)).config.deployments.map((d) => d.id);
     assert.deepEqual(await ids(), await ids());
@@ -116,18 +108,18 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
 
   it('refuses two deployments with the same model_info.id, and numbers identical derived ones', async () => {
     const twice = (info: string) => `  - model_name: m\n    litellm_params: { model: gpt-4o }\n${info}`;
-    const dup = workdir({ 'config.yaml': `model_list:\n${twice('    model_info: { id: a }\n').repeat(2)}` });
+    const dup = tempDir({ 'config.yaml': `model_list:\n${twice('    model_info: { id: a }\n').repeat(2)}` });
     await assert.rejects(
       load(['-c', 'config.yaml'], {}, dup),
       /model_list\[1\]\.model_info\.id: "a" is already the id of model_list\[0\]/,
     );
-    const same = workdir({ 'config.yaml': `model_list:\n${twice('').repeat(2)}` });
+    const same = tempDir({ 'config.yaml': `model_list:\n${twice('').repeat(2)}` });
     const [a, b] = (await load(['-c', 'config.yaml'], {}, same)).config.deployments;
     assert.equal(b?.id, `${a?.id}-2`);
   });
 
   it('refuses a provider that is not supported yet, naming the entry', async () => {
-    const dir = workdir({
+    const dir = tempDir({
       'config.yaml': `model_list:\n${['gpt-4o', 'mock/x', 'anthropic/claude-3-5-haiku'].map((m, i) => `  - model_name: m${i}\n    litellm_params: { model: ${m} }\n`).join('')}`,
     });
     await assert.rejects(load(['-c', 'config.yaml'], {}, dir), {
@@ -145,7 +137,7 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
   });
 
   it('lets flags override the config', async () => {
-    const dir = workdir({ 'config.yaml': LITELLM_CONFIG });
+    const dir = tempDir({ 'config.yaml': LITELLM_CONFIG });
     const { config } = await load(
       ['-c', 'config.yaml', '--request_timeout', '5', '--port', '9000'],
       { OPENAI_API_KEY: 'k', PORT: '7000' },
@@ -156,7 +148,7 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
   });
 
   it('applies --temperature and --max_tokens to every deployment when there is no --model', async () => {
-    const dir = workdir({ 'config.yaml': LITELLM_CONFIG });
+    const dir = tempDir({ 'config.yaml': LITELLM_CONFIG });
     const { config } = await load(
       ['-c', 'config.yaml', '--temperature', '0', '--max_tokens', '64'],
       { OPENAI_API_KEY: 'k' },
@@ -166,7 +158,7 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
   });
 
   it('adds the --model deployment to the config list', async () => {
-    const dir = workdir({ 'config.yaml': LITELLM_CONFIG });
+    const dir = tempDir({ 'config.yaml': LITELLM_CONFIG });
     const { config } = await load(
       ['-c', 'config.yaml', '--model', 'mock/echo'],
       { OPENAI_API_KEY: 'k' },

@@ -72,7 +72,7 @@ function portFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   if (raw === undefined) return undefined;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(`PORT must be a whole number from 0 to 65535 (0: any free port), got "${raw}"`);
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535 (0 picks a free port), got "${raw}"`);
   }
   return port;
 }
