@@ -5,6 +5,8 @@ import { ConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/load.ts';
 import { checkHealth } from '../gateway/health.ts';
 import { buildApp } from '../server/app.ts';
+import { exportTargets } from '../telemetry/export-targets.ts';
+import { createTelemetry } from '../telemetry/telemetry.ts';
 import { type CliArgs, parseArgs } from './args.ts';
 import { banner } from './banner.ts';
 import { helpText } from './help.ts';
@@ -25,13 +27,32 @@ async function main(argv: string[]): Promise<number> {
     return validated(config.deployments.length, new Set(config.deployments.map((d) => d.modelName)).size);
   if (args.health) return health(args, config.deployments);
   const logger = pino({ level: config.logLevel, base: { service: 'tollgate' } });
-  const { app } = buildApp({ config, logger, version: VERSION });
+  const targets = exportTargets(process.env);
+  const telemetry = createTelemetry({
+    targets,
+    serviceName: process.env.OTEL_SERVICE_NAME?.trim() || 'tollgate',
+    version: VERSION,
+    hideInputs: isTrue(process.env.OPENINFERENCE_HIDE_INPUTS),
+    hideOutputs: isTrue(process.env.OPENINFERENCE_HIDE_OUTPUTS),
+    maxValueLength: 32 * 1024,
+  });
+  const { app } = buildApp({ config, logger, version: VERSION, telemetry });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  process.stdout.write(`${banner(config, VERSION, port)}\n\n`);
-  installShutdown(app, logger);
+  process.stdout.write(`${banner(config, VERSION, port)}\n${tracesLine(targets.map((t) => t.label))}\n\n`);
+  installShutdown(app, logger, telemetry);
   return -1;
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value !== undefined && ['true', '1', 'yes'].includes(value.trim().toLowerCase());
+}
+
+function tracesLine(labels: string[]): string {
+  if (labels.length === 0)
+    return 'Traces: not exported. Set OPENOBSERVE_URL (and _ORG, _AUTH_TOKEN) or OTEL_EXPORTER_OTLP_ENDPOINT.';
+  return `Traces: exported to ${labels.join(' and ')}.`;
 }
 
 function print(text: string): number {

@@ -1,12 +1,17 @@
 /**
- * Graceful stop on SIGTERM/SIGINT: stop taking requests, let those in flight finish, then exit —
+ * Graceful stop on SIGTERM/SIGINT: stop taking requests, let those in flight finish, export their spans, then exit —
  * within a deadline, so a stuck stream cannot keep a deploy waiting forever. A second signal exits now.
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Telemetry } from '../telemetry/telemetry.ts';
 
 const DEADLINE_MS = 25_000;
 
-export function installShutdown(app: FastifyInstance, logger: FastifyBaseLogger): void {
+export function installShutdown(
+  app: FastifyInstance,
+  logger: FastifyBaseLogger,
+  telemetry?: Telemetry,
+): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -21,13 +26,17 @@ export function installShutdown(app: FastifyInstance, logger: FastifyBaseLogger)
       process.exit(1);
     }, DEADLINE_MS);
     timer.unref();
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'error while shutting down');
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      // Spans of the requests that just finished are still queued: export them before leaving.
+      .then(() => telemetry?.shutdown())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'error while shutting down');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -48,7 +48,7 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
   return {
     async handle(endpoint, client, options) {
       const stream = client.stream === true && endpoint !== 'embeddings';
-      const record = newRecord(options.callId, endpoint, String(client.model), stream);
+      const record = newRecord(options.callId, endpoint, client, stream);
       const onEnd = options.onEnd ?? (() => {});
       try {
         const outcome = await route(endpoint, client, stream, record, options.signal, onEnd);
@@ -102,6 +102,7 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
           ? await provider.stream(endpoint, prepared.body, ctx)
           : await provider.call(endpoint, prepared.body, ctx);
       record.deployment = deployment;
+      record.system = provider.system;
       record.attempts.push({
         attempt,
         deployment,
@@ -149,6 +150,7 @@ function success(
     record.usage = result.usage;
     record.finishReason = result.finishReason;
     record.responseModel = result.responseModel;
+    record.output = result.body;
     return { kind: 'json', status: result.status, body: result.body, headers: result.headers, record };
   }
   return {

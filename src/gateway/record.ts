@@ -4,7 +4,7 @@
  */
 import type { Deployment } from '../config/types.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
-import type { Endpoint, Usage } from '../providers/spec.ts';
+import type { Endpoint, JsonObject, Usage } from '../providers/spec.ts';
 
 export interface AttemptRecord {
   attempt: number;
@@ -29,6 +29,12 @@ export interface RequestRecord {
   endpoint: Endpoint;
   /** The `model` exactly as the client sent it. */
   requestedModel: string;
+  /** The client's request body as received (validated, unchanged). */
+  requestBody: JsonObject;
+  /** `llm.system` of the provider that answered: the API dialect (`openai`, …). */
+  system?: string;
+  /** The answer's body as sent to the client (JSON answers only). */
+  output?: string;
   modelGroup?: string;
   stream: boolean;
   startedAt: number;
@@ -48,13 +54,14 @@ export interface RequestRecord {
 export function newRecord(
   callId: string,
   endpoint: Endpoint,
-  requestedModel: string,
+  requestBody: JsonObject,
   stream: boolean,
 ): RequestRecord {
   return {
     callId,
     endpoint,
-    requestedModel,
+    requestedModel: String(requestBody.model),
+    requestBody,
     stream,
     startedAt: Date.now(),
     startedPerf: performance.now(),

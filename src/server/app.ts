@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { GatewayConfig } from '../config/types.ts';
 import { createGateway, type Gateway } from '../gateway/gateway.ts';
 import { ModelRegistry } from '../gateway/model-registry.ts';
+import type { Telemetry } from '../telemetry/telemetry.ts';
 import { createAuthHook } from './auth.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { installJsonBody } from './json-body.ts';
@@ -14,6 +15,8 @@ export interface AppOptions {
   config: GatewayConfig;
   logger: FastifyBaseLogger;
   version: string;
+  /** Where finished requests are traced; none when no exporter is configured. */
+  telemetry?: Telemetry;
 }
 
 export interface App {
@@ -22,7 +25,7 @@ export interface App {
   registry: ModelRegistry;
 }
 
-export function buildApp({ config, logger, version }: AppOptions): App {
+export function buildApp({ config, logger, version, telemetry }: AppOptions): App {
   const app = Fastify({
     loggerInstance: logger,
     // Per-request log lines cost real time on the hot path; they are for debugging only.
@@ -45,6 +48,6 @@ export function buildApp({ config, logger, version }: AppOptions): App {
   app.addHook('onRequest', createAuthHook({ masterKey: config.masterKey }));
   registerHealthRoutes(app, registry, version);
   registerModelRoutes(app, registry);
-  registerLlmRoutes(app, gateway);
+  registerLlmRoutes(app, gateway, telemetry);
   return { app, gateway, registry };
 }

@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import pino from 'pino';
 import type { Deployment, GatewayConfig } from '../../src/config/types.ts';
 import { buildApp } from '../../src/server/app.ts';
+import type { Telemetry } from '../../src/telemetry/telemetry.ts';
 import { type MockUpstream, startMockUpstream } from './mock-upstream.ts';
 
 export interface RunningGateway {
@@ -42,9 +43,9 @@ export function testConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
   };
 }
 
-export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
+export async function startGateway(config: GatewayConfig, telemetry?: Telemetry): Promise<RunningGateway> {
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const { app } = buildApp({ config, logger, version: 'test' });
+  const { app } = buildApp({ config, logger, version: 'test', telemetry });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;

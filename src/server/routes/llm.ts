@@ -3,7 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../../gateway/gateway.ts';
+import type { RequestRecord } from '../../gateway/record.ts';
+import { clientClosed } from '../../providers/http/upstream-error.ts';
 import type { Endpoint } from '../../providers/spec.ts';
+import type { Telemetry } from '../../telemetry/telemetry.ts';
 import { sendError } from '../error-handler.ts';
 import { tollgateHeaders } from '../response-headers.ts';
 import { validateBody } from '../validate-body.ts';
@@ -24,21 +27,34 @@ const SSE_HEADERS = {
   'x-accel-buffering': 'no',
 };
 
-export function registerLlmRoutes(app: FastifyInstance, gateway: Gateway): void {
+export function registerLlmRoutes(app: FastifyInstance, gateway: Gateway, telemetry?: Telemetry): void {
   for (const [url, endpoint] of ROUTES) {
-    app.post(url, (request, reply) => handle(endpoint, gateway, request, reply));
+    app.post(url, (request, reply) => handle(endpoint, gateway, telemetry, request, reply));
   }
 }
 
-async function handle(endpoint: Endpoint, gateway: Gateway, request: FastifyRequest, reply: FastifyReply) {
+async function handle(
+  endpoint: Endpoint,
+  gateway: Gateway,
+  telemetry: Telemetry | undefined,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
   const body = validateBody(endpoint, request.body);
   const controller = new AbortController();
   const res = reply.raw;
-  // 'close' before the response finished means the client went away: stop the upstream call too.
+  let record: RequestRecord | undefined;
+  // 'close' is the end of the exchange: the last byte went out, or the client went away (then the
+  // upstream call stops too). Either way the request is over and can be traced.
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();
+    if (record === undefined || telemetry === undefined) return;
+    if (!res.writableFinished && record.error === undefined) record.error = clientClosed();
+    record.finishedPerf = performance.now();
+    telemetry.record(record, res.writableFinished ? res.statusCode : 499, request.headers);
   });
   const outcome = await gateway.handle(endpoint, body, { callId: randomUUID(), signal: controller.signal });
+  record = outcome.record;
   const headers = tollgateHeaders(outcome.record);
   if (outcome.kind === 'error') return sendError(reply.headers(headers), outcome.error);
   if (outcome.kind === 'json') {

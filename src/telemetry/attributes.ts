@@ -1,0 +1,126 @@
+/**
+ * The ONE place that turns what happened to a request (its RequestRecord) into span attributes, in the
+ * OpenInference and GenAI conventions (shared/reference/attributes.md). No route or provider sets
+ * attributes by hand.
+ */
+import { SemanticConventions as SC } from '@arizeai/openinference-semantic-conventions';
+import type { Attributes } from '@opentelemetry/api';
+import type { AttemptRecord, RequestRecord } from '../gateway/record.ts';
+import type { JsonObject } from '../providers/spec.ts';
+
+/** Span names the OpenInference OpenAI instrumentor uses; the seed filters on `ChatCompletion`. */
+export const REQUEST_SPAN_NAME = {
+  chat: 'ChatCompletion',
+  completions: 'Completion',
+  embeddings: 'CreateEmbeddingResponse',
+} as const;
+
+const OPERATION = { chat: 'chat', completions: 'text_completion', embeddings: 'embeddings' } as const;
+
+/** Fields of a request body that are content, not parameters. */
+const CONTENT_FIELDS = new Set(['messages', 'prompt', 'input', 'model', 'mock_response']);
+
+export interface AttributeOptions {
+  hideInputs: boolean;
+  hideOutputs: boolean;
+  /** Longest string value kept; longer ones are cut and marked. */
+  maxValueLength: number;
+}
+
+export function requestSpanAttributes(
+  record: RequestRecord,
+  status: number,
+  options: AttributeOptions,
+): Attributes {
+  const body = record.requestBody;
+  const embedding = record.endpoint === 'embeddings';
+  const deployment = record.deployment;
+  const a: Attributes = {
+    [SC.OPENINFERENCE_SPAN_KIND]: embedding ? 'EMBEDDING' : 'LLM',
+    'llm.observation.type': embedding ? 'EMBEDDING' : 'GENERATION',
+    [SC.LLM_SYSTEM]: record.system ?? 'openai',
+    [SC.LLM_PROVIDER]: deployment?.provider ?? 'unknown',
+    [SC.LLM_MODEL_NAME]: deployment?.model ?? record.requestedModel,
+    'llm.request.parameters.model': record.requestedModel,
+    [SC.LLM_INVOCATION_PARAMETERS]: invocationParameters(body),
+    [SC.INPUT_MIME_TYPE]: 'application/json',
+    [SC.OUTPUT_MIME_TYPE]: 'application/json',
+    'gen_ai.operation.name': OPERATION[record.endpoint],
+    'gen_ai.provider.name': deployment?.provider === 'mock' ? 'openai' : (deployment?.provider ?? 'openai'),
+    'gen_ai.request.model': record.requestedModel,
+    'gen_ai.request.stream': record.stream,
+    'tollgate.attempts': record.attempts.length,
+    'tollgate.fallback': false,
+    'http.response.status_code': status,
+  };
+  if (record.modelGroup !== undefined) a['tollgate.model_group'] = record.modelGroup;
+  if (deployment !== undefined) a['tollgate.deployment.id'] = deployment.id;
+  if (record.responseModel !== undefined) a['gen_ai.response.model'] = record.responseModel;
+  copyNumber(body, 'max_tokens', a, 'gen_ai.request.max_tokens');
+  copyNumber(body, 'temperature', a, 'gen_ai.request.temperature');
+  copyNumber(body, 'top_p', a, 'gen_ai.request.top_p');
+  if (record.finishReason !== undefined) {
+    a[SC.LLM_FINISH_REASON] = record.finishReason;
+    a['gen_ai.response.finish_reasons'] = [record.finishReason];
+  }
+  Object.assign(a, usageAttributes(record));
+  if (record.firstChunkMs !== undefined)
+    a['gen_ai.response.time_to_first_chunk'] = record.firstChunkMs / 1000;
+  if (!options.hideInputs) a[SC.INPUT_VALUE] = cut(JSON.stringify(body), options.maxValueLength);
+  if (!options.hideOutputs && record.output !== undefined)
+    a[SC.OUTPUT_VALUE] = cut(record.output, options.maxValueLength);
+  if (record.error !== undefined) a['error.type'] = record.error.type;
+  return a;
+}
+
+export function attemptSpanAttributes(attempt: AttemptRecord): Attributes {
+  const a: Attributes = {
+    'tollgate.deployment.id': attempt.deployment.id,
+    'tollgate.attempt': attempt.attempt,
+    'tollgate.deployment.model': attempt.deployment.model,
+    'http.response.status_code': attempt.status,
+  };
+  const [host, port] = attempt.apiBase.split(':');
+  if (host) a['server.address'] = host;
+  if (port) a['server.port'] = Number(port);
+  if (attempt.error !== undefined) a['error.type'] = attempt.error.type;
+  return a;
+}
+
+function usageAttributes(record: RequestRecord): Attributes {
+  const u = record.usage;
+  if (u === undefined) return {};
+  const a: Attributes = {
+    [SC.LLM_TOKEN_COUNT_PROMPT]: u.promptTokens,
+    [SC.LLM_TOKEN_COUNT_COMPLETION]: u.completionTokens,
+    [SC.LLM_TOKEN_COUNT_TOTAL]: u.totalTokens,
+    'gen_ai.usage.input_tokens': u.promptTokens,
+    'gen_ai.usage.output_tokens': u.completionTokens,
+    'gen_ai.usage.total_tokens': u.totalTokens,
+  };
+  if (u.cachedTokens !== undefined) {
+    a[SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ] = u.cachedTokens;
+    a['gen_ai.usage.cache_read.input_tokens'] = u.cachedTokens;
+  }
+  if (u.reasoningTokens !== undefined) {
+    a[SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_REASONING] = u.reasoningTokens;
+    a['gen_ai.usage.reasoning.output_tokens'] = u.reasoningTokens;
+  }
+  return a;
+}
+
+function invocationParameters(body: JsonObject): string {
+  const params: JsonObject = {};
+  for (const [key, value] of Object.entries(body)) if (!CONTENT_FIELDS.has(key)) params[key] = value;
+  return JSON.stringify(params);
+}
+
+function copyNumber(body: JsonObject, key: string, into: Attributes, as: string): void {
+  const value = body[key];
+  if (typeof value === 'number') into[as] = value;
+}
+
+/** Cuts a long value and says so, so a reader never mistakes a truncated prompt for the whole one. */
+export function cut(value: string, max: number): string {
+  return value.length <= max ? value : `${value.slice(0, max)}…[truncated ${value.length - max} chars]`;
+}
