@@ -22,6 +22,7 @@ import type { ModelRegistry } from './model-registry.ts';
 import { newRecord, type RequestRecord } from './record.ts';
 import { prepareBody, wantsMockResponse } from './request-body.ts';
 import { asGatewayError, relayStream } from './sse-relay.ts';
+import { StreamUsage } from './stream-usage.ts';
 
 export type Outcome =
   | { kind: 'json'; status: number; body: string; headers: Record<string, string>; record: RequestRecord }
@@ -45,6 +46,7 @@ export interface Gateway {
 }
 
 export function createGateway(config: GatewayConfig, registry: ModelRegistry, log: GatewayLog): Gateway {
+  const streamUsage = new StreamUsage();
   return {
     async handle(endpoint, client, options) {
       const stream = client.stream === true && endpoint !== 'embeddings';
@@ -95,6 +97,7 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
         );
       }
       if (mock) prepared.body.mock_response = client.mock_response;
+      record.usageInjected = stream && streamUsage.inject(prepared.body, deployment.id);
       const ctx = { deployment, signal, timeoutMs: deployment.timeoutMs ?? config.requestTimeoutMs };
       const startedAt = Date.now();
       const result =
@@ -116,6 +119,10 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
         retryDelayMs,
       });
       if (result.ok) return success(result, record, onEnd);
+      if (record.usageInjected && streamUsage.refusedBy(result.error, deployment.id)) {
+        log.debug({ deployment: deployment.id }, 'upstream refuses stream_options: calling it without');
+        continue;
+      }
       const wait = retryWait(result, attempt, deployment, signal);
       if (wait === undefined) return { kind: 'error', error: result.error, record };
       retryDelayMs = wait;

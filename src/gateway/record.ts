@@ -45,6 +45,8 @@ export interface RequestRecord {
   usage?: Usage;
   finishReason?: string;
   responseModel?: string;
+  /** True when the gateway asked the upstream for stream usage that the client did not ask for. */
+  usageInjected?: boolean;
   /** Milliseconds from request start to the first streamed chunk. */
   firstChunkMs?: number;
   finishedPerf?: number;

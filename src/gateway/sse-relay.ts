@@ -7,6 +7,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import { readUsage } from '../providers/openai-compatible/usage.ts';
 import type { JsonObject, SseEvent } from '../providers/spec.ts';
 import type { RequestRecord } from './record.ts';
+import { withoutInjectedUsage } from './stream-usage.ts';
 
 export async function* relayStream(
   batches: AsyncIterable<SseEvent[]>,
@@ -18,10 +19,11 @@ export async function* relayStream(
       if (record.firstChunkMs === undefined) record.firstChunkMs = performance.now() - record.startedPerf;
       let out = '';
       for (const event of batch) {
-        observe(event.data, record);
-        out += event.raw ?? `data: ${event.data}\n\n`;
+        const chunk = observe(event.data, record);
+        const sent = record.usageInjected ? withoutInjectedUsage(event, chunk) : event;
+        if (sent !== undefined) out += sent.raw ?? `data: ${sent.data}\n\n`;
       }
-      yield out;
+      if (out !== '') yield out;
     }
   } catch (err) {
     const error = asGatewayError(err);
@@ -34,13 +36,13 @@ export async function* relayStream(
 }
 
 /** Picks usage, finish reason and the serving model out of OpenAI chunks as they pass. */
-function observe(data: string, record: RequestRecord): void {
-  if (data === '[DONE]') return;
+function observe(data: string, record: RequestRecord): JsonObject | undefined {
+  if (data === '[DONE]') return undefined;
   let chunk: JsonObject;
   try {
     chunk = JSON.parse(data) as JsonObject;
   } catch {
-    return;
+    return undefined;
   }
   if (record.responseModel === undefined && typeof chunk.model === 'string')
     record.responseModel = chunk.model;
@@ -48,6 +50,7 @@ function observe(data: string, record: RequestRecord): void {
   if (usage) record.usage = usage;
   const choice = Array.isArray(chunk.choices) ? (chunk.choices[0] as JsonObject | undefined) : undefined;
   if (typeof choice?.finish_reason === 'string') record.finishReason = choice.finish_reason;
+  return chunk;
 }
 
 export function asGatewayError(err: unknown): GatewayError {

@@ -21,6 +21,8 @@ export interface Script {
   chunkDelayMs?: number;
   /** For streams: destroy the socket after this many chunks. */
   dieAfterChunks?: number;
+  /** Answer 400 to any request carrying `stream_options`, as some OpenAI-compatible servers do. */
+  rejectStreamOptions?: boolean;
 }
 
 export interface Received {
@@ -92,6 +94,18 @@ async function answer(
   if (script.hang) return;
   if (script.delayMs) await new Promise((r) => setTimeout(r, script.delayMs));
   if (res.destroyed) return;
+  if (script.rejectStreamOptions && body.stream_options !== undefined) {
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        error: {
+          message: 'Unrecognized request argument supplied: stream_options',
+          type: 'invalid_request_error',
+        },
+      }),
+    );
+    return;
+  }
   if (script.status !== undefined && script.status >= 400) {
     res.writeHead(script.status, { 'content-type': 'application/json', ...script.headers });
     res.end(JSON.stringify(script.body ?? { error: { message: 'mock failure', type: 'server_error' } }));
@@ -202,7 +216,11 @@ async function streamAnswer(
     });
   }
   const options = body.stream_options as { include_usage?: boolean } | undefined;
-  if (options?.include_usage) events.push({ ...base, object: 'chat.completion.chunk', choices: [], usage });
+  if (options?.include_usage) {
+    // As OpenAI does: every chunk carries `usage: null`, and a last chunk carries the usage.
+    for (const event of events) (event as { usage?: null }).usage = null;
+    events.push({ ...base, object: 'chat.completion.chunk', choices: [], usage });
+  }
   let sent = 0;
   for (const event of events) {
     if (script.dieAfterChunks !== undefined && sent >= script.dieAfterChunks) {
