@@ -29,7 +29,11 @@ export function installShutdown(
     app
       .close()
       // Spans of the requests that just finished are still queued: export them before leaving.
-      .then(() => telemetry?.shutdown())
+      .then(() =>
+        telemetry
+          ?.shutdown()
+          .catch((err: unknown) => logger.warn({ err }, 'some spans could not be exported before exit')),
+      )
       .then(
         () => process.exit(0),
         (err: unknown) => {

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type OpenAI from 'openai';
+import { exportTargets } from '../src/telemetry/export-targets.ts';
+import { createTelemetry, type Telemetry } from '../src/telemetry/telemetry.ts';
+import { type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
+import { mockDeployment } from './helpers/mock-deployment.ts';
+import { type Receiver, startReceiver } from './helpers/openobserve-receiver.ts';
+import { cleanEnv, startCli } from './helpers/process.ts';
+import { tempDir } from './helpers/temp-dir.ts';
+
+function telemetryFor(receiver: Receiver, extra: { hideInputs?: boolean; hideOutputs?: boolean } = {}) {
+  return createTelemetry({
+    targets: exportTargets({ OPENOBSERVE_URL: receiver.url, OPENOBSERVE_TIMEOUT: '1' }),
+    serviceName: 'tollgate',
+    version: 'test',
+    hideInputs: extra.hideInputs ?? false,
+    hideOutputs: extra.hideOutputs ?? false,
+    maxValueLength: 64,
+  });
+}
+
+const ask = (g: RunningGateway, content: string) =>
+  g.client().chat.completions.create({
+    model: 'demo',
+    messages: [{ role: 'user', content }],
+    mock_response: 'the answer',
+  } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+
+for (const mode of ['hang', 'fail'] as const) {
+  describe(`an OpenObserve that is ${mode === 'hang' ? 'hanging' : 'failing'}`, () => {
+    let receiver: Receiver;
+    let telemetry: Telemetry | undefined;
+    let gateway: RunningGateway;
+    before(async () => {
+      receiver = await startReceiver();
+      receiver.mode = mode;
+      telemetry = telemetryFor(receiver);
+      gateway = await startGateway(testConfig({ deployments: [mockDeployment('demo')] }), telemetry);
+    });
+    after(async () => {
+      await gateway.close();
+      // Shutting down against a dead receiver may time out; it must not hang or throw into the app.
+      await telemetry?.shutdown().catch(() => {});
+      await receiver.close();
+    });
+
+    it('changes nothing for clients', async () => {
+      const started = Date.now();
+      for (let round = 0; round < 3; round++) {
+        const answers = await Promise.all(
+          Array.from({ length: 50 }, (_, i) => ask(gateway, `q${round}-${i}`)),
+        );
+        for (const a of answers) assert.equal(a.choices[0]?.message.content, 'the answer');
+        await new Promise((r) => setTimeout(r, 400));
+      }
+      assert.ok(Date.now() - started < 5_000, 'requests are not slowed by the exporter');
+      await new Promise((r) => setTimeout(r, 1_200));
+      assert.ok(receiver.requests.length >= 1, 'the exporter did try');
+    });
+  });
+}
+
+describe('privacy switches and long values', () => {
+  let receiver: Receiver;
+  let telemetry: Telemetry | undefined;
+  let gateway: RunningGateway;
+  before(async () => {
+    receiver = await startReceiver();
+    telemetry = telemetryFor(receiver, { hideOutputs: true });
+    gateway = await startGateway(testConfig({ deployments: [mockDeployment('demo')] }), telemetry);
+  });
+  after(async () => {
+    await gateway.close();
+    await telemetry?.shutdown();
+    await receiver.close();
+  });
+
+  it('leaves outputs out when hidden, and truncates long inputs with a mark', async () => {
+    await ask(gateway, 'x'.repeat(500));
+    const row = await receiver.waitFor((r) => r.operation_name === 'ChatCompletion');
+    assert.equal(row.output_value, undefined);
+    assert.match(String(row.input_value), /…\[truncated \d+ chars\]$/);
+    assert.ok(String(row.input_value).length < 120);
+  });
+});
+
+describe('shutdown', () => {
+  it('exports the spans of the last requests on SIGTERM, and says at start where traces go', async () => {
+    const receiver = await startReceiver();
+    const server = await startCli([], {
+      cwd: tempDir(),
+      env: cleanEnv({ OPENOBSERVE_URL: receiver.url, OPENOBSERVE_ORG: 'acme' }),
+    });
+    try {
+      assert.match(
+        server.output(),
+        /Traces: exported to OpenObserve http:\/\/127\.0\.0\.1:\d+\/api\/acme\/v1\/traces/,
+      );
+      const res = await fetch(`${server.url}/v1/chat/completions`, {
+        method: 'POST',
+        body: JSON.stringify({
+          model: 'demo',
+          messages: [{ role: 'user', content: 'bye' }],
+          mock_response: 'ok',
+        }),
+      });
+      assert.equal(res.status, 200);
+      assert.equal(await server.stop('SIGTERM'), 0);
+      assert.ok(
+        receiver.rows.some((r) => r.operation_name === 'ChatCompletion'),
+        'the span arrived before exit',
+      );
+    } finally {
+      await server.stop();
+      await receiver.close();
+    }
+  });
+});
