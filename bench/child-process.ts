@@ -25,9 +25,14 @@ function installExitHook(): void {
   }
 }
 
-export function spawnTracked(command: string, args: string[], stdio: StdioOptions): ChildProcess {
+export function spawnTracked(
+  command: string,
+  args: string[],
+  stdio: StdioOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): ChildProcess {
   installExitHook();
-  const child = spawn(command, args, { cwd: REPO_ROOT, stdio, env: process.env });
+  const child = spawn(command, args, { cwd: REPO_ROOT, stdio, env });
   live.add(child);
   child.once('exit', () => live.delete(child));
   return child;

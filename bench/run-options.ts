@@ -27,7 +27,8 @@ export const USAGE = `usage: node bench/run.ts [flags]
   --connections N   closed-loop connections (default 50)
   --rounds N        runs per target and scenario, alternating targets (default 2)
   --delay MS        also run the scenarios against a mock that waits MS before answering (e.g. 50)
-  --only a,b        measure only these targets: direct, tollgate, passthrough (opt-in: a minimal
+  --only a,b        measure only these targets: direct, tollgate, tollgate-traced (opt-in: spans
+                    exported to a local OTLP sink), passthrough (opt-in: a minimal
                     node:http + undici proxy, the practical ceiling). Default: direct,tollgate
   --no-wrk          skip wrk even if it is installed
   --out FILE        markdown report (default bench/results/latest.md)

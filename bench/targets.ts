@@ -4,6 +4,11 @@
 import { directTarget } from './direct-target.ts';
 import { passthroughTarget } from './passthrough-target.ts';
 import type { TargetSpec } from './target-types.ts';
-import { tollgateTarget } from './tollgate-target.ts';
+import { tollgateTarget, tollgateTracedTarget } from './tollgate-target.ts';
 
-export const TARGETS: readonly TargetSpec[] = [directTarget, passthroughTarget, tollgateTarget];
+export const TARGETS: readonly TargetSpec[] = [
+  directTarget,
+  passthroughTarget,
+  tollgateTarget,
+  tollgateTracedTarget,
+];

@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { freePort, NODE_BIN, REPO_ROOT, spawnTracked, stopChild } from './child-process.ts';
+import { freePort, NODE_BIN, REPO_ROOT, spawnTracked, stopChild, waitForLine } from './child-process.ts';
 import { sleep } from './clock.ts';
 import { chatBody, JSON_HEADERS } from './endpoint.ts';
 import type { BenchContext, RunningTarget, TargetSpec, Upstream } from './target-types.ts';
@@ -65,49 +65,70 @@ async function waitUntilLive(child: ChildProcess, origin: string, logPath: strin
   throw new Error(`tollgate not live after ${READY_TIMEOUT_MS} ms (log: ${logPath}):\n${logTail(logPath)}`);
 }
 
-export const tollgateTarget: TargetSpec = {
-  name: 'tollgate',
-  start: async (ctx: BenchContext): Promise<RunningTarget> => {
-    const configPath = join(ctx.workDir, 'config.yaml');
-    writeFileSync(configPath, configYaml(ctx));
-    const port = await freePort();
-    const origin = `http://127.0.0.1:${port}`;
-    const logPath = join(ctx.logDir, 'tollgate.log');
-    // A file, not a pipe: an unread pipe would block a chatty server mid-benchmark.
-    const logFd = openSync(logPath, 'w');
-    const args = [
-      ...startFlags(),
-      ENTRY,
-      '--config',
-      configPath,
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-    ];
-    const child = spawnTracked(NODE_BIN, args, ['ignore', logFd, logFd]);
-    closeSync(logFd);
-    try {
-      await waitUntilLive(child, origin, logPath);
-    } catch (err) {
-      await stopChild(child);
-      throw err;
-    }
-    const pid = child.pid;
-    if (pid === undefined) throw new Error('tollgate has no pid');
-    return {
-      name: 'tollgate',
-      pid,
-      route: (upstream, stream) => ({
+/** The OTLP sink a traced Tollgate exports to, in its own process like the mock. */
+async function startSink(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawnTracked(NODE_BIN, ['bench/otlp-sink.ts', '--port', '0'], ['ignore', 'pipe', 'inherit']);
+  const match = await waitForLine(child, /listening (\d+)/, 10_000);
+  return { url: `http://127.0.0.1:${match[1]}/`, stop: () => stopChild(child) };
+}
+
+/** Tollgate with tracing off, or on and exporting every span to a local OTLP sink. */
+function tollgate(name: string, traced: boolean): TargetSpec {
+  return {
+    name,
+    optIn: traced,
+    start: async (ctx: BenchContext): Promise<RunningTarget> => {
+      const configPath = join(ctx.workDir, `${name}.yaml`);
+      writeFileSync(configPath, configYaml(ctx));
+      const port = await freePort();
+      const origin = `http://127.0.0.1:${port}`;
+      const logPath = join(ctx.logDir, `${name}.log`);
+      const sink = traced ? await startSink() : undefined;
+      // Tracing is switched by the environment alone, as for users: OPENOBSERVE_URL set or not.
+      const env: NodeJS.ProcessEnv = { ...process.env, OPENOBSERVE_URL: sink?.url ?? '' };
+      // A file, not a pipe: an unread pipe would block a chatty server mid-benchmark.
+      const logFd = openSync(logPath, 'w');
+      const args = [
+        ...startFlags(),
+        ENTRY,
+        '--config',
+        configPath,
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+      ];
+      const child = spawnTracked(NODE_BIN, args, ['ignore', logFd, logFd], env);
+      closeSync(logFd);
+      try {
+        await waitUntilLive(child, origin, logPath);
+      } catch (err) {
+        await stopChild(child);
+        await sink?.stop();
+        throw err;
+      }
+      const pid = child.pid;
+      if (pid === undefined) throw new Error(`${name} has no pid`);
+      return {
+        name,
         pid,
-        endpoint: {
-          origin,
-          path: '/v1/chat/completions',
-          headers: JSON_HEADERS,
-          body: chatBody(MODEL[upstream], stream),
+        route: (upstream, stream) => ({
+          pid,
+          endpoint: {
+            origin,
+            path: '/v1/chat/completions',
+            headers: JSON_HEADERS,
+            body: chatBody(MODEL[upstream], stream),
+          },
+        }),
+        stop: async () => {
+          await stopChild(child);
+          await sink?.stop();
         },
-      }),
-      stop: () => stopChild(child),
-    };
-  },
-};
+      };
+    },
+  };
+}
+
+export const tollgateTarget = tollgate('tollgate', false);
+export const tollgateTracedTarget = tollgate('tollgate-traced', true);

@@ -4,7 +4,7 @@ import { exportTargets } from '../src/telemetry/export-targets.ts';
 import { createTelemetry, type Telemetry } from '../src/telemetry/telemetry.ts';
 import { deployment, type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
 import { type MockUpstream, startMockUpstream, UPSTREAM_MODEL } from './helpers/mock-upstream.ts';
-import { type Receiver, type Row, startReceiver } from './helpers/openobserve-receiver.ts';
+import { type Receiver, startReceiver } from './helpers/openobserve-receiver.ts';
 
 const UPSTREAM_KEY = 'sk-test-upstream-secret';
 const AUTH = 'Basic dGVzdEBleGFtcGxlLmNvbTpzZWNyZXQ=';

@@ -1,13 +1,13 @@
 /**
  * Span lifecycle: one request span and one attempt span per upstream call, built after the request is
- * over from its RequestRecord, handed to a bounded batch queue per export target. Never blocks or fails
- * a request: a full queue drops spans, an exporter that is down is retried by the exporter and logged.
+ * over from its RequestRecord and handed to a bounded batch queue per export target. Never blocks or
+ * fails a request: a full queue drops spans, an exporter that is down is retried by the exporter.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import {
-  context,
   defaultTextMapGetter,
   ROOT_CONTEXT,
+  type SpanContext,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -15,7 +15,7 @@ import {
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import type { RequestRecord } from '../gateway/record.ts';
 import {
   type AttributeOptions,
@@ -24,6 +24,7 @@ import {
   requestSpanAttributes,
 } from './attributes.ts';
 import type { ExportTarget } from './export-targets.ts';
+import { finishedSpan, type SpanEvent } from './finished-span.ts';
 
 export interface Telemetry {
   /** Records a finished request; `headers` are the client's, for its `traceparent`. */
@@ -44,60 +45,69 @@ const epochMs = (perf: number) => performance.timeOrigin + perf;
 
 export function createTelemetry(options: TelemetryOptions): Telemetry | undefined {
   if (options.targets.length === 0) return undefined;
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes({
-      'service.name': options.serviceName,
-      'service.version': options.version,
-    }),
-    spanProcessors: options.targets.map(
-      (t) =>
-        new BatchSpanProcessor({
-          exporter: new OTLPTraceExporter({ url: t.url, headers: t.headers, timeoutMillis: t.timeoutMillis }),
-          maxQueueSize: 4096,
-          maxExportBatchSize: 512,
-          scheduledDelayMillis: 1000,
-          exportTimeoutMillis: t.timeoutMillis,
-        }),
-    ),
+  const resource = resourceFromAttributes({
+    'service.name': options.serviceName,
+    'service.version': options.version,
   });
-  const tracer = provider.getTracer('tollgate', options.version);
+  const scope = { name: 'tollgate', version: options.version };
+  const processors = options.targets.map(
+    (t) =>
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({ url: t.url, headers: t.headers, timeoutMillis: t.timeoutMillis }),
+        maxQueueSize: 4096,
+        maxExportBatchSize: 512,
+        scheduledDelayMillis: 1000,
+        exportTimeoutMillis: t.timeoutMillis,
+      }),
+  );
+  const emit = (fields: Parameters<typeof finishedSpan>[0]): SpanContext => {
+    const span = finishedSpan(fields, resource, scope);
+    for (const p of processors) p.onEnd(span);
+    return span.spanContext();
+  };
 
   return {
     record(record, status, headers) {
-      const parent = propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
-      const span = tracer.startSpan(
-        REQUEST_SPAN_NAME[record.endpoint],
-        {
-          kind: SpanKind.SERVER,
-          startTime: epochMs(record.startedPerf),
-          attributes: requestSpanAttributes(record, status, options),
-        },
-        parent,
-      );
-      const asParent = trace.setSpan(context.active(), span);
-      for (const attempt of record.attempts) {
-        const child = tracer.startSpan(
-          `upstream ${attempt.provider}`,
-          { kind: SpanKind.CLIENT, startTime: attempt.startedAt, attributes: attemptSpanAttributes(attempt) },
-          asParent,
-        );
-        if (attempt.retryDelayMs !== undefined) {
-          child.addEvent(
-            'retry',
-            { delay_ms: Math.round(attempt.retryDelayMs), attempt: attempt.attempt },
-            attempt.startedAt,
-          );
-        }
-        for (const param of attempt.dropped) child.addEvent('param_dropped', { param }, attempt.startedAt);
-        if (attempt.error) child.setStatus({ code: SpanStatusCode.ERROR, message: attempt.error.message });
-        child.end(attempt.startedAt + attempt.latencyMs);
-      }
+      const caller = trace.getSpanContext(propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter));
       // A client that left is not a failure of the gateway or the model.
-      if (record.error && record.error.status !== 499)
-        span.setStatus({ code: SpanStatusCode.ERROR, message: record.error.message });
-      else span.setStatus({ code: SpanStatusCode.OK });
-      span.end(epochMs(record.finishedPerf ?? performance.now()));
+      const failed = record.error !== undefined && record.error.status !== 499;
+      const requestSpan = emit({
+        name: REQUEST_SPAN_NAME[record.endpoint],
+        kind: SpanKind.SERVER,
+        parent: caller,
+        startMs: epochMs(record.startedPerf),
+        endMs: epochMs(record.finishedPerf ?? performance.now()),
+        attributes: requestSpanAttributes(record, status, options),
+        status: failed
+          ? { code: SpanStatusCode.ERROR, message: record.error?.message }
+          : { code: SpanStatusCode.OK },
+      });
+      for (const attempt of record.attempts) {
+        const events: SpanEvent[] = attempt.dropped.map((param) => ({
+          name: 'param_dropped',
+          atMs: attempt.startedAt,
+          attributes: { param },
+        }));
+        if (attempt.retryDelayMs !== undefined) {
+          const attributes = { delay_ms: Math.round(attempt.retryDelayMs), attempt: attempt.attempt };
+          events.unshift({ name: 'retry', atMs: attempt.startedAt, attributes });
+        }
+        emit({
+          name: `upstream ${attempt.provider}`,
+          kind: SpanKind.CLIENT,
+          parent: requestSpan,
+          startMs: attempt.startedAt,
+          endMs: attempt.startedAt + attempt.latencyMs,
+          attributes: attemptSpanAttributes(attempt),
+          status: attempt.error
+            ? { code: SpanStatusCode.ERROR, message: attempt.error.message }
+            : { code: SpanStatusCode.UNSET },
+          events,
+        });
+      }
     },
-    shutdown: () => provider.shutdown(),
+    shutdown: async () => {
+      await Promise.all(processors.map((p) => p.shutdown()));
+    },
   };
 }

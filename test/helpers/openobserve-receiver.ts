@@ -57,7 +57,13 @@ export async function startReceiver(): Promise<Receiver> {
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no matching span arrived')), timeoutMs);
-        waiters.push({ predicate, resolve: (row) => (clearTimeout(timer), resolve(row)) });
+        waiters.push({
+          predicate,
+          resolve: (row) => {
+            clearTimeout(timer);
+            resolve(row);
+          },
+        });
       });
     },
     close: async () => {
