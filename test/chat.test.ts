@@ -13,6 +13,12 @@ describe('chat completions through the gateway', () => {
         apiKey: 'sk-test-upstream',
         id: 'dep-1',
       }),
+      deployment({
+        modelName: 'priced',
+        model: 'my-finetune',
+        apiBase: url,
+        modelInfo: { input_cost_per_token: 0.001, output_cost_per_token: 0.002 },
+      }),
     ],
   }));
 
@@ -35,6 +41,19 @@ describe('chat completions through the gateway', () => {
     assert.equal(sent?.path, '/v1/chat/completions');
     assert.equal(sent?.headers.authorization, 'Bearer sk-test-upstream');
     assert.deepEqual(sent?.body, { model: 'gpt-upstream', messages: [{ role: 'user', content: 'hi' }] });
+  });
+
+  it("prices an answer with the deployment's own prices, and leaves unknown models unpriced", async () => {
+    const priced = await h.gateway
+      .client()
+      .chat.completions.create({ model: 'priced', messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
+    assert.equal(Number(priced.response.headers.get('x-tollgate-response-cost')).toFixed(6), '0.026000');
+    const unpriced = await h.gateway
+      .client()
+      .chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
+    assert.equal(unpriced.response.headers.get('x-tollgate-response-cost'), null);
   });
 
   it('relays a streamed answer chunk by chunk, ending with [DONE]', async () => {

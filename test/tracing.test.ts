@@ -64,6 +64,9 @@ describe('every request traced to OpenObserve', () => {
       })
       .withResponse();
     const callId = response.headers.get('x-tollgate-call-id');
+    // gpt-4o-mini from the bundled price table: 12 prompt and 7 completion tokens.
+    const cost = Number(response.headers.get('x-tollgate-response-cost'));
+    assert.ok(Math.abs(cost - (12 * 0.15 + 7 * 0.6) / 1e6) < 1e-12, `cost ${cost}`);
     const row = await receiver.waitFor(
       (r) => r.operation_name === 'ChatCompletion' && r.gen_ai_request_temperature === 0.2,
     );
@@ -83,6 +86,8 @@ describe('every request traced to OpenObserve', () => {
     assert.equal(row.span_kind, '2');
     assert.ok(Number(row.duration) > 0);
     assert.equal(row.tollgate_deployment_id, 'dep-a');
+    assert.equal(row.llm_cost_total, cost);
+    assert.equal(row.gen_ai_usage_cost, cost);
     assert.ok(callId);
     const attempt = await receiver.waitFor((r) => r.reference_parent_span_id === row.span_id);
     assert.equal(attempt.operation_name, 'upstream openai');

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { ConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/load.ts';
+import { loadPrices } from '../gateway/cost.ts';
 import { checkHealth } from '../gateway/health.ts';
 import { buildApp } from '../server/app.ts';
 import { exportTargets } from '../telemetry/export-targets.ts';
@@ -36,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
     hideOutputs: isTrue(process.env.OPENINFERENCE_HIDE_OUTPUTS),
     maxValueLength: 32 * 1024,
   });
+  await loadPrices(config.deployments);
   const { app } = buildApp({ config, logger, version: VERSION, telemetry });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

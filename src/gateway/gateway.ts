@@ -18,6 +18,7 @@ import type {
   StreamSuccess,
 } from '../providers/spec.ts';
 import { backoffMs, MAX_RETRY_AFTER_MS } from './backoff.ts';
+import { costOf } from './cost.ts';
 import type { ModelRegistry } from './model-registry.ts';
 import { newRecord, type RequestRecord } from './record.ts';
 import { prepareBody, wantsMockResponse } from './request-body.ts';
@@ -158,6 +159,7 @@ function success(
     record.finishReason = result.finishReason;
     record.responseModel = result.responseModel;
     record.output = result.body;
+    if (record.deployment) record.cost = costOf(record.deployment, record.usage);
     return { kind: 'json', status: result.status, body: result.body, headers: result.headers, record };
   }
   return {

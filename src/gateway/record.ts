@@ -5,6 +5,7 @@
 import type { Deployment } from '../config/types.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import type { Endpoint, JsonObject, Usage } from '../providers/spec.ts';
+import type { Cost } from './cost.ts';
 
 export interface AttemptRecord {
   attempt: number;
@@ -45,6 +46,8 @@ export interface RequestRecord {
   usage?: Usage;
   finishReason?: string;
   responseModel?: string;
+  /** What the answer cost in USD, when the model has a price. */
+  cost?: Cost;
   /** True when the gateway asked the upstream for stream usage that the client did not ask for. */
   usageInjected?: boolean;
   /** Milliseconds from request start to the first streamed chunk. */

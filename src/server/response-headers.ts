@@ -10,6 +10,7 @@ export function tollgateHeaders(record: RequestRecord): Record<string, string> {
     'x-tollgate-attempted-retries': String(Math.max(0, record.attempts.length - 1)),
     'x-tollgate-attempted-fallbacks': '0',
   };
+  if (record.cost !== undefined) headers['x-tollgate-response-cost'] = String(record.cost.total);
   if (record.modelGroup !== undefined) headers['x-tollgate-model-group'] = record.modelGroup;
   if (record.deployment !== undefined) headers['x-tollgate-model-id'] = record.deployment.id;
   const last = record.attempts.at(-1);

@@ -64,6 +64,12 @@ export function requestSpanAttributes(
     a['gen_ai.response.finish_reasons'] = [record.finishReason];
   }
   Object.assign(a, usageAttributes(record));
+  if (record.cost !== undefined) {
+    a[SC.LLM_COST_PROMPT] = record.cost.prompt;
+    a[SC.LLM_COST_COMPLETION] = record.cost.completion;
+    a[SC.LLM_COST_TOTAL] = record.cost.total;
+    a['gen_ai.usage.cost'] = record.cost.total;
+  }
   if (record.firstChunkMs !== undefined)
     a['gen_ai.response.time_to_first_chunk'] = record.firstChunkMs / 1000;
   if (!options.hideInputs) a[SC.INPUT_VALUE] = cut(JSON.stringify(body), options.maxValueLength);

@@ -3,6 +3,7 @@ import { after, before } from 'node:test';
 import OpenAI from 'openai';
 import pino from 'pino';
 import type { Deployment, GatewayConfig } from '../../src/config/types.ts';
+import { loadPrices } from '../../src/gateway/cost.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { Telemetry } from '../../src/telemetry/telemetry.ts';
 import { type MockUpstream, startMockUpstream } from './mock-upstream.ts';
@@ -45,6 +46,7 @@ export function testConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
 
 export async function startGateway(config: GatewayConfig, telemetry?: Telemetry): Promise<RunningGateway> {
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  await loadPrices(config.deployments);
   const { app } = buildApp({ config, logger, version: 'test', telemetry });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
