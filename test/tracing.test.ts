@@ -87,6 +87,13 @@ describe('every request traced to OpenObserve', () => {
     assert.ok(Number(row.duration) > 0);
     assert.equal(row.tollgate_deployment_id, 'dep-a');
     assert.equal(row.llm_cost_total, cost);
+    assert.equal(row.llm_input_messages_0_message_role, 'user');
+    assert.equal(row.llm_input_messages_0_message_content, 'hi');
+    assert.equal(row.llm_output_messages_0_message_role, 'assistant');
+    assert.equal(
+      row.llm_output_messages_0_message_content,
+      'Hello from the mock upstream (asked for gpt-4o-mini)',
+    );
     assert.equal(row.gen_ai_usage_cost, cost);
     assert.ok(callId);
     const attempt = await receiver.waitFor((r) => r.reference_parent_span_id === row.span_id);
@@ -111,6 +118,11 @@ describe('every request traced to OpenObserve', () => {
     );
     assert.equal(row.llm_token_count_total, 19);
     assert.ok(Number(row.gen_ai_response_time_to_first_chunk) > 0);
+    assert.equal(row.llm_output_messages_0_message_content, 'Hello from the stream');
+    assert.deepEqual(JSON.parse(String(row.output_value)), {
+      role: 'assistant',
+      content: 'Hello from the stream',
+    });
   });
 
   it('marks a failed request ERROR', async () => {

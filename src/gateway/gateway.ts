@@ -159,6 +159,7 @@ function success(
     record.finishReason = result.finishReason;
     record.responseModel = result.responseModel;
     record.output = result.body;
+    record.outputChoices = result.json.choices;
     if (record.deployment) record.cost = costOf(record.deployment, record.usage);
     return { kind: 'json', status: result.status, body: result.body, headers: result.headers, record };
   }

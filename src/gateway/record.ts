@@ -34,8 +34,12 @@ export interface RequestRecord {
   requestBody: JsonObject;
   /** `llm.system` of the provider that answered: the API dialect (`openai`, …). */
   system?: string;
-  /** The answer's body as sent to the client (JSON answers only). */
+  /** The answer as sent to the client: the JSON body, or for streams the assembled message as JSON. */
   output?: string;
+  /** The answer's `choices` (for streams: one assistant message assembled from the deltas). */
+  outputChoices?: unknown;
+  /** Text of a streamed answer, assembled as the chunks pass. */
+  streamedText?: string;
   modelGroup?: string;
   stream: boolean;
   startedAt: number;

@@ -30,6 +30,11 @@ export async function* relayStream(
     record.error = error;
     if (error.status !== 499) yield `data: ${JSON.stringify(error.toJSON())}\n\n`;
   } finally {
+    if (record.streamedText !== undefined) {
+      const message = { role: 'assistant', content: record.streamedText };
+      record.outputChoices = [{ index: 0, message, finish_reason: record.finishReason ?? null }];
+      record.output = JSON.stringify(message);
+    }
     record.finishedPerf = performance.now();
     onEnd(record);
   }
@@ -50,6 +55,14 @@ function observe(data: string, record: RequestRecord): JsonObject | undefined {
   if (usage) record.usage = usage;
   const choice = Array.isArray(chunk.choices) ? (chunk.choices[0] as JsonObject | undefined) : undefined;
   if (typeof choice?.finish_reason === 'string') record.finishReason = choice.finish_reason;
+  const delta = choice?.delta as JsonObject | undefined;
+  const text =
+    typeof delta?.content === 'string'
+      ? delta.content
+      : typeof choice?.text === 'string'
+        ? choice.text
+        : undefined;
+  if (text !== undefined) record.streamedText = (record.streamedText ?? '') + text;
   return chunk;
 }
 

@@ -7,6 +7,8 @@ import { SemanticConventions as SC } from '@arizeai/openinference-semantic-conve
 import type { Attributes } from '@opentelemetry/api';
 import type { AttemptRecord, RequestRecord } from '../gateway/record.ts';
 import type { JsonObject } from '../providers/spec.ts';
+import { cut } from './cut.ts';
+import { inputMessageAttributes, outputMessageAttributes } from './message-attributes.ts';
 
 /** Span names the OpenInference OpenAI instrumentor uses; the seed filters on `ChatCompletion`. */
 export const REQUEST_SPAN_NAME = {
@@ -72,9 +74,15 @@ export function requestSpanAttributes(
   }
   if (record.firstChunkMs !== undefined)
     a['gen_ai.response.time_to_first_chunk'] = record.firstChunkMs / 1000;
-  if (!options.hideInputs) a[SC.INPUT_VALUE] = cut(JSON.stringify(body), options.maxValueLength);
-  if (!options.hideOutputs && record.output !== undefined)
-    a[SC.OUTPUT_VALUE] = cut(record.output, options.maxValueLength);
+  const max = options.maxValueLength;
+  if (!options.hideInputs) {
+    a[SC.INPUT_VALUE] = cut(JSON.stringify(body), max);
+    if (record.endpoint === 'chat') Object.assign(a, inputMessageAttributes(body, max));
+  }
+  if (!options.hideOutputs) {
+    if (record.output !== undefined) a[SC.OUTPUT_VALUE] = cut(record.output, max);
+    if (record.endpoint === 'chat') Object.assign(a, outputMessageAttributes(record.outputChoices, max));
+  }
   if (record.error !== undefined) a['error.type'] = record.error.type;
   return a;
 }
@@ -124,9 +132,4 @@ function invocationParameters(body: JsonObject): string {
 function copyNumber(body: JsonObject, key: string, into: Attributes, as: string): void {
   const value = body[key];
   if (typeof value === 'number') into[as] = value;
-}
-
-/** Cuts a long value and says so, so a reader never mistakes a truncated prompt for the whole one. */
-export function cut(value: string, max: number): string {
-  return value.length <= max ? value : `${value.slice(0, max)}…[truncated ${value.length - max} chars]`;
 }
