@@ -36,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
     hideInputs: isTrue(process.env.OPENINFERENCE_HIDE_INPUTS),
     hideOutputs: isTrue(process.env.OPENINFERENCE_HIDE_OUTPUTS),
     maxValueLength: 32 * 1024,
+    log: logger,
   });
   await loadPrices(config.deployments);
   const { app } = buildApp({ config, logger, version: VERSION, telemetry });

@@ -23,6 +23,7 @@ import {
   REQUEST_SPAN_NAME,
   requestSpanAttributes,
 } from './attributes.ts';
+import { installExportLog, type WarnLog } from './export-log.ts';
 import type { ExportTarget } from './export-targets.ts';
 import { finishedSpan, type SpanEvent } from './finished-span.ts';
 
@@ -35,6 +36,8 @@ export interface Telemetry {
 
 export interface TelemetryOptions extends AttributeOptions {
   targets: ExportTarget[];
+  /** Where export failures and dropped spans are reported, once a minute. */
+  log?: WarnLog;
   serviceName: string;
   version: string;
 }
@@ -45,6 +48,7 @@ const epochMs = (perf: number) => performance.timeOrigin + perf;
 
 export function createTelemetry(options: TelemetryOptions): Telemetry | undefined {
   if (options.targets.length === 0) return undefined;
+  const stopExportLog = options.log ? installExportLog(options.log) : () => {};
   const resource = resourceFromAttributes({
     'service.name': options.serviceName,
     'service.version': options.version,
@@ -107,7 +111,11 @@ export function createTelemetry(options: TelemetryOptions): Telemetry | undefine
       }
     },
     shutdown: async () => {
-      await Promise.all(processors.map((p) => p.shutdown()));
+      try {
+        await Promise.all(processors.map((p) => p.shutdown()));
+      } finally {
+        stopExportLog();
+      }
     },
   };
 }
