@@ -33,8 +33,8 @@ async function main(argv: string[]): Promise<number> {
     targets,
     serviceName: process.env.OTEL_SERVICE_NAME?.trim() || 'tollgate',
     version: VERSION,
-    hideInputs: isTrue(process.env.OPENINFERENCE_HIDE_INPUTS),
-    hideOutputs: isTrue(process.env.OPENINFERENCE_HIDE_OUTPUTS),
+    hideInputs: config.hideInputs,
+    hideOutputs: config.hideOutputs,
     maxValueLength: 32 * 1024,
     log: logger,
   });
@@ -46,10 +46,6 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(`${banner(config, VERSION, port)}\n${tracesLine(targets.map((t) => t.label))}\n\n`);
   installShutdown(app, logger, telemetry);
   return -1;
-}
-
-function isTrue(value: string | undefined): boolean {
-  return value !== undefined && ['true', '1', 'yes'].includes(value.trim().toLowerCase());
 }
 
 function tracesLine(labels: string[]): string {

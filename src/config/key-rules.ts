@@ -37,7 +37,6 @@ custom_provider_map post_call_rules return_response_headers force_ipv4 allowed_f
   failure_callback: TRACES,
   service_callback: TRACES,
   set_verbose: ': use --detailed_debug for a debug log; the value is ignored',
-  turn_off_message_logging: NOT_REDACTED,
   redact_messages_in_exceptions: NOT_REDACTED,
   redact_user_api_key_info: NOT_YET,
 };

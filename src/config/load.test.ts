@@ -170,3 +170,16 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
     );
   });
 });
+
+describe('hiding prompts and answers from traces', () => {
+  it('follows OPENINFERENCE_HIDE_* and LiteLLM turn_off_message_logging', async () => {
+    const plain = await load([]);
+    assert.deepEqual([plain.config.hideInputs, plain.config.hideOutputs], [false, false]);
+    const env = await load([], { OPENINFERENCE_HIDE_INPUTS: 'true' });
+    assert.deepEqual([env.config.hideInputs, env.config.hideOutputs], [true, false]);
+    const dir = tempDir({ 'config.yaml': 'litellm_settings:\n  turn_off_message_logging: true\n' });
+    const file = await load(['--config', 'config.yaml'], {}, dir);
+    assert.deepEqual([file.config.hideInputs, file.config.hideOutputs], [true, true]);
+    assert.ok(!file.warnings.some((w) => w.includes('turn_off_message_logging')), 'no longer warned about');
+  });
+});

@@ -51,6 +51,8 @@ export const litellmSettingsSchema = z.object({
   /** Seconds. */
   request_timeout: positive.optional(),
   num_retries: count.optional(),
+  /** LiteLLM's switch to keep prompts and answers out of its logs: here, out of spans. */
+  turn_off_message_logging: flag.optional(),
 });
 
 /** An alias is a model group name, or LiteLLM's `{ model, hidden }` form. */

@@ -36,6 +36,10 @@ export function resolveSettings(
     numRetries: ls.num_retries ?? rs.num_retries ?? 0,
     bodyLimitBytes: Math.round((gs.max_request_size_mb ?? 16) * MIB),
     logLevel: logLevel(args, env, warnings),
+    // OpenInference's own switches, or LiteLLM's turn_off_message_logging for both.
+    hideInputs: isTrue(envValue(env, 'OPENINFERENCE_HIDE_INPUTS')) || (ls.turn_off_message_logging ?? false),
+    hideOutputs:
+      isTrue(envValue(env, 'OPENINFERENCE_HIDE_OUTPUTS')) || (ls.turn_off_message_logging ?? false),
   };
   const masterKey = resolveMasterKey(gs.master_key, env, label);
   if (masterKey !== undefined) settings.masterKey = masterKey;
@@ -65,6 +69,10 @@ function resolveMasterKey(
     return value;
   }
   return undefined;
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value !== undefined && ['true', '1', 'yes'].includes(value.trim().toLowerCase());
 }
 
 function portFromEnv(env: NodeJS.ProcessEnv): number | undefined {

@@ -50,6 +50,10 @@ export interface GatewayConfig {
   /** Largest accepted request body in bytes. */
   bodyLimitBytes: number;
   logLevel: LogLevel;
+  /** Leave prompts (`input.value`, input messages) out of spans. */
+  hideInputs: boolean;
+  /** Leave answers (`output.value`, output messages) out of spans. */
+  hideOutputs: boolean;
   /** Where the config came from, for the start-up banner. */
   source: { configPath?: string; defaultModel?: 'openai' | 'demo' };
 }

@@ -25,6 +25,8 @@ const config: GatewayConfig = {
   numRetries: 0,
   bodyLimitBytes: 1 << 20,
   logLevel: 'warn',
+  hideInputs: false,
+  hideOutputs: false,
   source: {},
 };
 const log = { debug: () => {}, warn: () => {} };

@@ -39,6 +39,8 @@ export function testConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
     numRetries: 0,
     bodyLimitBytes: 1024 * 1024,
     logLevel: 'warn',
+    hideInputs: false,
+    hideOutputs: false,
     source: {},
     ...overrides,
   };
