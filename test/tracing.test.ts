@@ -144,17 +144,23 @@ describe('every request traced to OpenObserve', () => {
   it("continues the caller's trace from traceparent", async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const parentId = '00f067aa0ba902b7';
-    await gateway
-      .client()
-      .chat.completions.create(
-        { model: 'gpt-test', messages: [{ role: 'user', content: 'x' }], max_tokens: 5 },
-        { headers: { traceparent: `00-${traceId}-${parentId}-01` } },
-      );
+    await gateway.client().chat.completions.create(
+      { model: 'gpt-test', messages: [{ role: 'user', content: 'x' }], max_tokens: 5 },
+      {
+        headers: {
+          traceparent: `00-${traceId}-${parentId}-01`,
+          'x-session-id': 'sess-1',
+          'x-user-id': 'user-7',
+        },
+      },
+    );
     const row = await receiver.waitFor(
       (r) => r.operation_name === 'ChatCompletion' && r.gen_ai_request_max_tokens === 5,
     );
     assert.equal(row.trace_id, traceId);
     assert.equal(row.reference_parent_span_id, parentId);
+    assert.equal(row.session_id, 'sess-1');
+    assert.equal(row.user_id, 'user-7');
   });
 
   it('never exports a key', async () => {

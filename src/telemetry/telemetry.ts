@@ -23,6 +23,7 @@ import {
   REQUEST_SPAN_NAME,
   requestSpanAttributes,
 } from './attributes.ts';
+import { contextAttributes } from './context-attributes.ts';
 import { installExportLog, type WarnLog } from './export-log.ts';
 import type { ExportTarget } from './export-targets.ts';
 import { finishedSpan, type SpanEvent } from './finished-span.ts';
@@ -81,7 +82,10 @@ export function createTelemetry(options: TelemetryOptions): Telemetry | undefine
         parent: caller,
         startMs: epochMs(record.startedPerf),
         endMs: epochMs(record.finishedPerf ?? performance.now()),
-        attributes: requestSpanAttributes(record, status, options),
+        attributes: {
+          ...requestSpanAttributes(record, status, options),
+          ...contextAttributes(record.requestBody, headers),
+        },
         status: failed
           ? { code: SpanStatusCode.ERROR, message: record.error?.message }
           : { code: SpanStatusCode.OK },
