@@ -125,6 +125,27 @@ describe('every request traced to OpenObserve', () => {
     });
   });
 
+  it('counts tokens locally, marked estimated, for an upstream that refuses stream_options', async () => {
+    upstream.defaultScript = { rejectStreamOptions: true };
+    try {
+      const stream = await gateway.client().chat.completions.create({
+        model: 'gpt-test',
+        messages: [{ role: 'user', content: 'estimate me' }],
+        stream: true,
+        n: 1,
+      });
+      for await (const _ of stream) {
+      }
+    } finally {
+      upstream.defaultScript = {};
+    }
+    const row = await receiver.waitFor(
+      (r) => r.operation_name === 'ChatCompletion' && r.tollgate_usage_estimated === true,
+    );
+    assert.equal(row.llm_token_count_completion, 4, '"Hello from the stream" is 4 tokens');
+    assert.ok(Number(row.llm_token_count_prompt) > 0);
+  });
+
   it('marks a failed request ERROR', async () => {
     upstream.queue({ status: 500, body: { error: { message: 'upstream exploded' } } });
     await assert.rejects(

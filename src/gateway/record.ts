@@ -52,6 +52,8 @@ export interface RequestRecord {
   responseModel?: string;
   /** What the answer cost in USD, when the model has a price. */
   cost?: Cost;
+  /** True when the upstream reported no usage and the tokens were counted locally. */
+  usageEstimated?: boolean;
   /** True when the gateway asked the upstream for stream usage that the client did not ask for. */
   usageInjected?: boolean;
   /** Milliseconds from request start to the first streamed chunk. */

@@ -8,6 +8,7 @@ import { readUsage } from '../providers/openai-compatible/usage.ts';
 import type { JsonObject, SseEvent } from '../providers/spec.ts';
 import type { RequestRecord } from './record.ts';
 import { withoutInjectedUsage } from './stream-usage.ts';
+import { estimateUsage, prepareTokenizer } from './token-estimate.ts';
 
 export async function* relayStream(
   batches: AsyncIterable<SseEvent[]>,
@@ -30,6 +31,12 @@ export async function* relayStream(
     record.error = error;
     if (error.status !== 499) yield `data: ${JSON.stringify(error.toJSON())}\n\n`;
   } finally {
+    if (record.usage === undefined && record.error === undefined && record.streamedText !== undefined) {
+      // Loads once (the first such stream ends a little later); exact counts beat a guess in the trace.
+      await prepareTokenizer();
+      record.usage = estimateUsage(record.requestBody, record.streamedText);
+      record.usageEstimated = true;
+    }
     if (record.streamedText !== undefined) {
       const message = { role: 'assistant', content: record.streamedText };
       record.outputChoices = [{ index: 0, message, finish_reason: record.finishReason ?? null }];

@@ -7,6 +7,7 @@
  */
 import type { GatewayError } from '../errors/gateway-error.ts';
 import type { JsonObject, SseEvent } from '../providers/spec.ts';
+import { prepareTokenizer } from './token-estimate.ts';
 
 export class StreamUsage {
   readonly #refused = new Set<string>();
@@ -32,6 +33,7 @@ export class StreamUsage {
     )
       return false;
     this.#refused.add(deploymentId);
+    void prepareTokenizer();
     return true;
   }
 }

@@ -66,6 +66,7 @@ export function requestSpanAttributes(
     a['gen_ai.response.finish_reasons'] = [record.finishReason];
   }
   Object.assign(a, usageAttributes(record));
+  if (record.usageEstimated) a['tollgate.usage.estimated'] = true;
   if (record.cost !== undefined) {
     a[SC.LLM_COST_PROMPT] = record.cost.prompt;
     a[SC.LLM_COST_COMPLETION] = record.cost.completion;
