@@ -119,6 +119,10 @@ describe('every request traced to OpenObserve', () => {
     assert.equal(row.llm_token_count_total, 19);
     assert.ok(Number(row.gen_ai_response_time_to_first_chunk) > 0);
     assert.equal(row.llm_output_messages_0_message_content, 'Hello from the stream');
+    assert.ok(
+      Math.abs(Number(row.llm_cost_total) - (12 * 0.15 + 7 * 0.6) / 1e6) < 1e-12,
+      'streams are priced too',
+    );
     assert.deepEqual(JSON.parse(String(row.output_value)), {
       role: 'assistant',
       content: 'Hello from the stream',

@@ -163,10 +163,15 @@ function success(
     if (record.deployment) record.cost = costOf(record.deployment, record.usage);
     return { kind: 'json', status: result.status, body: result.body, headers: result.headers, record };
   }
+  // A stream's usage is known only at its end, so its cost is too.
+  const priced = (r: RequestRecord) => {
+    if (r.deployment) r.cost = costOf(r.deployment, r.usage);
+    onEnd(r);
+  };
   return {
     kind: 'stream',
     headers: result.headers,
-    chunks: relayStream(result.batches, record, onEnd),
+    chunks: relayStream(result.batches, record, priced),
     record,
   };
 }

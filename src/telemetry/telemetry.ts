@@ -60,8 +60,8 @@ export function createTelemetry(options: TelemetryOptions): Telemetry | undefine
       new BatchSpanProcessor({
         exporter: new OTLPTraceExporter({ url: t.url, headers: t.headers, timeoutMillis: t.timeoutMillis }),
         maxQueueSize: 4096,
-        maxExportBatchSize: 512,
-        scheduledDelayMillis: 1000,
+        maxExportBatchSize: 256,
+        scheduledDelayMillis: 250,
         exportTimeoutMillis: t.timeoutMillis,
       }),
   );
