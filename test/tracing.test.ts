@@ -166,6 +166,20 @@ describe('every request traced to OpenObserve', () => {
     assert.match(String(row.status_message), /upstream exploded/);
   });
 
+  it('records a request refused before routing as an ERROR span', async () => {
+    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'gpt-test', messages: 'not a list' }),
+    });
+    assert.equal(res.status, 400);
+    const row = await receiver.waitFor(
+      (r) => r.operation_name === 'ChatCompletion' && r.http_response_status_code === 400,
+    );
+    assert.equal(row.span_status, 'ERROR');
+    assert.match(String(row.status_message), /messages/);
+    assert.equal(row.tollgate_attempts, 0);
+  });
+
   it("continues the caller's trace from traceparent", async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const parentId = '00f067aa0ba902b7';

@@ -2,10 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Gateway } from '../../gateway/gateway.ts';
-import type { RequestRecord } from '../../gateway/record.ts';
+import { newRecord, type RequestRecord } from '../../gateway/record.ts';
 import { clientClosed } from '../../providers/http/upstream-error.ts';
-import type { Endpoint } from '../../providers/spec.ts';
+import type { Endpoint, JsonObject } from '../../providers/spec.ts';
 import type { Telemetry } from '../../telemetry/telemetry.ts';
 import { sendError } from '../error-handler.ts';
 import { tollgateHeaders } from '../response-headers.ts';
@@ -40,7 +41,6 @@ async function handle(
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
-  const body = validateBody(endpoint, request.body);
   const controller = new AbortController();
   const res = reply.raw;
   let record: RequestRecord | undefined;
@@ -53,6 +53,14 @@ async function handle(
     record.finishedPerf = performance.now();
     telemetry.record(record, res.writableFinished ? res.statusCode : 499, request.headers);
   });
+  let body: JsonObject;
+  try {
+    body = validateBody(endpoint, request.body);
+  } catch (err) {
+    // A request refused before routing is still a request users look for among the ERROR spans.
+    if (err instanceof GatewayError) record = rejectedRecord(endpoint, request.body, err);
+    throw err;
+  }
   const outcome = await gateway.handle(endpoint, body, { callId: randomUUID(), signal: controller.signal });
   record = outcome.record;
   const headers = tollgateHeaders(outcome.record);
@@ -65,6 +73,14 @@ async function handle(
   reply.hijack();
   res.writeHead(200, { ...SSE_HEADERS, ...headers, ...outcome.headers });
   await writeStream(res, outcome.chunks);
+}
+
+function rejectedRecord(endpoint: Endpoint, body: unknown, error: GatewayError): RequestRecord {
+  const object =
+    typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as JsonObject) : {};
+  const record = newRecord(randomUUID(), endpoint, object, false);
+  record.error = error;
+  return record;
 }
 
 /** Writes chunks as they come, waiting for the client to drain when its buffer is full. */
