@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type OpenAI from 'openai';
 import { exportTargets } from '../src/telemetry/export-targets.ts';
 import { createTelemetry, type Telemetry } from '../src/telemetry/telemetry.ts';
@@ -113,6 +115,41 @@ describe('shutdown', () => {
       );
     } finally {
       await server.stop();
+      await receiver.close();
+    }
+  });
+});
+
+describe('memory while OpenObserve hangs', () => {
+  it('stays bounded: the span queue is capped, spans beyond it are dropped', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const receiver = await startReceiver();
+    receiver.mode = 'hang';
+    const telemetry = createTelemetry({
+      targets: exportTargets({ OPENOBSERVE_URL: receiver.url, OPENOBSERVE_TIMEOUT: '1' }),
+      serviceName: 'tollgate',
+      version: 'test',
+      hideInputs: false,
+      hideOutputs: false,
+      maxValueLength: 64 * 1024,
+      maxQueueSize: 200,
+    });
+    const gateway = await startGateway(testConfig({ deployments: [mockDeployment('demo')] }), telemetry);
+    const prompt = 'p'.repeat(20_000);
+    const burst = (n: number) => Promise.all(Array.from({ length: n }, () => ask(gateway, prompt)));
+    try {
+      await burst(100);
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      // 3,000 requests with a 20 kB prompt each: kept, their spans alone would be over 60 MB.
+      for (let i = 0; i < 30; i++) await burst(100);
+      gc();
+      const grown = (process.memoryUsage().heapUsed - before) / (1024 * 1024);
+      assert.ok(grown < 25, `heap grew ${grown.toFixed(1)} MB`);
+    } finally {
+      await gateway.close();
+      await telemetry?.shutdown().catch(() => {});
       await receiver.close();
     }
   });

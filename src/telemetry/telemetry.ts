@@ -39,6 +39,8 @@ export interface TelemetryOptions extends AttributeOptions {
   targets: ExportTarget[];
   /** Where export failures and dropped spans are reported, once a minute. */
   log?: WarnLog;
+  /** Spans held while the backend is slow or down; beyond it new spans are dropped (and counted). */
+  maxQueueSize?: number;
   serviceName: string;
   version: string;
 }
@@ -59,7 +61,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry | undefine
     (t) =>
       new BatchSpanProcessor({
         exporter: new OTLPTraceExporter({ url: t.url, headers: t.headers, timeoutMillis: t.timeoutMillis }),
-        maxQueueSize: 4096,
+        maxQueueSize: options.maxQueueSize ?? 2048,
         maxExportBatchSize: 256,
         scheduledDelayMillis: 250,
         exportTimeoutMillis: t.timeoutMillis,
