@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deployment, gatewayWithUpstream } from './helpers/gateway-server.ts';
-import { UPSTREAM_MODEL } from './helpers/mock-upstream.ts';
+import { UPSTREAM_MODEL, UPSTREAM_USAGE } from './helpers/mock-upstream.ts';
 
 describe('chat completions through the gateway', () => {
   const h = gatewayWithUpstream((url) => ({
@@ -30,7 +30,7 @@ describe('chat completions through the gateway', () => {
     assert.equal(data.choices[0]?.message.content, 'Hello from the mock upstream (asked for gpt-upstream)');
     assert.equal(data.model, UPSTREAM_MODEL);
     assert.equal(data.created, 1_700_000_000);
-    assert.deepEqual(data.usage, { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 });
+    assert.deepEqual(data.usage, UPSTREAM_USAGE);
     assert.equal(response.headers.get('x-tollgate-model-id'), 'dep-1');
     assert.equal(response.headers.get('x-tollgate-model-group'), 'gpt-test');
     assert.equal(response.headers.get('x-tollgate-attempted-retries'), '0');

@@ -90,10 +90,14 @@ describe('privacy switches and long values', () => {
 describe('shutdown', () => {
   it('exports the spans of the last requests on SIGTERM, and says at start where traces go', async () => {
     const receiver = await startReceiver();
-    const server = await startCli([], {
-      cwd: tempDir(),
-      env: cleanEnv({ OPENOBSERVE_URL: receiver.url, OPENOBSERVE_ORG: 'acme' }),
+    const env = cleanEnv({
+      OPENOBSERVE_URL: receiver.url,
+      OPENOBSERVE_ORG: 'acme',
+      OPENOBSERVE_AUTH_TOKEN: 'Basic sk-test-observe-token',
+      LITELLM_MASTER_KEY: 'sk-test-master-key',
+      TOLLGATE_LOG_LEVEL: 'debug',
     });
+    const server = await startCli([], { cwd: tempDir(), env });
     try {
       assert.match(
         server.output(),
@@ -101,6 +105,7 @@ describe('shutdown', () => {
       );
       const res = await fetch(`${server.url}/v1/chat/completions`, {
         method: 'POST',
+        headers: { authorization: 'Bearer sk-test-master-key' },
         body: JSON.stringify({
           model: 'demo',
           messages: [{ role: 'user', content: 'bye' }],
@@ -109,6 +114,7 @@ describe('shutdown', () => {
       });
       assert.equal(res.status, 200);
       assert.equal(await server.stop('SIGTERM'), 0);
+      assert.ok(!server.output().includes('sk-test-'), 'no key in any log line');
       assert.ok(
         receiver.rows.some((r) => r.operation_name === 'ChatCompletion'),
         'the span arrived before exit',

@@ -7,6 +7,8 @@ import { type MockUpstream, startMockUpstream, UPSTREAM_MODEL } from './helpers/
 import { type Receiver, startReceiver } from './helpers/openobserve-receiver.ts';
 
 const UPSTREAM_KEY = 'sk-test-upstream-secret';
+/** gpt-4o-mini: $0.15 / M input, $0.075 / M cached input, $0.60 / M output. */
+const EXPECTED_COST = (10 * 0.15 + 2 * 0.075 + 7 * 0.6) / 1e6;
 const AUTH = 'Basic dGVzdEBleGFtcGxlLmNvbTpzZWNyZXQ=';
 
 describe('every request traced to OpenObserve', () => {
@@ -64,9 +66,9 @@ describe('every request traced to OpenObserve', () => {
       })
       .withResponse();
     const callId = response.headers.get('x-tollgate-call-id');
-    // gpt-4o-mini from the bundled price table: 12 prompt and 7 completion tokens.
+    // gpt-4o-mini from the bundled price table: 10 fresh + 2 cached prompt tokens, 7 completion tokens.
     const cost = Number(response.headers.get('x-tollgate-response-cost'));
-    assert.ok(Math.abs(cost - (12 * 0.15 + 7 * 0.6) / 1e6) < 1e-12, `cost ${cost}`);
+    assert.ok(Math.abs(cost - EXPECTED_COST) < 1e-12, `cost ${cost}`);
     const row = await receiver.waitFor(
       (r) => r.operation_name === 'ChatCompletion' && r.gen_ai_request_temperature === 0.2,
     );
@@ -76,6 +78,8 @@ describe('every request traced to OpenObserve', () => {
     assert.equal(row.llm_token_count_prompt, 12);
     assert.equal(row.llm_token_count_completion, 7);
     assert.equal(row.llm_token_count_total, 19);
+    assert.equal(row.llm_token_count_prompt_details_cache_read, 2);
+    assert.equal(row.llm_token_count_completion_details_reasoning, 1);
     assert.equal(row.llm_request_parameters_model, 'gpt-test');
     assert.deepEqual(JSON.parse(String(row.llm_invocation_parameters)), { temperature: 0.2 });
     assert.equal(row.llm_observation_type, 'GENERATION');
@@ -119,10 +123,9 @@ describe('every request traced to OpenObserve', () => {
     assert.equal(row.llm_token_count_total, 19);
     assert.ok(Number(row.gen_ai_response_time_to_first_chunk) > 0);
     assert.equal(row.llm_output_messages_0_message_content, 'Hello from the stream');
-    assert.ok(
-      Math.abs(Number(row.llm_cost_total) - (12 * 0.15 + 7 * 0.6) / 1e6) < 1e-12,
-      'streams are priced too',
-    );
+    assert.ok(Math.abs(Number(row.llm_cost_total) - EXPECTED_COST) < 1e-12, 'streams are priced too');
+    assert.equal(row.llm_token_count_prompt_details_cache_read, 2);
+    assert.equal(row.llm_token_count_completion_details_reasoning, 1);
     assert.deepEqual(JSON.parse(String(row.output_value)), {
       role: 'assistant',
       content: 'Hello from the stream',

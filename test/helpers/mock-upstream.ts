@@ -126,7 +126,15 @@ function json(res: ServerResponse, value: unknown, headers: Record<string, strin
   res.end(JSON.stringify(value));
 }
 
-const usage = { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 };
+/** As OpenAI reports it, details included: 2 of the prompt tokens came from the cache, 1 was reasoning. */
+export const UPSTREAM_USAGE = {
+  prompt_tokens: 12,
+  completion_tokens: 7,
+  total_tokens: 19,
+  prompt_tokens_details: { cached_tokens: 2 },
+  completion_tokens_details: { reasoning_tokens: 1 },
+};
+const usage = UPSTREAM_USAGE;
 
 function chatCompletion(body: Record<string, unknown>) {
   return {
