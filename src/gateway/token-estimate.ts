@@ -3,6 +3,7 @@
  * counted locally with the o200k tokenizer, and marked as estimated. The tokenizer's tables are large
  * (~70 MB), so they are loaded only once some upstream has shown it will not report usage.
  */
+import { contentText } from '../providers/content-text.ts';
 import type { JsonObject, Usage } from '../providers/spec.ts';
 
 let countTokens: ((text: string) => number) | undefined;
@@ -25,21 +26,11 @@ export function estimateUsage(body: JsonObject, answer: string): Usage {
   let prompt = 0;
   if (Array.isArray(body.messages)) {
     for (const m of body.messages as JsonObject[])
-      prompt += 3 + count(textOf(m?.content)) + count(String(m?.role ?? ''));
+      prompt += 3 + count(contentText(m?.content) ?? '') + count(String(m?.role ?? ''));
     prompt += 3;
   } else {
-    prompt = count(textOf(body.prompt));
+    prompt = count(contentText(body.prompt) ?? '');
   }
   const completion = count(answer);
   return { promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion };
-}
-
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content
-    .map((p) =>
-      typeof p === 'string' ? p : typeof (p as JsonObject)?.text === 'string' ? (p as JsonObject).text : '',
-    )
-    .join('\n');
 }

@@ -4,6 +4,7 @@
  */
 import { SemanticConventions as SC } from '@arizeai/openinference-semantic-conventions';
 import type { Attributes } from '@opentelemetry/api';
+import { contentText } from '../providers/content-text.ts';
 import type { JsonObject } from '../providers/spec.ts';
 import { cut } from './cut.ts';
 
@@ -46,14 +47,4 @@ function addMessage(a: Attributes, prefix: string, message: unknown, max: number
     if (typeof fn?.arguments === 'string')
       a[`${base}.${SC.TOOL_CALL_FUNCTION_ARGUMENTS_JSON}`] = cut(fn.arguments, max);
   });
-}
-
-/** A message's text: the string itself, or its text parts joined (images and audio are left out). */
-function contentText(content: unknown): string | undefined {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return undefined;
-  const texts = content.flatMap((p) =>
-    typeof (p as JsonObject)?.text === 'string' ? [(p as JsonObject).text as string] : [],
-  );
-  return texts.length > 0 ? texts.join('\n') : undefined;
 }

@@ -3,6 +3,7 @@
  * call nobody). No network; a little latency and real streaming so the whole path behaves as live.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { contentText } from '../content-text.ts';
 import { clientClosed } from '../http/upstream-error.ts';
 import { openAiParams } from '../openai-compatible/params.ts';
 import { readUsage } from '../openai-compatible/usage.ts';
@@ -110,7 +111,7 @@ function answerFor(endpoint: Endpoint, body: JsonObject): MockAnswer {
   const model = String(body.model);
   if (typeof body.mock_response === 'string')
     return newAnswer(prefix, model, body.mock_response, MOCK_RESPONSE_USAGE);
-  const prompt = endpoint === 'chat' ? lastUserText(body.messages) : promptText(body.prompt);
+  const prompt = endpoint === 'chat' ? lastUserText(body.messages) : (contentText(body.prompt) ?? '');
   const text = demoAnswer(prompt);
   const promptTokens = estimateTokens(endpoint === 'chat' ? JSON.stringify(body.messages ?? '') : prompt);
   const completionTokens = estimateTokens(text);
@@ -156,21 +157,7 @@ function lastUserText(messages: unknown): string {
   if (!Array.isArray(messages)) return '';
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i] as JsonObject | undefined;
-    if (m?.role === 'user') return contentText(m.content);
+    if (m?.role === 'user') return contentText(m.content) ?? '';
   }
-  return '';
-}
-
-function contentText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content
-    .map((p) => (typeof (p as JsonObject)?.text === 'string' ? (p as JsonObject).text : ''))
-    .join(' ');
-}
-
-function promptText(prompt: unknown): string {
-  if (typeof prompt === 'string') return prompt;
-  if (Array.isArray(prompt) && typeof prompt[0] === 'string') return prompt[0];
   return '';
 }
