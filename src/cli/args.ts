@@ -25,6 +25,8 @@ export interface CliArgs {
   health: boolean;
   validateConfig: boolean;
   help: boolean;
+  /** Trace store file, `:memory:` or `off` (Tollgate's own flag). */
+  traceStore?: string;
   /** Accepted for LiteLLM compatibility, not used yet (a warning says so). */
   numWorkers?: number;
   /** Accepted for LiteLLM compatibility, not used yet (a warning says so). */
@@ -54,6 +56,7 @@ export const OPTIONS = {
   health: { type: 'boolean' },
   validate_config: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  trace_store: { type: 'string' },
 } as const satisfies ParseArgsOptionsConfig;
 
 /** Flags also accepted with dashes (`--api-base`), since most other tools spell them that way. */
@@ -113,6 +116,7 @@ export function parseArgs(argv: string[]): CliArgs {
     health: v.health ?? false,
     validateConfig: v.validate_config ?? false,
     help: v.help ?? false,
+    traceStore: text('trace_store', v.trace_store),
     numWorkers,
     maxBudget,
     warnings,

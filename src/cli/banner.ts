@@ -1,9 +1,14 @@
 /** The start-up banner: where the gateway listens, which models it serves, and how to call it. */
 import type { GatewayConfig } from '../config/types.ts';
 
+/** The URL a local client uses to reach the gateway. */
+export function baseUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+}
+
 export function banner(config: GatewayConfig, version: string, port: number): string {
-  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const base = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+  const base = baseUrl(config.host, port);
   const lines = [`Tollgate ${version} is listening on http://${config.host}:${port}`, '', 'Models:'];
   const width = Math.max(...config.deployments.map((d) => d.modelName.length), 4);
   for (const d of config.deployments) {

@@ -10,7 +10,8 @@ becomes \`tollgate --config config.yaml\`. Point any OpenAI client at
 http://localhost:4000/v1.
 
 Server:
-  --host <address>        Address to listen on (env HOST; default 0.0.0.0)
+  --host <address>        Address to listen on (env HOST; default 127.0.0.1;
+                          0.0.0.0 accepts other machines)
   --port <number>         Port to listen on (env PORT; default 4000)
   -c, --config <file>     LiteLLM config.yaml: model_list and settings
   --num_workers <n>       Not supported yet, ignored (env NUM_WORKERS)
@@ -31,6 +32,13 @@ Behaviour:
   --debug                 Info-level log (the default; kept for LiteLLM)
   --detailed_debug        Debug-level log
 
+Traces:
+  --trace_store <path>    Embedded trace store: a file (default
+                          .tollgate/traces.db), :memory:, or off. On by
+                          default when no OPENOBSERVE_URL is set; naming a
+                          file keeps spans here as well as in OpenObserve
+                          (env TOLLGATE_TRACE_STORE)
+
 Info:
   -v, --version           Print the version and exit
   --health                Call each model once, print its health and exit
@@ -47,6 +55,10 @@ Environment (also read from ./.env, which never overrides what is set):
   LITELLM_MASTER_KEY      Key clients must send (Authorization: Bearer);
   TOLLGATE_MASTER_KEY       general_settings.master_key wins over both
   TOLLGATE_LOG_LEVEL      fatal, error, warn, info, debug or trace
+  OPENOBSERVE_URL         Send spans to OpenObserve (with OPENOBSERVE_ORG,
+                          OPENOBSERVE_AUTH_TOKEN, as its own SDK reads them)
+  TOLLGATE_TRACE_RETENTION_DAYS  Days the trace store keeps spans (default 7)
+  TOLLGATE_TRACE_STORE_MAX_MB    Size the trace store stays under (1024)
 
 With no model configured and no OPENAI_API_KEY, Tollgate serves "demo", a
 built-in model that answers offline.

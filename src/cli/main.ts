@@ -3,15 +3,19 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { ConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/load.ts';
+import { resolveTraceStore } from '../config/trace-store.ts';
 import { loadPrices } from '../gateway/cost.ts';
 import { checkHealth } from '../gateway/health.ts';
 import { buildApp } from '../server/app.ts';
+import { StoreClient } from '../store/store-client.ts';
 import { exportTargets } from '../telemetry/export-targets.ts';
+import { storeExporter } from '../telemetry/store-exporter.ts';
 import { createTelemetry } from '../telemetry/telemetry.ts';
 import { type CliArgs, parseArgs } from './args.ts';
-import { banner } from './banner.ts';
+import { banner, baseUrl } from './banner.ts';
 import { helpText } from './help.ts';
 import { installShutdown } from './shutdown.ts';
+import { tracesBanner } from './traces-banner.ts';
 import { UsageError } from './usage-error.ts';
 
 const VERSION = (
@@ -29,8 +33,18 @@ async function main(argv: string[]): Promise<number> {
   if (args.health) return health(args, config.deployments);
   const logger = pino({ level: config.logLevel, base: { service: 'tollgate' } });
   const targets = exportTargets(process.env);
+  const storeSettings = resolveTraceStore(args.traceStore, process.env, process.cwd(), targets.length > 0);
+  const store = storeSettings
+    ? await StoreClient.start({
+        ...storeSettings,
+        queryTimeLimitMs: 10_000,
+        maxBodyBytes: Math.max(64 * 1024 * 1024, 4 * config.bodyLimitBytes),
+      })
+    : undefined;
+  const streamName = process.env.OPENOBSERVE_TRACES_STREAM_NAME?.trim() || 'default';
   const telemetry = createTelemetry({
     targets,
+    exporters: store ? [storeExporter(store, streamName)] : [],
     serviceName: process.env.OTEL_SERVICE_NAME?.trim() || 'tollgate',
     version: VERSION,
     hideInputs: config.hideInputs,
@@ -39,19 +53,15 @@ async function main(argv: string[]): Promise<number> {
     log: logger,
   });
   await loadPrices(config.deployments);
-  const { app } = buildApp({ config, logger, version: VERSION, telemetry });
+  const { app } = buildApp({ config, logger, version: VERSION, telemetry, store });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  process.stdout.write(`${banner(config, VERSION, port)}\n${tracesLine(targets.map((t) => t.label))}\n\n`);
-  installShutdown(app, logger, telemetry);
+  const labels = targets.map((t) => t.label);
+  const traces = tracesBanner(config, baseUrl(config.host, port), labels, storeSettings, process.cwd());
+  process.stdout.write(`${banner(config, VERSION, port)}\n${traces}\n\n`);
+  installShutdown(app, logger, telemetry, store);
   return -1;
-}
-
-function tracesLine(labels: string[]): string {
-  if (labels.length === 0)
-    return 'Traces: not exported. Set OPENOBSERVE_URL (and _ORG, _AUTH_TOKEN) or OTEL_EXPORTER_OTLP_ENDPOINT.';
-  return `Traces: exported to ${labels.join(' and ')}.`;
 }
 
 function print(text: string): number {

@@ -3,6 +3,7 @@
  * within a deadline, so a stuck stream cannot keep a deploy waiting forever. A second signal exits now.
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { StoreClient } from '../store/store-client.ts';
 import type { Telemetry } from '../telemetry/telemetry.ts';
 
 const DEADLINE_MS = 25_000;
@@ -11,6 +12,7 @@ export function installShutdown(
   app: FastifyInstance,
   logger: FastifyBaseLogger,
   telemetry?: Telemetry,
+  store?: StoreClient,
 ): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -34,6 +36,8 @@ export function installShutdown(
           ?.shutdown()
           .catch((err: unknown) => logger.warn({ err }, 'some spans could not be exported before exit')),
       )
+      // After telemetry: its last spans go into the store, which then closes its database cleanly.
+      .then(() => store?.close())
       .then(
         () => process.exit(0),
         (err: unknown) => {

@@ -22,7 +22,7 @@ describe('loadConfig without a config file', () => {
     );
     assert.equal(config.source.defaultModel, 'demo');
     assert.deepEqual(warnings, []);
-    assert.equal(config.host, '0.0.0.0');
+    assert.equal(config.host, '127.0.0.1');
     assert.equal(config.port, 4000);
     assert.equal(config.requestTimeoutMs, 600_000);
     assert.equal(config.bodyLimitBytes, 16 * 1024 * 1024);

@@ -27,7 +27,8 @@ export function resolveSettings(
     );
   }
   const settings: Settings = {
-    host: args.host ?? envValue(env, 'HOST') ?? '0.0.0.0',
+    // Loopback unless asked: a gateway that stores prompts should not be reachable from the network by accident.
+    host: args.host ?? envValue(env, 'HOST') ?? '127.0.0.1',
     port: args.port ?? portFromEnv(env) ?? 4000,
     aliases: aliases(rs.model_group_alias ?? {}, warnings),
     dropParams: args.dropParams || (ls.drop_params ?? false),

@@ -3,13 +3,16 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { GatewayConfig } from '../config/types.ts';
 import { createGateway, type Gateway } from '../gateway/gateway.ts';
 import { ModelRegistry } from '../gateway/model-registry.ts';
+import type { StoreClient } from '../store/store-client.ts';
 import type { Telemetry } from '../telemetry/telemetry.ts';
-import { createAuthHook } from './auth.ts';
+import { createAuthHook, PUBLIC_ROUTES } from './auth.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { installJsonBody } from './json-body.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerLlmRoutes } from './routes/llm.ts';
 import { registerModelRoutes } from './routes/models.ts';
+import { isLoopback } from './store/store-auth.ts';
+import { registerStoreRoutes, STORE_ROUTES } from './store/store-routes.ts';
 
 export interface AppOptions {
   config: GatewayConfig;
@@ -17,6 +20,8 @@ export interface AppOptions {
   version: string;
   /** Where finished requests are traced; none when no exporter is configured. */
   telemetry?: Telemetry;
+  /** The embedded trace store, whose OTLP and search API the app serves. */
+  store?: StoreClient;
 }
 
 export interface App {
@@ -25,7 +30,7 @@ export interface App {
   registry: ModelRegistry;
 }
 
-export function buildApp({ config, logger, version, telemetry }: AppOptions): App {
+export function buildApp({ config, logger, version, telemetry, store }: AppOptions): App {
   const app = Fastify({
     loggerInstance: logger,
     // Per-request log lines cost real time on the hot path; they are for debugging only.
@@ -45,7 +50,17 @@ export function buildApp({ config, logger, version, telemetry }: AppOptions): Ap
   const gateway = createGateway(config, registry, logger);
   installJsonBody(app);
   installErrorHandlers(app, config.bodyLimitBytes);
-  app.addHook('onRequest', createAuthHook({ masterKey: config.masterKey }));
+  // The store's routes check keys their own way (Basic auth too), so the gateway's check skips them.
+  const publicRoutes = store ? new Set([...PUBLIC_ROUTES, ...STORE_ROUTES]) : PUBLIC_ROUTES;
+  app.addHook('onRequest', createAuthHook({ masterKey: config.masterKey, publicRoutes }));
+  if (store) {
+    registerStoreRoutes(app, {
+      store,
+      masterKey: config.masterKey,
+      loopback: isLoopback(config.host),
+      bodyLimitBytes: config.bodyLimitBytes,
+    });
+  }
   registerHealthRoutes(app, registry, version);
   registerModelRoutes(app, registry);
   registerLlmRoutes(app, gateway, telemetry);

@@ -45,7 +45,7 @@ function presentedKey(request: FastifyRequest): string | undefined {
 }
 
 /** Hashing first gives equal lengths, which timingSafeEqual needs, without leaking the key's length. */
-function digest(value: string): Buffer {
+export function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 

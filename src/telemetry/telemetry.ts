@@ -15,7 +15,7 @@ import {
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { RequestRecord } from '../gateway/record.ts';
 import {
   type AttributeOptions,
@@ -37,6 +37,8 @@ export interface Telemetry {
 
 export interface TelemetryOptions extends AttributeOptions {
   targets: ExportTarget[];
+  /** In-process exporters (the embedded store), alongside the OTLP targets. */
+  exporters?: SpanExporter[];
   /** Where export failures and dropped spans are reported, once a minute. */
   log?: WarnLog;
   /** Spans held while the backend is slow or down; beyond it new spans are dropped (and counted). */
@@ -50,23 +52,30 @@ const propagator = new W3CTraceContextPropagator();
 const epochMs = (perf: number) => performance.timeOrigin + perf;
 
 export function createTelemetry(options: TelemetryOptions): Telemetry | undefined {
-  if (options.targets.length === 0) return undefined;
+  if (options.targets.length === 0 && (options.exporters ?? []).length === 0) return undefined;
   const stopExportLog = options.log ? installExportLog(options.log) : () => {};
   const resource = resourceFromAttributes({
     'service.name': options.serviceName,
     'service.version': options.version,
   });
   const scope = { name: 'tollgate', version: options.version };
-  const processors = options.targets.map(
-    (t) =>
-      new BatchSpanProcessor({
-        exporter: new OTLPTraceExporter({ url: t.url, headers: t.headers, timeoutMillis: t.timeoutMillis }),
-        maxQueueSize: options.maxQueueSize ?? 2048,
-        maxExportBatchSize: 256,
-        scheduledDelayMillis: 250,
-        exportTimeoutMillis: t.timeoutMillis,
-      }),
-  );
+  const processor = (exporter: SpanExporter, timeoutMillis: number) =>
+    new BatchSpanProcessor({
+      exporter,
+      maxQueueSize: options.maxQueueSize ?? 2048,
+      maxExportBatchSize: 256,
+      scheduledDelayMillis: 250,
+      exportTimeoutMillis: timeoutMillis,
+    });
+  const processors = [
+    ...options.targets.map((t) =>
+      processor(
+        new OTLPTraceExporter({ url: t.url, headers: t.headers, timeoutMillis: t.timeoutMillis }),
+        t.timeoutMillis,
+      ),
+    ),
+    ...(options.exporters ?? []).map((e) => processor(e, 10_000)),
+  ];
   const emit = (fields: Parameters<typeof finishedSpan>[0]): SpanContext => {
     const span = finishedSpan(fields, resource, scope);
     for (const p of processors) p.onEnd(span);

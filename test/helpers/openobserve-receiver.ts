@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import protobuf from 'protobufjs';
 
 const root = protobuf.parse(
-  readFileSync(new URL('../fixtures/otlp-trace.proto', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../src/store/otlp/trace.proto', import.meta.url), 'utf8'),
 ).root;
 const Request = root.lookupType('otlp.ExportTraceServiceRequest');
 const Response = root.lookupType('otlp.ExportTraceServiceResponse');

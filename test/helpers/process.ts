@@ -7,7 +7,13 @@ export const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.u
 
 /** An environment without the developer's provider keys, so tests never reach a real provider. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...extra };
+  // An in-memory trace store unless a test asks for a file, so no test leaves a database behind.
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TOLLGATE_TRACE_STORE: ':memory:',
+    ...extra,
+  };
   return env;
 }
 

@@ -1,0 +1,46 @@
+/** OpenObserve's column naming: what a span, its resource and its attributes are called in a row. */
+
+/** A stored cell. bigint only for integers beyond 2^53 (nanosecond times, large counters). */
+export type Cell = string | number | bigint | boolean;
+export type Row = Record<string, Cell>;
+
+/** The columns every span row has; an attribute with one of these names is stored as `attr_<name>`. */
+export const CORE_COLUMNS = [
+  '_timestamp',
+  'trace_id',
+  'span_id',
+  'reference_parent_span_id',
+  'reference_parent_trace_id',
+  'reference_ref_type',
+  'operation_name',
+  'service_name',
+  'span_kind',
+  'span_status',
+  'status_code',
+  'status_message',
+  'start_time',
+  'end_time',
+  'duration',
+  'events',
+  'links',
+  'flags',
+] as const;
+
+const RESERVED: ReadonlySet<string> = new Set(CORE_COLUMNS);
+
+/** Lowercase, and every character outside `[a-z0-9_]` becomes `_`: `llm.token_count.prompt` → `llm_token_count_prompt`. */
+export function columnName(key: string): string {
+  return key.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+}
+
+/** A span attribute's column: its flattened name, or `attr_<name>` when that is a core column. */
+export function attributeColumn(key: string): string {
+  const name = columnName(key);
+  return RESERVED.has(name) ? `attr_${name}` : name;
+}
+
+/** Stream names as OpenObserve formats them: lowercase letters, digits and `_`; `default` when empty. */
+export function streamName(raw: string | undefined): string {
+  const name = columnName((raw ?? '').trim()).slice(0, 100);
+  return name === '' ? 'default' : name;
+}

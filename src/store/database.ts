@@ -1,0 +1,70 @@
+/**
+ * The store's SQLite file: WAL (readers never wait for the writer), incremental auto-vacuum (retention
+ * can give space back), and versioned migrations kept in `PRAGMA user_version`.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+/** Each entry upgrades the schema by one version; never edit one that has shipped, append a new one. */
+const MIGRATIONS: ReadonlyArray<(db: DatabaseSync) => void> = [
+  (db) => {
+    db.exec(`
+      CREATE TABLE _streams (
+        id INTEGER PRIMARY KEY,
+        org TEXT NOT NULL,
+        type TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        UNIQUE (org, type, name)
+      );
+      CREATE TABLE _columns (
+        stream_id INTEGER NOT NULL REFERENCES _streams (id),
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        PRIMARY KEY (stream_id, name)
+      ) WITHOUT ROWID;
+    `);
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Opens (creating when needed) and migrates the store at `path`; `:memory:` keeps it in memory. */
+export function openStoreDatabase(path: string): DatabaseSync {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path, { timeout: 5000 });
+  // Must come before the first table exists to take effect.
+  db.exec('PRAGMA auto_vacuum = INCREMENTAL');
+  db.exec('PRAGMA journal_mode = WAL');
+  // In WAL mode NORMAL cannot corrupt the database; a power loss may lose the last commits only.
+  db.exec('PRAGMA synchronous = NORMAL');
+  migrate(db);
+  return db;
+}
+
+/** A second connection that can only read, for user queries. */
+export function openReadOnly(path: string): DatabaseSync {
+  // Not query_only: the per-search views live in the temp schema, which must stay writable.
+  return new DatabaseSync(path, { readOnly: true, timeout: 5000 });
+}
+
+function migrate(db: DatabaseSync): void {
+  const row = db.prepare('PRAGMA user_version').get() as { user_version: number };
+  const from = row.user_version;
+  if (from > MIGRATIONS.length)
+    throw new Error(
+      `the trace store was written by a newer Tollgate (schema ${from}, this one knows ${MIGRATIONS.length})`,
+    );
+  for (let version = from; version < MIGRATIONS.length; version++) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      MIGRATIONS[version]?.(db);
+      db.exec(`PRAGMA user_version = ${version + 1}`);
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Keeps the store within its limits: spans older than the age limit are deleted, then the oldest spans
+ * until the data fits the size limit; freed pages go back to the file system (incremental vacuum).
+ * Deletes run in chunks so a writer never waits long.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { loadStreams } from './stream-schema.ts';
+
+export interface RetentionLimits {
+  /** Oldest span kept, in milliseconds of age; 0 keeps every age. */
+  maxAgeMs: number;
+  /** Bytes of data kept; 0 keeps any size. */
+  maxBytes: number;
+}
+
+const CHUNK = 5000;
+
+export function enforceRetention(db: DatabaseSync, limits: RetentionLimits, nowMs = Date.now()): number {
+  let deleted = 0;
+  const streams = loadStreams(db);
+  if (limits.maxAgeMs > 0) {
+    const cutoffUs = (nowMs - limits.maxAgeMs) * 1000;
+    for (const s of streams) {
+      const remove = db.prepare(
+        `DELETE FROM ${s.table} WHERE rowid IN (SELECT rowid FROM ${s.table} WHERE _timestamp < ? LIMIT ${CHUNK})`,
+      );
+      for (;;) {
+        const { changes } = remove.run(cutoffUs);
+        deleted += Number(changes);
+        if (Number(changes) < CHUNK) break;
+      }
+    }
+  }
+  if (limits.maxBytes > 0) {
+    for (let round = 0; round < 1000 && usedBytes(db) > limits.maxBytes; round++) {
+      const oldest = oldestStream(
+        db,
+        streams.map((s) => s.table),
+      );
+      if (!oldest) break;
+      const { changes } = db
+        .prepare(
+          `DELETE FROM ${oldest} WHERE rowid IN (SELECT rowid FROM ${oldest} ORDER BY _timestamp LIMIT ${CHUNK})`,
+        )
+        .run();
+      if (Number(changes) === 0) break;
+      deleted += Number(changes);
+    }
+  }
+  if (deleted > 0) db.exec('PRAGMA incremental_vacuum');
+  return deleted;
+}
+
+/** Pages in use (not on the free list) times the page size. */
+export function usedBytes(db: DatabaseSync): number {
+  const page = (db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size;
+  const pages = (db.prepare('PRAGMA page_count').get() as { page_count: number }).page_count;
+  const free = (db.prepare('PRAGMA freelist_count').get() as { freelist_count: number }).freelist_count;
+  return (pages - free) * page;
+}
+
+function oldestStream(db: DatabaseSync, tables: string[]): string | undefined {
+  let best: { table: string; ts: number } | undefined;
+  for (const table of tables) {
+    const row = db.prepare(`SELECT min(_timestamp) AS ts FROM ${table}`).get() as { ts: number | null };
+    if (row.ts !== null && (best === undefined || row.ts < best.ts)) best = { table, ts: row.ts };
+  }
+  return best?.table;
+}

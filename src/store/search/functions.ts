@@ -1,0 +1,79 @@
+/**
+ * SQL functions OpenObserve queries use that SQLite lacks (`str_match`, `re_match`, `histogram`, …),
+ * plus the per-row tick that enforces the query time limit from inside SQLite.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { QueryError } from './query-error.ts';
+
+type Value = string | number | bigint | null | Uint8Array;
+
+/** Rows visited and the deadline of the query that is running. */
+export interface Budget {
+  rows: number;
+  deadline: number;
+  timedOut: boolean;
+}
+
+export function registerFunctions(db: DatabaseSync, budget: Budget): void {
+  // Called once per row a stream view yields; checking the clock every 1,024 rows keeps it cheap.
+  db.function('tollgate_tick', { deterministic: false }, () => {
+    if ((++budget.rows & 1023) === 0 && performance.now() > budget.deadline) {
+      budget.timedOut = true;
+      throw new Error('query time limit reached');
+    }
+    return 1;
+  });
+  const det = { deterministic: true };
+  db.function('str_match', det, (field: Value, s: Value) => contains(field, s, false));
+  db.function('str_match_ignore_case', det, (field: Value, s: Value) => contains(field, s, true));
+  db.function('re_match', det, (field: Value, re: Value) => matches(field, re));
+  db.function('re_not_match', det, (field: Value, re: Value) =>
+    field === null ? null : 1 - matches(field, re),
+  );
+  db.function('histogram', det, (ts: Value, interval: Value) => histogram(ts, interval ?? '1 minute'));
+  db.function('histogram', det, (ts: Value) => histogram(ts, '1 minute'));
+}
+
+function contains(field: Value, s: Value, ignoreCase: boolean): number | null {
+  if (field === null || s === null) return null;
+  const a = String(field);
+  const b = String(s);
+  return (ignoreCase ? a.toLowerCase().includes(b.toLowerCase()) : a.includes(b)) ? 1 : 0;
+}
+
+const regexes = new Map<string, RegExp>();
+function matches(field: Value, pattern: Value): number {
+  if (field === null || pattern === null) return 0;
+  const source = String(pattern);
+  let re = regexes.get(source);
+  if (!re) {
+    try {
+      re = new RegExp(source);
+    } catch {
+      throw new QueryError(`Invalid regular expression: ${source}`);
+    }
+    if (regexes.size > 256) regexes.clear();
+    regexes.set(source, re);
+  }
+  return re.test(String(field)) ? 1 : 0;
+}
+
+const UNIT_US: Record<string, number> = {
+  second: 1e6,
+  minute: 60e6,
+  hour: 3600e6,
+  day: 86400e6,
+  week: 7 * 86400e6,
+};
+
+/** The start of the interval `ts` (µs) falls in, as OpenObserve writes it: `2026-11-26T21:05:00`. */
+function histogram(ts: Value, interval: Value): string | null {
+  if (ts === null) return null;
+  const match = /^\s*(\d+)?\s*([a-z]+?)s?\s*$/i.exec(String(interval));
+  const unit = UNIT_US[match?.[2]?.toLowerCase() ?? ''];
+  if (!match || unit === undefined) throw new QueryError(`Invalid histogram interval: ${String(interval)}`);
+  const step = Number(match[1] ?? 1) * unit;
+  const us = Number(ts);
+  const bucket = Math.floor(us / step) * step;
+  return new Date(bucket / 1000).toISOString().slice(0, 19);
+}

@@ -1,0 +1,174 @@
+/**
+ * Runs user SQL safely on a read-only connection. Each stream of the organisation is a temporary view
+ * named after the stream and limited to the request's time range; an authorizer lets a statement read
+ * those views and nothing else (no other tables, no PRAGMA, ATTACH, writes or recursive CTEs); a tick
+ * in every view row enforces the time limit inside SQLite; results are capped in rows.
+ */
+import { constants, type DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { type ColumnType, loadStreams, quoteIdent } from '../stream-schema.ts';
+import { type Budget, registerFunctions } from './functions.ts';
+import { QueryError } from './query-error.ts';
+
+export type HitValue = string | number | bigint | boolean | null;
+export type Hit = Record<string, HitValue>;
+
+export interface RunnerOptions {
+  /** Longest a query may run. */
+  timeLimitMs: number;
+}
+
+/** Functions that build huge values from nothing: a way to exhaust memory without reading a row. */
+const DENIED_FUNCTIONS = new Set(['load_extension', 'zeroblob', 'randomblob', 'printf', 'format']);
+
+export class QueryRunner {
+  readonly #db: DatabaseSync;
+  readonly #options: RunnerOptions;
+  readonly #budget: Budget = { rows: 0, deadline: 0, timedOut: false };
+  readonly #views = new Set<string>();
+  /** Stream tables of the scoped organisation → their column types. */
+  #tables = new Map<string, Map<string, ColumnType>>();
+  #setup = false;
+
+  constructor(db: DatabaseSync, options: RunnerOptions) {
+    this.#db = db;
+    this.#options = options;
+    registerFunctions(db, this.#budget);
+    db.setAuthorizer((action, a, b, _db, view) => this.#authorize(action, a, b, _db, view));
+  }
+
+  /** Makes each stream of `org` a view over `[startUs, endUs)`; returns the stream names. */
+  scope(org: string, startUs: number, endUs: number): string[] {
+    this.#setup = true;
+    try {
+      for (const view of this.#views) this.#db.exec(`DROP VIEW IF EXISTS temp.${quoteIdent(view)}`);
+      this.#views.clear();
+      this.#tables = new Map();
+      const streams = loadStreams(this.#db).filter((s) => s.org === org);
+      for (const s of streams) {
+        this.#db.exec(
+          `CREATE TEMP VIEW ${quoteIdent(s.name)} AS SELECT * FROM main.${s.table} ` +
+            `WHERE _timestamp >= ${Math.trunc(startUs)} AND _timestamp < ${Math.trunc(endUs)} AND tollgate_tick()`,
+        );
+        this.#views.add(s.name);
+        this.#tables.set(s.table, s.columns);
+      }
+      this.#budget.rows = 0;
+      this.#budget.timedOut = false;
+      this.#budget.deadline = performance.now() + this.#options.timeLimitMs;
+      return streams.map((s) => s.name);
+    } finally {
+      this.#setup = false;
+    }
+  }
+
+  /** Rows scanned since the last `scope`. */
+  get rowsScanned(): number {
+    return this.#budget.rows;
+  }
+
+  prepare(sql: string): StatementSync {
+    try {
+      const statement = this.#db.prepare(sql);
+      statement.setReadBigInts(true);
+      statement.setReturnArrays(true);
+      return statement;
+    } catch (err) {
+      throw sqlError(err);
+    }
+  }
+
+  /** Result column names of a prepared statement. */
+  columns(statement: StatementSync): string[] {
+    return statement.columns().map((c) => c.name);
+  }
+
+  /** Runs a statement, at most `limit` rows, as hits with OpenObserve's types; stream nulls are left out. */
+  all(statement: StatementSync, params: SQLInputValue[] = [], limit = Number.POSITIVE_INFINITY): Hit[] {
+    const hits: Hit[] = [];
+    this.each(statement, params, (hit) => hits.push(hit) < limit);
+    return hits;
+  }
+
+  /** Calls `visit` with each hit until it returns false. */
+  each(statement: StatementSync, params: SQLInputValue[], visit: (hit: Hit) => boolean): void {
+    const convert = statement.columns().map((c) => {
+      const type = c.table ? this.#tables.get(c.table)?.get(c.column ?? '') : undefined;
+      return { name: c.name, type, fromStream: c.table !== null };
+    });
+    try {
+      for (const values of statement.iterate(...params) as Iterable<unknown[]>) {
+        const hit: Hit = {};
+        for (let i = 0; i < convert.length; i++) {
+          const column = convert[i] as (typeof convert)[number];
+          const value = cell(values[i], column.type);
+          if (value === null && column.fromStream) continue;
+          hit[column.name] = value;
+        }
+        if (!visit(hit)) break;
+        if (performance.now() > this.#budget.deadline) throw this.#timeout();
+      }
+    } catch (err) {
+      if (this.#budget.timedOut) throw this.#timeout();
+      throw sqlError(err);
+    }
+  }
+
+  #timeout(): QueryError {
+    return new QueryError(
+      `The query ran longer than the ${this.#options.timeLimitMs} ms limit; narrow the time range or add a filter`,
+      408,
+    );
+  }
+
+  #authorize(
+    action: number,
+    a: string | null,
+    b: string | null,
+    database: string | null,
+    view: string | null,
+  ) {
+    if (this.#setup) return constants.SQLITE_OK;
+    switch (action) {
+      case constants.SQLITE_SELECT:
+        return constants.SQLITE_OK;
+      case constants.SQLITE_READ:
+        if (database === 'temp' && a !== null && this.#views.has(a)) return constants.SQLITE_OK;
+        if (
+          database === 'main' &&
+          a !== null &&
+          this.#tables.has(a) &&
+          view !== null &&
+          this.#views.has(view)
+        )
+          return constants.SQLITE_OK;
+        return constants.SQLITE_DENY;
+      case constants.SQLITE_FUNCTION:
+        return DENIED_FUNCTIONS.has((b ?? '').toLowerCase()) ? constants.SQLITE_DENY : constants.SQLITE_OK;
+      default:
+        return constants.SQLITE_DENY;
+    }
+  }
+}
+
+function cell(value: unknown, type: ColumnType | undefined): HitValue {
+  if (value === null || value === undefined) return null;
+  if (type === 'Boolean' && typeof value === 'bigint') return value !== 0n;
+  if (type === 'Utf8' && typeof value !== 'string') return String(value);
+  if (typeof value === 'bigint')
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(value)
+      : value;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  return value as string | number;
+}
+
+/** SQLite's messages, reworded where a user needs to know what to change. */
+function sqlError(err: unknown): QueryError {
+  if (err instanceof QueryError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const table = /no such table: (.*)$/.exec(message);
+  if (table) return new QueryError(`Search stream not found: ${table[1]}`);
+  if (/not authorized|prohibited/.test(message))
+    return new QueryError(`Search SQL may only read this organization's trace streams (${message})`);
+  return new QueryError(`Search SQL error: ${message}`);
+}

@@ -1,0 +1,103 @@
+/**
+ * The embedded trace store: OTLP in, OpenObserve-shaped rows in SQLite, OpenObserve-shaped searches
+ * out. Synchronous and single-threaded by design; `store-worker.ts` runs it off the event loop.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+import { streamName } from './columns.ts';
+import { openReadOnly, openStoreDatabase } from './database.ts';
+import { loadPriceTable } from './enrich.ts';
+import { flattenTraces, rejectionMessage } from './flatten.ts';
+import { stringify } from './json.ts';
+import { decodeTraceRequest } from './otlp/decode.ts';
+import { encodeProtobufResponse } from './otlp/decode-proto.ts';
+import type { OtlpFormat } from './otlp/format.ts';
+import { enforceRetention, type RetentionLimits } from './retention.ts';
+import { QueryRunner } from './search/query-runner.ts';
+import { search } from './search/search.ts';
+import { latestTraces, type Params, traceDetails } from './search/traces.ts';
+import { StoreWriter } from './writer.ts';
+
+export interface TraceStoreOptions extends RetentionLimits {
+  /** A file path, or `:memory:`. */
+  path: string;
+  /** Longest a search may run. */
+  queryTimeLimitMs: number;
+  /** Largest OTLP body after decompression. */
+  maxBodyBytes: number;
+}
+
+export interface IngestRequest {
+  org: string;
+  /** The `stream-name` header, formatted as OpenObserve formats stream names. */
+  stream?: string;
+  bytes: Uint8Array;
+  format: OtlpFormat;
+  encoding?: string;
+}
+
+export interface IngestResult {
+  accepted: number;
+  rejected: number;
+  message: string;
+  /** For protobuf requests: the encoded `ExportTraceServiceResponse`. */
+  protobuf?: Uint8Array;
+}
+
+export class TraceStore {
+  readonly #write: DatabaseSync;
+  readonly #read: DatabaseSync;
+  readonly #writer: StoreWriter;
+  readonly #runner: QueryRunner;
+  readonly #options: TraceStoreOptions;
+
+  constructor(options: TraceStoreOptions) {
+    this.#options = options;
+    // An in-memory database is private to its connection unless it is a named shared-cache one.
+    const path =
+      options.path === ':memory:' ? `file:tollgate-${randomUUID()}?mode=memory&cache=shared` : options.path;
+    this.#write = openStoreDatabase(path);
+    this.#read = openReadOnly(path);
+    this.#writer = new StoreWriter(this.#write);
+    this.#runner = new QueryRunner(this.#read, { timeLimitMs: options.queryTimeLimitMs });
+    void loadPriceTable();
+  }
+
+  ingest(request: IngestRequest): IngestResult {
+    const batch = decodeTraceRequest(
+      request.bytes,
+      request.format,
+      request.encoding,
+      this.#options.maxBodyBytes,
+    );
+    const { rows, rejected, reasons } = flattenTraces(batch, streamName(request.stream));
+    this.#writer.write(request.org, streamName(request.stream), rows);
+    const message = rejectionMessage(reasons);
+    const result: IngestResult = { accepted: rows.length, rejected, message };
+    if (request.format === 'protobuf') result.protobuf = encodeProtobufResponse(rejected, message);
+    return result;
+  }
+
+  /** The `_search` response as JSON text. */
+  search(org: string, body: unknown): string {
+    return stringify(search(this.#runner, org, body));
+  }
+
+  latest(org: string, stream: string, params: Params): string {
+    return stringify(latestTraces(this.#runner, org, streamName(stream), params));
+  }
+
+  details(org: string, stream: string, traceId: string, params: Params): string {
+    return stringify(traceDetails(this.#runner, org, streamName(stream), traceId, params));
+  }
+
+  /** Applies the age and size limits now; returns how many spans were deleted. */
+  retain(nowMs?: number): number {
+    return enforceRetention(this.#write, this.#options, nowMs);
+  }
+
+  close(): void {
+    this.#read.close();
+    this.#write.close();
+  }
+}
