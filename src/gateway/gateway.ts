@@ -100,7 +100,8 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
       if (mock) prepared.body.mock_response = client.mock_response;
       record.usageInjected = stream && streamUsage.inject(prepared.body, deployment.id);
       const ctx = { deployment, signal, timeoutMs: deployment.timeoutMs ?? config.requestTimeoutMs };
-      const startedAt = Date.now();
+      // Same sub-millisecond clock as the request span, so an attempt never seems to start before it.
+      const startedAt = performance.timeOrigin + performance.now();
       const result =
         stream && endpoint !== 'embeddings'
           ? await provider.stream(endpoint, prepared.body, ctx)

@@ -13,7 +13,7 @@ export interface AttemptRecord {
   provider: string;
   /** `host:port` the call went to (`mock` for the mock provider). */
   apiBase: string;
-  /** Epoch milliseconds when the call started. */
+  /** Epoch milliseconds (fractional) when the call started. */
   startedAt: number;
   latencyMs: number;
   /** The upstream's HTTP status; 0 when no answer came. */

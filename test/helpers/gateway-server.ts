@@ -5,6 +5,7 @@ import pino from 'pino';
 import type { Deployment, GatewayConfig } from '../../src/config/types.ts';
 import { loadPrices } from '../../src/gateway/cost.ts';
 import { buildApp } from '../../src/server/app.ts';
+import type { StoreClient } from '../../src/store/store-client.ts';
 import type { Telemetry } from '../../src/telemetry/telemetry.ts';
 import { type MockUpstream, startMockUpstream } from './mock-upstream.ts';
 
@@ -46,10 +47,14 @@ export function testConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
   };
 }
 
-export async function startGateway(config: GatewayConfig, telemetry?: Telemetry): Promise<RunningGateway> {
+export async function startGateway(
+  config: GatewayConfig,
+  telemetry?: Telemetry,
+  store?: StoreClient,
+): Promise<RunningGateway> {
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   await loadPrices(config.deployments);
-  const { app } = buildApp({ config, logger, version: 'test', telemetry });
+  const { app } = buildApp({ config, logger, version: 'test', telemetry, store });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;

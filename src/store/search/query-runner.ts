@@ -152,7 +152,8 @@ export class QueryRunner {
 
 function cell(value: unknown, type: ColumnType | undefined): HitValue {
   if (value === null || value === undefined) return null;
-  if (type === 'Boolean' && typeof value === 'bigint') return value !== 0n;
+  if (type === 'Boolean' && (typeof value === 'bigint' || typeof value === 'number'))
+    return Number(value) !== 0;
   if (type === 'Utf8' && typeof value !== 'string') return String(value);
   if (typeof value === 'bigint')
     return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)

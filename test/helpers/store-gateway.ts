@@ -1,0 +1,92 @@
+/**
+ * A gateway with the embedded trace store, as `tollgate` runs it by default: its own spans go to the
+ * store in-process, and the store's OTLP and search API is served on the gateway's port.
+ */
+import type { GatewayConfig } from '../../src/config/types.ts';
+import { StoreClient, type StoreClientOptions } from '../../src/store/store-client.ts';
+import { storeExporter } from '../../src/telemetry/store-exporter.ts';
+import { createTelemetry } from '../../src/telemetry/telemetry.ts';
+import { type RunningGateway, startGateway } from './gateway-server.ts';
+
+export type Hit = Record<string, unknown>;
+
+export interface StoreGateway {
+  gateway: RunningGateway;
+  store: StoreClient;
+  /** POSTs a `_search` and returns status and parsed body. */
+  search(sql: string, options?: SearchOptions): Promise<{ status: number; body: SearchBody }>;
+  /** Polls `_search` until it returns at least `count` hits. */
+  waitForHits(sql: string, count?: number, options?: SearchOptions): Promise<Hit[]>;
+  close(): Promise<void>;
+}
+
+export interface SearchOptions {
+  org?: string;
+  headers?: Record<string, string>;
+  query?: Record<string, unknown>;
+}
+
+export interface SearchBody {
+  hits: Hit[];
+  total: number;
+  from: number;
+  size: number;
+  took: number;
+  is_partial: boolean;
+  code?: number;
+  message?: string;
+}
+
+export async function startStoreGateway(
+  config: GatewayConfig,
+  store: Partial<StoreClientOptions> = {},
+): Promise<StoreGateway> {
+  const client = await StoreClient.start({
+    path: ':memory:',
+    maxAgeMs: 0,
+    maxBytes: 0,
+    queryTimeLimitMs: 5000,
+    maxBodyBytes: 64 * 1024 * 1024,
+    ...store,
+  });
+  const telemetry = createTelemetry({
+    targets: [],
+    exporters: [storeExporter(client, 'default')],
+    serviceName: 'tollgate',
+    version: 'test',
+    hideInputs: false,
+    hideOutputs: false,
+    maxValueLength: 32 * 1024,
+  });
+  const gateway = await startGateway(config, telemetry, client);
+  const search: StoreGateway['search'] = async (sql, options = {}) => {
+    const response = await fetch(`${gateway.url}/api/${options.org ?? 'default'}/_search?type=traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...options.headers },
+      body: JSON.stringify({ query: { sql, ...options.query } }),
+    });
+    return { status: response.status, body: (await response.json()) as SearchBody };
+  };
+  return {
+    gateway,
+    store: client,
+    search,
+    async waitForHits(sql, count = 1, options) {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const { status, body } = await search(sql, options);
+        if (status === 200 && body.hits.length >= count) return body.hits;
+        if (Date.now() > deadline)
+          throw new Error(
+            `expected ${count} hit(s) for ${sql}; got ${status} ${JSON.stringify(body).slice(0, 500)}`,
+          );
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async close() {
+      await gateway.close();
+      await telemetry?.shutdown();
+      await client.close();
+    },
+  };
+}

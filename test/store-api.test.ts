@@ -1,0 +1,184 @@
+/**
+ * The store seen from the gateway's port: the gateway's own spans arrive in-process, OpenObserve's search
+ * API reads them, and the API is closed to anyone without the master key.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { testConfig } from './helpers/gateway-server.ts';
+import { mockDeployment } from './helpers/mock-deployment.ts';
+import { type StoreGateway, startStoreGateway } from './helpers/store-gateway.ts';
+
+const KEY = 'sk-test-master-key';
+
+describe("the gateway's own spans in the embedded store", () => {
+  let s: StoreGateway;
+  before(async () => {
+    s = await startStoreGateway(testConfig({ deployments: [mockDeployment('demo')] }));
+  });
+  after(() => s.close());
+
+  it('stores a ChatCompletion span whose tokens and model match the answer, with its attempt span', async () => {
+    const answer = await s.gateway.client().chat.completions.create({
+      model: 'demo',
+      messages: [{ role: 'user', content: 'Hello store' }],
+    });
+    const [span] = await s.waitForHits(
+      `SELECT * FROM "default" WHERE operation_name = 'ChatCompletion' AND input_value LIKE '%Hello store%'`,
+    );
+    assert.ok(span);
+    assert.equal(span.llm_model_name, 'demo');
+    assert.equal(span.llm_token_count_prompt, answer.usage?.prompt_tokens);
+    assert.equal(span.llm_token_count_completion, answer.usage?.completion_tokens);
+    assert.equal(span.llm_token_count_total, answer.usage?.total_tokens);
+    assert.equal(span.gen_ai_usage_total_tokens, answer.usage?.total_tokens);
+    assert.equal(span.span_status, 'OK');
+    assert.equal(span.service_name, 'tollgate');
+    const [attempt] = await s.waitForHits(
+      `SELECT * FROM "default" WHERE reference_parent_span_id = '${span.span_id}'`,
+    );
+    assert.equal(attempt?.operation_name, 'upstream mock');
+    assert.equal(attempt?.trace_id, span.trace_id);
+  });
+
+  it('lists it in the trace list and returns it from trace details', async () => {
+    await s.gateway
+      .client()
+      .chat.completions.create({ model: 'demo', messages: [{ role: 'user', content: 'list me' }] });
+    const [span] = await s.waitForHits(`SELECT * FROM "default" WHERE input_value LIKE '%list me%'`);
+    const traceId = String(span?.trace_id);
+    const deadline = Date.now() + 5000;
+    let listed: { hits: Array<{ trace_id: string; spans: number[]; first_event: Record<string, unknown> }> };
+    do {
+      const list = await fetch(
+        `${s.gateway.url}/api/default/default/traces/latest?filter=${encodeURIComponent("operation_name = 'ChatCompletion'")}&size=5`,
+      );
+      assert.equal(list.status, 200);
+      listed = (await list.json()) as typeof listed;
+    } while (!listed.hits.some((h) => h.trace_id === traceId) && Date.now() < deadline);
+    const hit = listed.hits.find((h) => h.trace_id === traceId);
+    assert.ok(hit, 'the trace is listed');
+    assert.deepEqual(hit.spans, [2, 0]);
+    assert.equal(hit.first_event.operation_name, 'ChatCompletion');
+    const details = await fetch(`${s.gateway.url}/api/default/default/traces/${traceId}/details`);
+    assert.equal(details.status, 200);
+    const body = (await details.json()) as { hits: Array<{ operation_name: string }> };
+    assert.deepEqual(
+      body.hits.map((h) => h.operation_name),
+      ['ChatCompletion', 'upstream mock'],
+    );
+  });
+
+  it("answers bad searches with OpenObserve's error JSON", async () => {
+    for (const sql of [
+      'DELETE FROM "default"',
+      'PRAGMA table_info("default")',
+      "ATTACH 'x.db' AS x",
+      'SELECT 1; SELECT 2',
+    ]) {
+      const { status, body } = await s.search(sql);
+      assert.equal(status, 400, sql);
+      assert.equal(body.code, 400);
+      assert.ok(body.message && body.message.length > 10, sql);
+    }
+    const unknown = await fetch(`${s.gateway.url}/api/default/_search?type=logs`, {
+      method: 'POST',
+      body: '{}',
+    });
+    assert.equal(unknown.status, 400);
+    const broken = await fetch(`${s.gateway.url}/api/default/_search`, { method: 'POST', body: '{"query":' });
+    assert.equal(broken.status, 400);
+    assert.match(((await broken.json()) as { message: string }).message, /Invalid json/);
+  });
+});
+
+describe('store API auth with a master key', () => {
+  let s: StoreGateway;
+  before(async () => {
+    s = await startStoreGateway(testConfig({ masterKey: KEY, deployments: [mockDeployment('demo')] }));
+  });
+  after(() => s.close());
+
+  const ingest = (headers: Record<string, string>) =>
+    fetch(`${s.gateway.url}/api/default/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: '{"resourceSpans":[]}',
+    });
+  const basic = (user: string, password: string) =>
+    `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+  it('takes the key as Bearer, as x-api-key, or as the Basic password', async () => {
+    for (const authorization of [`Bearer ${KEY}`, basic('root@example.com', KEY), basic('', KEY)]) {
+      assert.equal((await ingest({ authorization })).status, 200, authorization.slice(0, 6));
+    }
+    assert.equal((await ingest({ 'x-api-key': KEY })).status, 200);
+    const { status } = await s.search('SELECT * FROM "default"', {
+      headers: { authorization: `Bearer ${KEY}` },
+    });
+    assert.notEqual(status, 401);
+  });
+
+  it('refuses missing, wrong, empty and misplaced keys on ingest and search', async () => {
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { authorization: 'Bearer sk-test-wrong' },
+      { authorization: 'Bearer ' },
+      { authorization: '   ' },
+      { authorization: basic(KEY, 'wrong') },
+      { authorization: basic('user', '') },
+      { authorization: `Token ${KEY}` },
+      { 'x-api-key': ' ' },
+    ];
+    for (const headers of attempts) {
+      const response = await ingest(headers);
+      assert.equal(response.status, 401, JSON.stringify(headers));
+      const body = (await response.json()) as { code: number; message: string };
+      assert.equal(body.code, 401);
+      assert.ok(!body.message.includes(KEY));
+      assert.equal((await s.search('SELECT * FROM "default"', { headers })).status, 401);
+    }
+    const inQuery = await fetch(
+      `${s.gateway.url}/api/default/default/traces/latest?api_key=${KEY}&key=${KEY}`,
+    );
+    assert.equal(inQuery.status, 401, 'a key in the query string is not a credential');
+    for (const path of [
+      '/API/default/_search',
+      '/api/default/_search/',
+      '/api/default/%5Fsearch',
+      '//api/default/_search',
+    ]) {
+      const response = await fetch(`${s.gateway.url}${path}`, {
+        method: 'POST',
+        body: '{"query":{"sql":"SELECT 1"}}',
+      });
+      assert.ok([401, 404].includes(response.status), `${path} → ${response.status}`);
+    }
+  });
+
+  it("lets the gateway's own spans in regardless (they never cross HTTP)", async () => {
+    await s.gateway
+      .client(KEY)
+      .chat.completions.create({ model: 'demo', messages: [{ role: 'user', content: 'keyed' }] });
+    const hits = await s.waitForHits(`SELECT * FROM "default" WHERE input_value LIKE '%keyed%'`, 1, {
+      headers: { authorization: `Bearer ${KEY}` },
+    });
+    assert.equal(hits.length, 1);
+  });
+});
+
+describe('store API without a master key on a non-loopback address', () => {
+  let s: StoreGateway;
+  before(async () => {
+    // Listens on 127.0.0.1 in the test, but configured as a public bind: the store must stay closed.
+    s = await startStoreGateway(testConfig({ host: '0.0.0.0' }));
+  });
+  after(() => s.close());
+
+  it('is closed, saying how to open it', async () => {
+    const { status, body } = await s.search('SELECT * FROM "default"');
+    assert.equal(status, 403);
+    assert.match(String(body.message), /master key/);
+    const ingest = await fetch(`${s.gateway.url}/v1/traces`, { method: 'POST', body: '{}' });
+    assert.equal(ingest.status, 403);
+  });
+});
