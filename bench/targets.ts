@@ -4,11 +4,12 @@
 import { directTarget } from './direct-target.ts';
 import { passthroughTarget } from './passthrough-target.ts';
 import type { TargetSpec } from './target-types.ts';
-import { tollgateTarget, tollgateTracedTarget } from './tollgate-target.ts';
+import { tollgateStoreTarget, tollgateTarget, tollgateTracedTarget } from './tollgate-target.ts';
 
 export const TARGETS: readonly TargetSpec[] = [
   directTarget,
   passthroughTarget,
   tollgateTarget,
   tollgateTracedTarget,
+  tollgateStoreTarget,
 ];

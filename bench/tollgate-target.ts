@@ -72,20 +72,26 @@ async function startSink(): Promise<{ url: string; stop: () => Promise<void> }> 
   return { url: `http://127.0.0.1:${match[1]}/`, stop: () => stopChild(child) };
 }
 
-/** Tollgate with tracing off, or on and exporting every span to a local OTLP sink. */
-function tollgate(name: string, traced: boolean): TargetSpec {
+type Tracing = 'off' | 'otlp' | 'store';
+
+/** Tollgate with tracing off, exporting every span to a local OTLP sink, or into its embedded store. */
+function tollgate(name: string, tracing: Tracing): TargetSpec {
   return {
     name,
-    optIn: traced,
+    optIn: tracing !== 'off',
     start: async (ctx: BenchContext): Promise<RunningTarget> => {
       const configPath = join(ctx.workDir, `${name}.yaml`);
       writeFileSync(configPath, configYaml(ctx));
       const port = await freePort();
       const origin = `http://127.0.0.1:${port}`;
       const logPath = join(ctx.logDir, `${name}.log`);
-      const sink = traced ? await startSink() : undefined;
-      // Tracing is switched by the environment alone, as for users: OPENOBSERVE_URL set or not.
-      const env: NodeJS.ProcessEnv = { ...process.env, OPENOBSERVE_URL: sink?.url ?? '' };
+      const sink = tracing === 'otlp' ? await startSink() : undefined;
+      // Tracing is switched by the environment alone, as for users.
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        OPENOBSERVE_URL: sink?.url ?? '',
+        TOLLGATE_TRACE_STORE: tracing === 'store' ? join(ctx.workDir, `${name}.db`) : 'off',
+      };
       // A file, not a pipe: an unread pipe would block a chatty server mid-benchmark.
       const logFd = openSync(logPath, 'w');
       const args = [
@@ -130,5 +136,6 @@ function tollgate(name: string, traced: boolean): TargetSpec {
   };
 }
 
-export const tollgateTarget = tollgate('tollgate', false);
-export const tollgateTracedTarget = tollgate('tollgate-traced', true);
+export const tollgateTarget = tollgate('tollgate', 'off');
+export const tollgateTracedTarget = tollgate('tollgate-traced', 'otlp');
+export const tollgateStoreTarget = tollgate('tollgate-store', 'store');

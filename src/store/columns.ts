@@ -33,10 +33,19 @@ export function columnName(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 }
 
+/** Attribute keys repeat in every span; remembering their columns saves a regex per attribute. */
+const attributeColumns = new Map<string, string>();
+
 /** A span attribute's column: its flattened name, or `attr_<name>` when that is a core column. */
 export function attributeColumn(key: string): string {
-  const name = columnName(key);
-  return RESERVED.has(name) ? `attr_${name}` : name;
+  let column = attributeColumns.get(key);
+  if (column === undefined) {
+    const name = columnName(key);
+    column = RESERVED.has(name) ? `attr_${name}` : name;
+    if (attributeColumns.size >= 10_000) attributeColumns.clear();
+    attributeColumns.set(key, column);
+  }
+  return column;
 }
 
 /** Stream names as OpenObserve formats them: lowercase letters, digits and `_`; `default` when empty. */

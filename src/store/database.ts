@@ -34,9 +34,15 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export function openStoreDatabase(path: string): DatabaseSync {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path, { timeout: 5000 });
-  // Must come before the first table exists to take effect.
+  // Both must come before the first table exists to take effect. Rows are wide (~1 KB): larger
+  // pages mean fewer B-tree splits per batch.
+  db.exec('PRAGMA page_size = 16384');
   db.exec('PRAGMA auto_vacuum = INCREMENTAL');
   db.exec('PRAGMA journal_mode = WAL');
+  // Index pages of a growing store stay in memory across batches (trace ids arrive in random order).
+  db.exec(`PRAGMA cache_size = ${-32 * 1024}`);
+  // Checkpoints (which fsync) every ~64 MB of WAL instead of every 4 MB.
+  db.exec('PRAGMA wal_autocheckpoint = 4000');
   // In WAL mode NORMAL cannot corrupt the database; a power loss may lose the last commits only.
   db.exec('PRAGMA synchronous = NORMAL');
   migrate(db);

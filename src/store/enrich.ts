@@ -3,6 +3,7 @@
  * attributes) gets the `gen_ai_*` operation, model, provider, token and cost columns when it does not
  * carry them already, so dashboards work whichever convention the sender used.
  */
+import { createRequire } from 'node:module';
 import type { Cell, Row } from './columns.ts';
 
 type CalcPrice = typeof import('@pydantic/genai-prices').calcPrice;
@@ -18,15 +19,13 @@ const MARKERS = [
 const OPERATION: Record<string, string> = { LLM: 'chat', EMBEDDING: 'embeddings' };
 
 let calcPrice: CalcPrice | undefined;
-let loading: Promise<void> | undefined;
 const unpriced = new Set<string>();
+const require = createRequire(import.meta.url);
 
-/** Loads the price table; until it is loaded, spans are stored without a computed cost. */
-export function loadPriceTable(): Promise<void> {
-  loading ??= import('@pydantic/genai-prices').then((m) => {
-    calcPrice = m.calcPrice;
-  });
-  return loading;
+/** The price table costs ~20 MB, so it is loaded (synchronously, so results never depend on timing) on first need. */
+function prices(): CalcPrice {
+  calcPrice ??= (require('@pydantic/genai-prices') as typeof import('@pydantic/genai-prices')).calcPrice;
+  return calcPrice;
 }
 
 export function enrichLlmRow(row: Row): void {
@@ -60,10 +59,6 @@ function addCost(row: Row, input: number, output: number): void {
   }
   const model = row.gen_ai_response_model ?? row.gen_ai_request_model;
   if (typeof model !== 'string' || input + output === 0) return;
-  if (calcPrice === undefined) {
-    void loadPriceTable();
-    return;
-  }
   const provider = typeof row.gen_ai_provider_name === 'string' ? row.gen_ai_provider_name : undefined;
   const key = `${provider}/${model}`;
   if (unpriced.has(key)) return;
@@ -82,7 +77,7 @@ function addCost(row: Row, input: number, output: number): void {
 
 function safePrice(tokens: Record<string, number>, model: string, providerId: string | undefined) {
   try {
-    return calcPrice?.(tokens, model, providerId ? { providerId } : {}) ?? null;
+    return prices()(tokens, model, providerId ? { providerId } : {}) ?? null;
   } catch {
     return null;
   }

@@ -95,7 +95,6 @@ export function createStream(db: DatabaseSync, org: string, name: string): Strea
   db.exec(`CREATE TABLE ${table} (${defs})`);
   db.exec(`CREATE INDEX ${table}_ts ON ${table} (_timestamp)`);
   db.exec(`CREATE INDEX ${table}_trace ON ${table} (trace_id)`);
-  db.exec(`CREATE INDEX ${table}_op ON ${table} (operation_name, _timestamp)`);
   const insert = db.prepare('INSERT INTO _columns (stream_id, name, type) VALUES (?, ?, ?)');
   const columns = new Map<string, ColumnType>();
   for (const c of CORE_COLUMNS) {

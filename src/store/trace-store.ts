@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { streamName } from './columns.ts';
 import { openReadOnly, openStoreDatabase } from './database.ts';
-import { loadPriceTable } from './enrich.ts';
 import { flattenTraces, rejectionMessage } from './flatten.ts';
 import { stringify } from './json.ts';
 import { decodeTraceRequest } from './otlp/decode.ts';
@@ -60,7 +59,6 @@ export class TraceStore {
     this.#read = openReadOnly(path);
     this.#writer = new StoreWriter(this.#write);
     this.#runner = new QueryRunner(this.#read, { timeLimitMs: options.queryTimeLimitMs });
-    void loadPriceTable();
   }
 
   ingest(request: IngestRequest): IngestResult {

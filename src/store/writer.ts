@@ -19,13 +19,11 @@ import {
   widen,
 } from './stream-schema.ts';
 
-const STATEMENT_CACHE = 128;
-
 export class StoreWriter {
   readonly #db: DatabaseSync;
   readonly #streams = new Map<string, Stream>();
-  /** Prepared INSERTs by table and column list; rows of one shape share one. */
-  readonly #inserts = new Map<string, StatementSync>();
+  /** The prepared INSERT of each stream table. */
+  readonly #inserts = new Map<string, Insert>();
 
   constructor(db: DatabaseSync) {
     this.#db = db;
@@ -62,12 +60,10 @@ export class StoreWriter {
   }
 
   #insert(stream: Stream, row: Row): void {
-    const names: string[] = [];
-    const values: SQLInputValue[] = [];
     let overflow: Record<string, Cell> | undefined;
     for (const name in row) {
       const value = row[name] as Cell;
-      let type = stream.columns.get(name);
+      const type = stream.columns.get(name);
       const incoming = typeOf(value);
       if (type === undefined) {
         if (stream.columns.size >= MAX_COLUMNS) {
@@ -76,36 +72,40 @@ export class StoreWriter {
           continue;
         }
         addColumn(this.#db, stream, name, incoming);
-        type = incoming;
       } else if (type !== incoming && widen(type, incoming) !== type) {
-        type = widen(type, incoming);
-        setColumnType(this.#db, stream, name, type);
+        setColumnType(this.#db, stream, name, widen(type, incoming));
       }
-      names.push(name);
-      values.push(stored(value, type));
     }
-    if (overflow) {
-      if (!stream.columns.has(OVERFLOW_COLUMN)) addColumn(this.#db, stream, OVERFLOW_COLUMN, 'Utf8');
-      names.push(OVERFLOW_COLUMN);
-      values.push(stringify(overflow));
+    if (overflow && !stream.columns.has(OVERFLOW_COLUMN))
+      addColumn(this.#db, stream, OVERFLOW_COLUMN, 'Utf8');
+    const insert = this.#statement(stream);
+    const values: SQLInputValue[] = new Array(insert.columns.length).fill(null);
+    for (const name in row) {
+      const at = insert.index.get(name);
+      if (at !== undefined) values[at] = stored(row[name] as Cell, stream.columns.get(name) as ColumnType);
     }
-    this.#statement(stream.table, names).run(...values);
+    if (overflow) values[insert.index.get(OVERFLOW_COLUMN) as number] = stringify(overflow);
+    insert.statement.run(...values);
   }
 
-  #statement(table: string, names: string[]): StatementSync {
-    const k = `${table}\n${names.join('\n')}`;
-    let statement = this.#inserts.get(k);
-    if (!statement) {
-      const columns = names.map(quoteIdent).join(', ');
-      statement = this.#db.prepare(
-        `INSERT INTO ${table} (${columns}) VALUES (${names.map(() => '?').join(', ')})`,
-      );
-      if (this.#inserts.size >= STATEMENT_CACHE)
-        this.#inserts.delete(this.#inserts.keys().next().value as string);
-      this.#inserts.set(k, statement);
-    }
-    return statement;
+  /** One INSERT over every column of the stream, rebuilt when a column is added; absent values bind null. */
+  #statement(stream: Stream): Insert {
+    const cached = this.#inserts.get(stream.table);
+    if (cached && cached.columns.length === stream.columns.size) return cached;
+    const columns = [...stream.columns.keys()];
+    const statement = this.#db.prepare(
+      `INSERT INTO ${stream.table} (${columns.map(quoteIdent).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    );
+    const insert = { statement, columns, index: new Map(columns.map((c, i) => [c, i])) };
+    this.#inserts.set(stream.table, insert);
+    return insert;
   }
+}
+
+interface Insert {
+  statement: StatementSync;
+  columns: string[];
+  index: Map<string, number>;
 }
 
 function key(org: string, name: string): string {
