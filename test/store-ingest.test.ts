@@ -3,6 +3,7 @@
  * gzip included) and by hand-made bad input; what arrives is read back through OpenObserve's `_search`.
  */
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -197,6 +198,25 @@ describe('OTLP ingest: bad input', () => {
     const bomb = gzipSync(Buffer.alloc(80 * 1024 * 1024, 0x20));
     const zipped = await post(bomb, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
     assert.equal(zipped.status, 413);
+  });
+
+  it('accepts a chunked body (no Content-Length), as streaming clients send it', async () => {
+    const body = Buffer.from(jsonBody([jsonSpan({ name: 'chunked' })]));
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        `${s.gateway.url}/v1/traces`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.write(body.subarray(0, 10));
+      setTimeout(() => req.end(body.subarray(10)), 20);
+    });
+    assert.equal(status, 200);
+    await s.waitForHits(`SELECT * FROM "default" WHERE operation_name = 'chunked'`);
   });
 
   it('accepts a body without a content type as JSON, as OpenObserve does', async () => {
