@@ -68,6 +68,28 @@ describe("the gateway's own spans in the embedded store", () => {
     );
   });
 
+  it('lists its streams with every attribute as a typed column', async () => {
+    await s.waitForHits(`SELECT * FROM "default" WHERE operation_name = 'ChatCompletion'`);
+    const list = await fetch(`${s.gateway.url}/api/default/streams?type=traces`);
+    assert.equal(list.status, 200);
+    const body = (await list.json()) as {
+      list: Array<{
+        name: string;
+        stats: { doc_num: number };
+        schema: Array<{ name: string; type: string }>;
+      }>;
+    };
+    const stream = body.list.find((x) => x.name === 'default');
+    assert.ok(stream && stream.stats.doc_num >= 2);
+    const types = new Map(stream.schema.map((c) => [c.name, c.type]));
+    assert.equal(types.get('llm_model_name'), 'Utf8');
+    assert.equal(types.get('llm_token_count_total'), 'Int64');
+    assert.equal(types.get('duration'), 'Int64');
+    const schema = await fetch(`${s.gateway.url}/api/default/streams/default/schema`);
+    assert.equal(schema.status, 200);
+    assert.equal((await fetch(`${s.gateway.url}/api/default/streams/nope/schema`)).status, 404);
+  });
+
   it("answers bad searches with OpenObserve's error JSON", async () => {
     for (const sql of [
       'DELETE FROM "default"',

@@ -39,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
         ...storeSettings,
         queryTimeLimitMs: 10_000,
         maxBodyBytes: Math.max(64 * 1024 * 1024, 4 * config.bodyLimitBytes),
+        log: (message) => logger.warn(message),
       })
     : undefined;
   const streamName = process.env.OPENOBSERVE_TRACES_STREAM_NAME?.trim() || 'default';

@@ -81,15 +81,21 @@ function spanRow(span: OtlpSpan, resource: Row, serviceName: string): Row {
   row.start_time = exact(span.startNs);
   row.end_time = exact(end);
   row.duration = micros(end - span.startNs);
-  row.events = span.events.length === 0 ? '[]' : stringify(
-    span.events.map((e) => ({ name: e.name, _timestamp: exact(e.timeNs), ...plain(e.attributes) })),
-  );
-  row.links = span.links.length === 0 ? '[]' : stringify(
-    span.links.map((l) => ({
-      context: { trace_id: l.traceId, span_id: l.spanId, trace_state: l.traceState },
-      attributes: plain(l.attributes),
-    })),
-  );
+  row.events =
+    span.events.length === 0
+      ? '[]'
+      : stringify(
+          span.events.map((e) => ({ name: e.name, _timestamp: exact(e.timeNs), ...plain(e.attributes) })),
+        );
+  row.links =
+    span.links.length === 0
+      ? '[]'
+      : stringify(
+          span.links.map((l) => ({
+            context: { trace_id: l.traceId, span_id: l.spanId, trace_state: l.traceState },
+            attributes: plain(l.attributes),
+          })),
+        );
   row.flags = 1;
   enrichLlmRow(row);
   return row;

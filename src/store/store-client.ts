@@ -10,6 +10,8 @@ import type { IngestResult, TraceStoreOptions } from './trace-store.ts';
 export interface StoreClientOptions extends TraceStoreOptions {
   retentionIntervalMs?: number;
   maxPending?: number;
+  /** Where worker failures and restarts are reported. */
+  log?: (message: string) => void;
 }
 
 /** A store call that failed: `status` is the HTTP status to answer with. */
@@ -28,16 +30,28 @@ interface Pending {
 
 export class StoreClient {
   readonly path: string;
-  readonly #worker: Worker;
+  readonly #options: StoreClientOptions;
+  /** Undefined while a worker that died is being replaced. */
+  #worker: Worker | undefined;
   readonly #pending = new Map<number, Pending>();
   readonly #maxPending: number;
   #next = 1;
   #closed = false;
 
   private constructor(worker: Worker, options: StoreClientOptions) {
-    this.#worker = worker;
     this.path = options.path;
+    this.#options = options;
     this.#maxPending = options.maxPending ?? 256;
+    this.#attach(worker);
+  }
+
+  /** Starts the worker and waits until the database is open and migrated. */
+  static async start(options: StoreClientOptions): Promise<StoreClient> {
+    return new StoreClient(await spawnWorker(options), options);
+  }
+
+  #attach(worker: Worker): void {
+    this.#worker = worker;
     worker.on('message', (reply: StoreReply) => {
       const pending = this.#pending.get(reply.id);
       if (!pending) return;
@@ -45,27 +59,29 @@ export class StoreClient {
       if (reply.ok) pending.resolve(reply.value);
       else pending.reject(new StoreError(reply.message, reply.status));
     });
-    worker.on('exit', () => {
-      this.#closed = true;
+    worker.on('error', (err) => this.#options.log?.(`trace store worker failed: ${err.message}`));
+    worker.on('exit', (code) => {
+      this.#worker = undefined;
       for (const p of this.#pending.values()) p.reject(new StoreError('The trace store has stopped', 503));
       this.#pending.clear();
+      if (!this.#closed) this.#restart(code);
     });
   }
 
-  /** Starts the worker and waits until the database is open and migrated. */
-  static start(options: StoreClientOptions): Promise<StoreClient> {
-    const worker = new Worker(new URL('./store-worker.ts', import.meta.url), {
-      workerData: { ...options, retentionIntervalMs: options.retentionIntervalMs ?? 60_000 },
-    });
-    return new Promise((resolve, reject) => {
-      const fail = (err: Error) => reject(err);
-      worker.once('error', fail);
-      worker.once('message', (reply: StoreReply) => {
-        worker.off('error', fail);
-        if (reply.ok) resolve(new StoreClient(worker, options));
-        else reject(new Error(`could not open the trace store at ${options.path}: ${reply.message}`));
-      });
-    });
+  /** A store that died (a bug, memory) comes back on its own; calls meanwhile answer 503. */
+  #restart(code: number): void {
+    this.#options.log?.(`trace store worker exited (code ${code}); restarting it`);
+    const again = () => {
+      if (this.#closed) return;
+      spawnWorker(this.#options).then(
+        (worker) => (this.#closed ? void worker.terminate() : this.#attach(worker)),
+        (err: Error) => {
+          this.#options.log?.(`trace store could not restart: ${err.message}; trying again in 10 s`);
+          setTimeout(again, 10_000).unref();
+        },
+      );
+    };
+    setTimeout(again, 1000).unref();
   }
 
   ingest(
@@ -77,7 +93,9 @@ export class StoreClient {
   }
 
   /** A search call; the answer is the response body as JSON text. */
-  query(request: Extract<StoreRequest, { method: 'search' | 'latest' | 'details' }>): Promise<string> {
+  query(
+    request: Extract<StoreRequest, { method: 'search' | 'latest' | 'details' | 'streams' }>,
+  ): Promise<string> {
     return this.call(request) as Promise<string>;
   }
 
@@ -86,13 +104,15 @@ export class StoreClient {
   }
 
   call(request: StoreRequest, transfer: ArrayBuffer[] = []): Promise<unknown> {
+    const worker = this.#worker;
     if (this.#closed) return Promise.reject(new StoreError('The trace store is closed', 503));
+    if (!worker) return Promise.reject(new StoreError('The trace store is restarting; retry shortly', 503));
     if (this.#pending.size >= this.#maxPending)
       return Promise.reject(new StoreError('The trace store is busy; retry shortly', 503));
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, ...request } as StoreCall, transfer);
+      worker.postMessage({ id, ...request } as StoreCall, transfer);
     });
   }
 
@@ -101,6 +121,22 @@ export class StoreClient {
     if (this.#closed) return;
     await this.call({ method: 'close' }).catch(() => {});
     this.#closed = true;
-    await this.#worker.terminate();
+    await this.#worker?.terminate();
   }
+}
+
+function spawnWorker(options: StoreClientOptions): Promise<Worker> {
+  const { log: _log, ...data } = options;
+  const worker = new Worker(new URL('./store-worker.ts', import.meta.url), {
+    workerData: { ...data, retentionIntervalMs: options.retentionIntervalMs ?? 60_000 },
+  });
+  return new Promise((resolve, reject) => {
+    const fail = (err: Error) => reject(err);
+    worker.once('error', fail);
+    worker.once('message', (reply: StoreReply) => {
+      worker.off('error', fail);
+      if (reply.ok) resolve(worker);
+      else reject(new Error(`could not open the trace store at ${options.path}: ${reply.message}`));
+    });
+  });
 }

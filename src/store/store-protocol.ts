@@ -7,6 +7,7 @@ export type StoreCall = { id: number } & (
   | { method: 'search'; org: string; body: unknown }
   | { method: 'latest'; org: string; stream: string; params: Params }
   | { method: 'details'; org: string; stream: string; traceId: string; params: Params }
+  | { method: 'streams'; org: string; stream?: string }
   | { method: 'retain'; nowMs?: number }
   | { method: 'close' }
 );

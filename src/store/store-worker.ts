@@ -51,6 +51,8 @@ function run(call: StoreCall): unknown {
       return store.latest(call.org, call.stream, call.params);
     case 'details':
       return store.details(call.org, call.stream, call.traceId, call.params);
+    case 'streams':
+      return store.streams(call.org, call.stream);
     case 'retain':
       return store.retain(call.nowMs);
     case 'close':

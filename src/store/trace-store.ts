@@ -14,6 +14,7 @@ import type { OtlpFormat } from './otlp/format.ts';
 import { enforceRetention, type RetentionLimits } from './retention.ts';
 import { QueryRunner } from './search/query-runner.ts';
 import { search } from './search/search.ts';
+import { listStreams, streamSchema } from './search/streams.ts';
 import { latestTraces, type Params, traceDetails } from './search/traces.ts';
 import { StoreWriter } from './writer.ts';
 
@@ -87,6 +88,15 @@ export class TraceStore {
 
   details(org: string, stream: string, traceId: string, params: Params): string {
     return stringify(traceDetails(this.#runner, org, streamName(stream), traceId, params));
+  }
+
+  /** The organisation's streams with their columns and counts, as JSON text. */
+  streams(org: string, stream?: string): string {
+    return stringify(
+      stream === undefined
+        ? listStreams(this.#write, org)
+        : streamSchema(this.#write, org, streamName(stream)),
+    );
   }
 
   /** Applies the age and size limits now; returns how many spans were deleted. */

@@ -20,6 +20,8 @@ export const SEARCH_ROUTES = [
   '/api/:org/_search',
   '/api/:org/:stream/traces/latest',
   '/api/:org/:stream/traces/:trace_id/details',
+  '/api/:org/streams',
+  '/api/:org/streams/:stream/schema',
 ];
 /** Every store route: the gateway's own key check leaves these to the store's. */
 export const STORE_ROUTES: ReadonlySet<string> = new Set([...INGEST_ROUTES, ...SEARCH_ROUTES]);
@@ -105,6 +107,17 @@ export function registerStoreRoutes(app: FastifyInstance, options: StoreRoutesOp
       }
       return json(reply, await store.query({ method: 'search', org: org(request), body }));
     });
+    scope.get('/api/:org/streams', async (request: Req, reply) => {
+      const type = request.query.type;
+      if (type !== undefined && type !== 'traces') return json(reply, '{"list":[]}');
+      return json(reply, await store.query({ method: 'streams', org: org(request) }));
+    });
+    scope.get('/api/:org/streams/:stream/schema', async (request: Req, reply) =>
+      json(
+        reply,
+        await store.query({ method: 'streams', org: org(request), stream: request.params.stream ?? '' }),
+      ),
+    );
     scope.get('/api/:org/:stream/traces/latest', async (request: Req, reply) =>
       json(
         reply,
