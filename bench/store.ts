@@ -12,7 +12,8 @@ import { encodeBatches } from './store-batches.ts';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const TOTAL = Number(args.get('spans') ?? 1_000_000);
-const SENDERS = Number(args.get('senders') ?? 4);
+// An OpenTelemetry Collector exports with 10 concurrent consumers by default; 8 is as many here.
+const SENDERS = Number(args.get('senders') ?? 8);
 const BATCH = 512;
 const RUNS = Number(args.get('runs') ?? 21);
 const log = (line: string) => void process.stderr.write(`${line}\n`);

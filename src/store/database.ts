@@ -36,7 +36,7 @@ export function openStoreDatabase(path: string): DatabaseSync {
   const db = new DatabaseSync(path, { timeout: 5000 });
   // Both must come before the first table exists to take effect. Rows are wide (~1 KB): larger
   // pages mean fewer B-tree splits per batch.
-  db.exec('PRAGMA page_size = 16384');
+  db.exec('PRAGMA page_size = 8192');
   db.exec('PRAGMA auto_vacuum = INCREMENTAL');
   db.exec('PRAGMA journal_mode = WAL');
   // Index pages of a growing store stay in memory across batches (trace ids arrive in random order).

@@ -30,16 +30,46 @@ const retention = setInterval(() => {
 }, options.retentionIntervalMs);
 retention.unref();
 
+// Messages that are waiting when the worker gets to them are handled together, so that ingest calls
+// arriving side by side share one transaction.
+const queue: StoreCall[] = [];
 port.on('message', (call: StoreCall) => {
-  let reply: StoreReply;
+  queue.push(call);
+  if (queue.length === 1) setImmediate(drain);
+});
+
+function drain(): void {
+  const calls = queue.splice(0);
+  for (let i = 0; i < calls.length; ) {
+    const call = calls[i] as StoreCall;
+    if (call.method !== 'ingest') {
+      reply(call.id, () => run(call));
+      i++;
+      continue;
+    }
+    const group: Array<Extract<StoreCall, { method: 'ingest' }>> = [];
+    while (calls[i]?.method === 'ingest') group.push(calls[i++] as Extract<StoreCall, { method: 'ingest' }>);
+    const results = store.ingestAll(group.map((c) => c.request));
+    group.forEach((c, at) => {
+      reply(c.id, () => {
+        const r = results[at];
+        if (r instanceof Error) throw r;
+        return r;
+      });
+    });
+  }
+}
+
+function reply(id: number, compute: () => unknown): void {
+  let message: StoreReply;
   try {
-    reply = { id: call.id, ok: true, value: run(call) };
+    message = { id, ok: true, value: compute() };
   } catch (err) {
     const status = err instanceof OtlpDecodeError || err instanceof QueryError ? err.status : 500;
-    reply = { id: call.id, ok: false, status, message: errorMessage(err) };
+    message = { id, ok: false, status, message: errorMessage(err) };
   }
-  port.postMessage(reply);
-});
+  port?.postMessage(message);
+}
 
 function run(call: StoreCall): unknown {
   switch (call.method) {

@@ -63,18 +63,47 @@ export class TraceStore {
   }
 
   ingest(request: IngestRequest): IngestResult {
-    const batch = decodeTraceRequest(
-      request.bytes,
-      request.format,
-      request.encoding,
-      this.#options.maxBodyBytes,
+    const [result] = this.ingestAll([request]);
+    if (result instanceof Error) throw result;
+    return result as IngestResult;
+  }
+
+  /**
+   * Ingests requests that arrived together in one transaction. Each request succeeds or fails on its
+   * own: one that cannot be decoded gets its error, and if the shared write fails, each is retried alone.
+   */
+  ingestAll(requests: IngestRequest[]): Array<IngestResult | Error> {
+    const prepared = requests.map((request) => {
+      try {
+        const batch = decodeTraceRequest(
+          request.bytes,
+          request.format,
+          request.encoding,
+          this.#options.maxBodyBytes,
+        );
+        const stream = streamName(request.stream);
+        return { request, stream, ...flattenTraces(batch, stream) };
+      } catch (err) {
+        return err instanceof Error ? err : new Error(String(err));
+      }
+    });
+    const ready = prepared.filter((p): p is Exclude<typeof p, Error> => !(p instanceof Error));
+    try {
+      this.#writer.writeAll(ready.map((p) => ({ org: p.request.org, stream: p.stream, rows: p.rows })));
+    } catch {
+      return prepared.map((p) => {
+        if (p instanceof Error) return p;
+        try {
+          this.#writer.write(p.request.org, p.stream, p.rows);
+          return result(p.request, p.rows.length, p.rejected, p.reasons);
+        } catch (err) {
+          return err instanceof Error ? err : new Error(String(err));
+        }
+      });
+    }
+    return prepared.map((p) =>
+      p instanceof Error ? p : result(p.request, p.rows.length, p.rejected, p.reasons),
     );
-    const { rows, rejected, reasons } = flattenTraces(batch, streamName(request.stream));
-    this.#writer.write(request.org, streamName(request.stream), rows);
-    const message = rejectionMessage(reasons);
-    const result: IngestResult = { accepted: rows.length, rejected, message };
-    if (request.format === 'protobuf') result.protobuf = encodeProtobufResponse(rejected, message);
-    return result;
   }
 
   /** The `_search` response as JSON text. */
@@ -108,4 +137,16 @@ export class TraceStore {
     this.#read.close();
     this.#write.close();
   }
+}
+
+function result(
+  request: IngestRequest,
+  accepted: number,
+  rejected: number,
+  reasons: Map<string, number>,
+): IngestResult {
+  const message = rejectionMessage(reasons);
+  const out: IngestResult = { accepted, rejected, message };
+  if (request.format === 'protobuf') out.protobuf = encodeProtobufResponse(rejected, message);
+  return out;
 }

@@ -32,12 +32,23 @@ export class StoreWriter {
 
   /** Stores the rows of one batch atomically. */
   write(org: string, streamName: string, rows: Row[]): void {
-    if (rows.length === 0) return;
+    this.writeAll([{ org, stream: streamName, rows }]);
+  }
+
+  /**
+   * Stores several batches in one transaction: all or none. Commits (and the WAL pages they write)
+   * are the largest cost of ingest, so batches that arrive together are written together.
+   */
+  writeAll(batches: Array<{ org: string; stream: string; rows: Row[] }>): void {
+    if (batches.every((b) => b.rows.length === 0)) return;
     const db = this.#db;
     db.exec('BEGIN IMMEDIATE');
     try {
-      const stream = this.#stream(org, streamName);
-      for (const row of rows) this.#insert(stream, row);
+      for (const batch of batches) {
+        if (batch.rows.length === 0) continue;
+        const stream = this.#stream(batch.org, batch.stream);
+        for (const row of batch.rows) this.#insert(stream, row);
+      }
       db.exec('COMMIT');
     } catch (err) {
       db.exec('ROLLBACK');
