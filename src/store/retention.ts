@@ -38,9 +38,12 @@ export function enforceRetention(db: DatabaseSync, limits: RetentionLimits, nowM
         streams.map((s) => s.table),
       );
       if (!oldest) break;
+      // Steps of about 5 % of the stream, so a small store is trimmed, not emptied.
+      const rows = (db.prepare(`SELECT count(*) AS n FROM ${oldest}`).get() as { n: number }).n;
+      const step = Math.min(CHUNK, Math.max(10, Math.ceil(rows / 20)));
       const { changes } = db
         .prepare(
-          `DELETE FROM ${oldest} WHERE rowid IN (SELECT rowid FROM ${oldest} ORDER BY _timestamp LIMIT ${CHUNK})`,
+          `DELETE FROM ${oldest} WHERE rowid IN (SELECT rowid FROM ${oldest} ORDER BY _timestamp LIMIT ${step})`,
         )
         .run();
       if (Number(changes) === 0) break;
