@@ -29,7 +29,11 @@ export function flattenTraces(batch: OtlpResourceSpans[], stream: string, nowMs 
     const resource: Row = Object.create(null);
     let serviceName = stream;
     for (const [key, value] of rs.resource) {
-      if (key === 'service.name' && typeof value === 'string') serviceName = value;
+      // OpenObserve keeps `service.name` as the service_name column only, without a prefixed copy.
+      if (key === 'service.name') {
+        if (typeof value === 'string') serviceName = value;
+        continue;
+      }
       put(resource, `service_${columnName(key)}`, value);
     }
     for (const span of rs.spans) {
@@ -85,7 +89,7 @@ function spanRow(span: OtlpSpan, resource: Row, serviceName: string): Row {
     span.events.length === 0
       ? '[]'
       : stringify(
-          span.events.map((e) => ({ name: e.name, _timestamp: exact(e.timeNs), ...plain(e.attributes) })),
+          span.events.map((e) => ({ ...plain(e.attributes), name: e.name, _timestamp: exact(e.timeNs) })),
         );
   row.links =
     span.links.length === 0
@@ -107,7 +111,8 @@ function put(row: Row, column: string, value: OtlpValue): void {
   if (Array.isArray(value)) {
     row[column] = stringify(value.map(json));
   } else if (typeof value === 'object') {
-    for (const [key, inner] of value.kvlist) put(row, `${column}_${columnName(key)}`, inner);
+    // A nested key can land on a core column (`trace: {id}` → trace_id): it is an attribute all the same.
+    for (const [key, inner] of value.kvlist) put(row, attributeColumn(`${column}_${key}`), inner);
   } else if (typeof value === 'number' && !Number.isFinite(value)) {
     row[column] = String(value);
   } else {
@@ -115,9 +120,10 @@ function put(row: Row, column: string, value: OtlpValue): void {
   }
 }
 
+/** Event and link attributes keep their keys as sent, as OpenObserve stores them inside the JSON. */
 function plain(attributes: OtlpAttributes): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of attributes) if (value !== null) out[columnName(key)] = json(value);
+  for (const [key, value] of attributes) if (value !== null) out[key] = json(value);
   return out;
 }
 

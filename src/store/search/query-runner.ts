@@ -47,7 +47,7 @@ export class QueryRunner {
       for (const s of streams) {
         this.#db.exec(
           `CREATE TEMP VIEW ${quoteIdent(s.name)} AS SELECT * FROM main.${s.table} ` +
-            `WHERE _timestamp >= ${Math.trunc(startUs)} AND _timestamp < ${Math.trunc(endUs)} AND tollgate_tick()`,
+            `WHERE _timestamp >= ${Math.trunc(startUs)} AND _timestamp < ${Math.trunc(endUs)} AND tollgate_tick(_timestamp)`,
         );
         this.#views.add(s.name);
         this.#tables.set(s.table, s.columns);
