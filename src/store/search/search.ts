@@ -42,13 +42,9 @@ export function search(runner: QueryRunner, org: string, body: unknown): SearchR
   const size = count(q.size, 'size', DEFAULT_SIZE, MAX_SIZE) || DEFAULT_SIZE;
   const info = checkSelect(sql);
   runner.scope(org, startUs, endUs);
-  const inner = runner.prepare(info.sql);
-  const newestFirst =
-    !ORDERED.some((k) => info.topLevel.has(k)) && runner.columns(inner).includes('_timestamp')
-      ? ' ORDER BY _timestamp DESC'
-      : '';
+  runner.prepare(info.sql);
   const statement = runner.prepare(
-    `SELECT * FROM (\n${info.sql}\n)${newestFirst} LIMIT ${size} OFFSET ${from}`,
+    `SELECT * FROM (\n${newestFirst(runner, info.sql, info.topLevel)}\n) LIMIT ${size} OFFSET ${from}`,
   );
   const hits = runner.all(statement);
   let total = from + hits.length;
@@ -66,4 +62,20 @@ export function search(runner: QueryRunner, org: string, body: unknown): SearchR
     scan_records: runner.rowsScanned,
     is_partial: false,
   };
+}
+
+/**
+ * OpenObserve returns rows newest first unless the query orders, groups or limits itself. The order
+ * goes on the query itself, so it applies whether or not `_timestamp` is selected; a query where it
+ * cannot (a join, a subquery without the column) keeps its own order.
+ */
+function newestFirst(runner: QueryRunner, sql: string, topLevel: Set<string>): string {
+  if (ORDERED.some((k) => topLevel.has(k))) return sql;
+  const ordered = `${sql}\nORDER BY _timestamp DESC`;
+  try {
+    runner.prepare(ordered);
+    return ordered;
+  } catch {
+    return sql;
+  }
 }
