@@ -11,6 +11,7 @@ import { installJsonBody } from './json-body.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerLlmRoutes } from './routes/llm.ts';
 import { registerModelRoutes } from './routes/models.ts';
+import { registerUiRoutes, UI_ROUTES } from './routes/ui.ts';
 import { isLoopback } from './store/store-auth.ts';
 import { registerStoreRoutes, STORE_ROUTES } from './store/store-routes.ts';
 
@@ -51,7 +52,7 @@ export function buildApp({ config, logger, version, telemetry, store }: AppOptio
   installJsonBody(app);
   installErrorHandlers(app, config.bodyLimitBytes);
   // The store's routes check keys their own way (Basic auth too), so the gateway's check skips them.
-  const publicRoutes = store ? new Set([...PUBLIC_ROUTES, ...STORE_ROUTES]) : PUBLIC_ROUTES;
+  const publicRoutes = new Set([...PUBLIC_ROUTES, ...UI_ROUTES, ...(store ? STORE_ROUTES : [])]);
   app.addHook('onRequest', createAuthHook({ masterKey: config.masterKey, publicRoutes }));
   if (store) {
     registerStoreRoutes(app, {
@@ -64,5 +65,6 @@ export function buildApp({ config, logger, version, telemetry, store }: AppOptio
   registerHealthRoutes(app, registry, version);
   registerModelRoutes(app, registry);
   registerLlmRoutes(app, gateway, telemetry);
+  registerUiRoutes(app, store !== undefined);
   return { app, gateway, registry };
 }

@@ -1,0 +1,42 @@
+/**
+ * The web UI at /ui/: the Vite build in ui/dist, served as static files. The pages hold no data; they
+ * read the store's API, which checks the key. Without the embedded store there is nothing to show.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+const DIST = fileURLToPath(new URL('../../../ui/dist/', import.meta.url));
+
+export const UI_ROUTES: ReadonlySet<string> = new Set(['/ui', '/ui/', '/ui/*']);
+
+export function registerUiRoutes(app: FastifyInstance, storeOn: boolean): void {
+  // /ui and /ui/ are one route (the app ignores trailing slashes); pages use absolute /ui/ paths.
+  const page = (status: number, text: string) => {
+    const send = (_req: unknown, reply: FastifyReply) =>
+      reply.code(status).type('text/plain; charset=utf-8').send(text);
+    app.get('/ui/', send);
+    app.get('/ui/*', send);
+  };
+  if (!storeOn) {
+    page(
+      404,
+      'The trace UI shows the embedded trace store, which is off: spans go to OpenObserve (or your OTLP backend). Start with --trace_store <file> to keep them here too.',
+    );
+    return;
+  }
+  if (!existsSync(`${DIST}index.html`)) {
+    page(503, 'The trace UI is not built. Run `npm install` (or `npm start`), which builds it.');
+    return;
+  }
+  // fastify-static skips Fastify's encapsulation, so it is scoped by a plugin that carries the prefix.
+  app.register(
+    async function ui(scope) {
+      await scope.register(fastifyStatic, { root: DIST, prefix: '/', index: false, maxAge: '1h' });
+      // `/ui` itself (the app ignores trailing slashes, so the wildcard does not see it).
+      scope.get('/', (_req, reply) => reply.sendFile('index.html', { maxAge: 0 }));
+    },
+    { prefix: '/ui' },
+  );
+}

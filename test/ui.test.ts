@@ -1,0 +1,159 @@
+/**
+ * The web UI in a real browser: traffic through the gateway (the demo model and a deployment that
+ * fails), then the trace list filtered to ChatCompletion, one trace opened, and its model and token
+ * counts read against what the API answered. With a master key the UI asks for it once.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { browserMissing, launchBrowser, screenshotPath } from './helpers/browser.ts';
+import { deployment, testConfig } from './helpers/gateway-server.ts';
+import { mockDeployment } from './helpers/mock-deployment.ts';
+import { type StoreGateway, startStoreGateway } from './helpers/store-gateway.ts';
+
+const skip = browserMissing();
+const KEY = 'sk-test-ui-master-key';
+
+const deployments = [
+  mockDeployment('demo'),
+  // Nothing listens on port 9: every call fails, as a broken provider would.
+  deployment({
+    modelName: 'broken',
+    model: 'gpt-4o-mini',
+    apiBase: 'http://127.0.0.1:9/v1',
+    apiKey: 'sk-test-x',
+  }),
+];
+
+async function traffic(s: StoreGateway, key?: string) {
+  const client = s.gateway.client(key);
+  const answers = [];
+  for (const topic of ['tracing', 'latency', 'tokens']) {
+    answers.push(
+      await client.chat.completions.create({
+        model: 'demo',
+        messages: [{ role: 'user', content: `ui-${topic}` }],
+      }),
+    );
+  }
+  for (let i = 0; i < 2; i++)
+    await client.chat.completions
+      .create({ model: 'broken', messages: [{ role: 'user', content: 'x' }] })
+      .catch(() => {});
+  const headers = key ? { authorization: `Bearer ${key}` } : undefined;
+  await s.waitForHits(`SELECT * FROM "default" WHERE operation_name = 'ChatCompletion'`, 5, { headers });
+  return answers;
+}
+
+async function openPage(browser: Browser, url: string, width = 1280): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 860 } });
+  await page.goto(url);
+  return page;
+}
+
+describe('trace UI', { skip }, () => {
+  let s: StoreGateway;
+  let browser: Browser;
+  let answers: Awaited<ReturnType<typeof traffic>>;
+  before(async () => {
+    s = await startStoreGateway(testConfig({ deployments }));
+    answers = await traffic(s);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
+  it('lists ChatCompletion traces and opens one with the tokens and model the API returned', async () => {
+    const page = await openPage(browser, `${s.gateway.url}/ui/`);
+    await page
+      .locator('select[name=operation] option', { hasText: 'ChatCompletion' })
+      .waitFor({ state: 'attached' });
+    await page.selectOption('select[name=operation]', 'ChatCompletion');
+    await page.waitForSelector('table.traces tbody tr');
+    const operations = await page.$$eval('table.traces tbody tr td.op', (cells) =>
+      cells.map((c) => c.textContent),
+    );
+    assert.ok(operations.length >= 5);
+    assert.ok(operations.every((o) => o === 'ChatCompletion'));
+    const models = await page.$$eval('table.traces tbody tr td.model', (cells) =>
+      cells.map((c) => c.textContent),
+    );
+    assert.ok(models.includes('demo') && models.includes('gpt-4o-mini'));
+    await page.screenshot({ path: screenshotPath('traces') });
+
+    const answer = answers[1];
+    assert.ok(answer?.usage);
+    const [span] = await s.waitForHits(
+      `SELECT trace_id FROM "default" WHERE input_value LIKE '%ui-latency%'`,
+    );
+    await page.click(`tr[data-trace-id="${span?.trace_id}"]`);
+    await page.waitForSelector('.waterfall .span-row');
+    const field = (name: string) => page.textContent(`[data-field=${name}] dd`);
+    assert.equal(await field('model'), 'demo');
+    assert.equal(await field('total-tokens'), answer.usage.total_tokens.toLocaleString('en-US'));
+    assert.equal(await field('prompt-tokens'), answer.usage.prompt_tokens.toLocaleString('en-US'));
+    assert.equal(await field('completion-tokens'), answer.usage.completion_tokens.toLocaleString('en-US'));
+    const rows = await page.$$eval('.waterfall .span-row .span-name', (cells) =>
+      cells.map((c) => c.textContent ?? ''),
+    );
+    assert.equal(rows.length, 2);
+    assert.match(rows[0] ?? '', /ChatCompletion/);
+    assert.match(rows[1] ?? '', /upstream mock.*attempt 1/);
+    assert.match((await page.textContent('.conversation')) ?? '', /ui-latency/);
+    await page.screenshot({ path: screenshotPath('trace') });
+    await page.close();
+  });
+
+  it('moves through the list with the keyboard and shows the failing model at a narrow width', async () => {
+    const page = await openPage(browser, `${s.gateway.url}/ui/`, 420);
+    await page.waitForSelector('table.traces tbody tr');
+    await page.keyboard.press('ArrowDown');
+    const selected = await page.getAttribute('table.traces tbody tr.selected', 'data-trace-id');
+    const second = await page.getAttribute('table.traces tbody tr:nth-child(2)', 'data-trace-id');
+    assert.equal(selected, second);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.waterfall');
+    assert.match(page.url(), new RegExp(`#/trace/${second}`));
+    await page.goto(`${s.gateway.url}/ui/#/traces`);
+    await page.selectOption('select[name=status]', 'ERROR');
+    const models = () =>
+      page.$$eval('table.traces tbody tr td.model', (cells) => cells.map((c) => c.textContent));
+    const deadline = Date.now() + 5000;
+    while (!(await models()).every((m) => m === 'gpt-4o-mini') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(await models(), ['gpt-4o-mini', 'gpt-4o-mini'], 'only the failing model errs');
+    await page.screenshot({ path: screenshotPath('traces-narrow') });
+    await page.close();
+  });
+});
+
+describe('trace UI with a master key', { skip }, () => {
+  let s: StoreGateway;
+  let browser: Browser;
+  before(async () => {
+    s = await startStoreGateway(testConfig({ deployments, masterKey: KEY }));
+    await traffic(s, KEY);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
+  it('asks for the key once, then shows the traces', async () => {
+    const page = await openPage(browser, `${s.gateway.url}/ui/`);
+    await page.waitForSelector('form.key-prompt');
+    assert.equal(await page.$('table.traces'), null, 'nothing is shown without the key');
+    await page.fill('input[name=key]', 'sk-test-wrong');
+    await page.click('form.key-prompt button');
+    await page.waitForSelector('form.key-prompt');
+    await page.fill('input[name=key]', KEY);
+    await page.click('form.key-prompt button');
+    await page.waitForSelector('table.traces tbody tr');
+    await page.reload();
+    await page.waitForSelector('table.traces tbody tr');
+    await page.close();
+  });
+});

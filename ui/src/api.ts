@@ -1,0 +1,96 @@
+/**
+ * The store's public API, as OpenObserve clients call it. The master key, when the gateway has one, is
+ * asked for once and kept for the browser session; every call sends it as a Bearer token.
+ */
+const KEY = 'tollgate.key';
+
+export class AuthNeeded extends Error {}
+
+export function savedKey(): string | null {
+  return sessionStorage.getItem(KEY);
+}
+
+export function saveKey(key: string): void {
+  sessionStorage.setItem(KEY, key);
+}
+
+export function forgetKey(): void {
+  sessionStorage.removeItem(KEY);
+}
+
+async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const key = savedKey();
+  const headers = new Headers(init.headers);
+  if (key) headers.set('authorization', `Bearer ${key}`);
+  const response = await fetch(path, { ...init, headers });
+  if (response.status === 401 || response.status === 403) {
+    const body = (await response.json().catch(() => ({}))) as { message?: string };
+    throw new AuthNeeded(body.message ?? 'A key is needed');
+  }
+  const body = (await response.json()) as T & { message?: string };
+  if (!response.ok) throw new Error(body.message ?? `${response.status}`);
+  return body;
+}
+
+export type Row = Record<string, string | number | boolean | undefined>;
+
+export interface TraceHit {
+  trace_id: string;
+  start_time: number;
+  end_time: number;
+  duration: number;
+  spans: [number, number];
+  service_name: Array<{ service_name: string; count: number; duration: number }>;
+  first_event: Row;
+}
+
+export interface LatestQuery {
+  filter: string;
+  startUs: number;
+  endUs: number;
+  from: number;
+  size: number;
+  sortBy: 'start_time' | 'duration';
+}
+
+export function latestTraces(q: LatestQuery): Promise<{ hits: TraceHit[]; total: number }> {
+  const params = new URLSearchParams({
+    start_time: String(q.startUs),
+    end_time: String(q.endUs),
+    from: String(q.from),
+    size: String(q.size),
+    sort_by: q.sortBy,
+  });
+  if (q.filter) params.set('filter', q.filter);
+  return call(`/api/default/default/traces/latest?${params}`);
+}
+
+export function traceDetails(
+  traceId: string,
+): Promise<{ hits: Row[]; duration: number; start_time: number }> {
+  return call(`/api/default/default/traces/${traceId}/details`);
+}
+
+export function search(sql: string, startUs: number, endUs: number, size = 1000): Promise<{ hits: Row[] }> {
+  return call('/api/default/_search?type=traces', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: { sql, start_time: startUs, end_time: endUs, size } }),
+  });
+}
+
+/** Distinct values of a column in the range, for the filter menus; empty when the column is unknown yet. */
+export async function distinct(column: string, startUs: number, endUs: number): Promise<string[]> {
+  try {
+    const { hits } = await search(
+      `SELECT DISTINCT ${column} AS v FROM "default" WHERE ${column} IS NOT NULL ORDER BY v`,
+      startUs,
+      endUs,
+      200,
+    );
+    return hits.map((h) => String(h.v));
+  } catch (err) {
+    if (err instanceof AuthNeeded) throw err;
+    return [];
+  }
+}

@@ -1,0 +1,70 @@
+/** The app shell: hash routes (#/traces, #/trace/<id>), the navigation, and the key prompt. */
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { saveKey } from './api.ts';
+import { TracePage } from './pages/trace.tsx';
+import { TracesPage } from './pages/traces.tsx';
+import './styles.css';
+
+function useRoute(): string {
+  const [route, setRoute] = useState(location.hash.slice(1) || '/traces');
+  useEffect(() => {
+    const onChange = () => setRoute(location.hash.slice(1) || '/traces');
+    addEventListener('hashchange', onChange);
+    return () => removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}
+
+/** Shown when the API answers 401/403: asks for the master key once per browser session. */
+export function KeyPrompt({ message, onSaved }: { message: string; onSaved: () => void }) {
+  const [key, setKey] = useState('');
+  return (
+    <form
+      class="key-prompt"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (key.trim()) {
+          saveKey(key.trim());
+          onSaved();
+        }
+      }}
+    >
+      <h2>This gateway needs its master key</h2>
+      <p class="muted">{message}</p>
+      <label>
+        Master key
+        <input
+          type="password"
+          name="key"
+          value={key}
+          onInput={(e) => setKey((e.target as HTMLInputElement).value)}
+        />
+      </label>
+      <button type="submit">Open</button>
+      <p class="muted">Kept for this browser tab's session only.</p>
+    </form>
+  );
+}
+
+function App() {
+  const route = useRoute();
+  const trace = /^\/trace\/([0-9a-f]{32})/.exec(route);
+  return (
+    <>
+      <header class="top">
+        <a class="brand" href="#/traces">
+          Tollgate
+        </a>
+        <nav>
+          <a href="#/traces" class={route.startsWith('/trace') ? 'active' : ''}>
+            Traces
+          </a>
+        </nav>
+      </header>
+      <main>{trace?.[1] ? <TracePage traceId={trace[1]} /> : <TracesPage />}</main>
+    </>
+  );
+}
+
+render(<App />, document.getElementById('app') as HTMLElement);
