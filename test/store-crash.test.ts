@@ -55,6 +55,7 @@ describe('the trace store file', () => {
     const server = await startCli([], { cwd: dir, env: cleanEnv({ TOLLGATE_TRACE_STORE: '' }) });
     try {
       assert.match(server.output(), /Traces: stored in \.tollgate\/traces\.db/);
+      assert.match(server.output(), new RegExp(`See them at ${server.url}/ui/`));
       assert.match(server.output(), new RegExp(`OPENOBSERVE_URL=${server.url}/`));
       assert.match(server.output(), /OPENOBSERVE_ORG=default/);
       assert.ok(existsSync(join(dir, '.tollgate', 'traces.db')));

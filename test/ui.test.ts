@@ -106,6 +106,20 @@ describe('trace UI', { skip }, () => {
     await page.close();
   });
 
+  it("shows each model's requests and error rate on the Models page", async () => {
+    const page = await openPage(browser, `${s.gateway.url}/ui/#/models`);
+    await page.waitForSelector('table.model-table tr[data-model="gpt-4o-mini"]');
+    const cell = (model: string, n: number) =>
+      page.textContent(`table.model-table tr[data-model="${model}"] td:nth-child(${n})`);
+    assert.equal(await cell('gpt-4o-mini', 2), '2');
+    assert.equal(await cell('gpt-4o-mini', 3), '100.0 %');
+    assert.equal(await cell('demo', 2), '3');
+    assert.equal(await cell('demo', 3), '0.0 %');
+    assert.equal(await page.locator('figure.chart').count(), 4);
+    await page.screenshot({ path: screenshotPath('models') });
+    await page.close();
+  });
+
   it('moves through the list with the keyboard and shows the failing model at a narrow width', async () => {
     const page = await openPage(browser, `${s.gateway.url}/ui/`, 420);
     await page.waitForSelector('table.traces tbody tr');

@@ -23,7 +23,7 @@ export function tracesBanner(
   const where = store.path === ':memory:' ? 'memory (lost at exit)' : shortPath(store.path, cwd);
   const days = store.maxAgeMs > 0 ? `${store.maxAgeMs / 86_400_000} days` : 'forever';
   const size = store.maxBytes > 0 ? `up to ${Math.round(store.maxBytes / 1024 / 1024)} MB` : 'no size limit';
-  lines.push(`Traces: stored in ${where} (kept ${days}, ${size}).`);
+  lines.push(`Traces: stored in ${where} (kept ${days}, ${size}). See them at ${base}/ui/`);
   if (!config.masterKey && !isLoopback(config.host)) {
     lines.push(
       `  Trace store API closed: listening on ${config.host} without a master key. Set a master key`,

@@ -94,3 +94,14 @@ export async function distinct(column: string, startUs: number, endUs: number): 
     return [];
   }
 }
+
+/** The columns of the default stream: queries use only the ones that exist (others read as null). */
+export async function columns(): Promise<Set<string>> {
+  try {
+    const body = await call<{ schema: Array<{ name: string }> }>('/api/default/streams/default/schema');
+    return new Set(body.schema.map((c) => c.name));
+  } catch (err) {
+    if (err instanceof AuthNeeded) throw err;
+    return new Set();
+  }
+}

@@ -2,6 +2,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { saveKey } from './api.ts';
+import { ModelsPage } from './pages/models.tsx';
 import { TracePage } from './pages/trace.tsx';
 import { TracesPage } from './pages/traces.tsx';
 import './styles.css';
@@ -60,9 +61,20 @@ function App() {
           <a href="#/traces" class={route.startsWith('/trace') ? 'active' : ''}>
             Traces
           </a>
+          <a href="#/models" class={route.startsWith('/models') ? 'active' : ''}>
+            Models
+          </a>
         </nav>
       </header>
-      <main>{trace?.[1] ? <TracePage traceId={trace[1]} /> : <TracesPage />}</main>
+      <main>
+        {trace?.[1] ? (
+          <TracePage traceId={trace[1]} />
+        ) : route.startsWith('/models') ? (
+          <ModelsPage />
+        ) : (
+          <TracesPage />
+        )}
+      </main>
     </>
   );
 }
