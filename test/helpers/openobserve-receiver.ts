@@ -8,7 +8,8 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Row } from '../../src/store/columns.ts';
 import { flattenTraces } from '../../src/store/flatten.ts';
-import { decodeProtobuf, encodeProtobufResponse } from '../../src/store/otlp/decode-proto.ts';
+import { encodeProtobufResponse } from '../../src/store/otlp/decode-proto.ts';
+import { readTraceRequest } from '../../src/store/otlp/read-proto.ts';
 
 export type { Row };
 
@@ -62,7 +63,7 @@ export async function startReceiver(): Promise<Receiver> {
       return;
     }
     const stream = String(req.headers['stream-name'] ?? 'default');
-    for (const row of flattenTraces(decodeProtobuf(bytes), stream).rows) {
+    for (const row of flattenTraces(readTraceRequest(bytes), stream).rows) {
       receiver.rows.push(row);
       for (const w of waiters.splice(0)) w.predicate(row) ? w.resolve(row) : waiters.push(w);
     }

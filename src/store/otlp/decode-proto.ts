@@ -1,4 +1,7 @@
-/** OTLP/protobuf `ExportTraceServiceRequest` → OtlpResourceSpans, using the specification's schema. */
+/**
+ * OTLP/protobuf with protobufjs and the specification's schema: the response encoder, and the generic
+ * decoder that the fast reader (read-proto.ts) is tested against.
+ */
 import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
 import {

@@ -5,9 +5,9 @@
  */
 import zlib from 'node:zlib';
 import { decodeJson } from './decode-json.ts';
-import { decodeProtobuf } from './decode-proto.ts';
 import type { OtlpFormat } from './format.ts';
 import { OtlpDecodeError, type OtlpResourceSpans } from './model.ts';
+import { readTraceRequest } from './read-proto.ts';
 
 export function decodeTraceRequest(
   bytes: Uint8Array,
@@ -16,7 +16,7 @@ export function decodeTraceRequest(
   maxBytes: number,
 ): OtlpResourceSpans[] {
   const plain = decompress(bytes, (contentEncoding ?? '').trim().toLowerCase(), maxBytes);
-  return format === 'protobuf' ? decodeProtobuf(plain) : decodeJson(Buffer.from(plain).toString('utf8'));
+  return format === 'protobuf' ? readTraceRequest(plain) : decodeJson(Buffer.from(plain).toString('utf8'));
 }
 
 /** `deflate` should carry a zlib header, but some clients send raw deflate under the name. */
