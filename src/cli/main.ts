@@ -1,6 +1,8 @@
 /** The `tollgate` command: flags → config → server, plus the one-shot modes (--help, --health, …). */
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
+import { AlertDb } from '../alerts/alert-db.ts';
+import { Alerts } from '../alerts/alerts.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/load.ts';
 import { resolveTraceStore } from '../config/trace-store.ts';
@@ -54,10 +56,22 @@ async function main(argv: string[]): Promise<number> {
     log: logger,
   });
   await loadPrices(config.deployments);
-  const { app } = buildApp({ config, logger, version: VERSION, telemetry, store });
+  let listening = '';
+  const alerts =
+    store && storeSettings
+      ? new Alerts({
+          db: new AlertDb(storeSettings.path),
+          store,
+          baseUrl: () => listening,
+          log: (message) => logger.warn(message),
+        })
+      : undefined;
+  const { app } = buildApp({ config, logger, version: VERSION, telemetry, store, alerts });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  listening = baseUrl(config.host, port);
+  alerts?.start();
   const labels = targets.map((t) => t.label);
   const traces = tracesBanner(config, baseUrl(config.host, port), labels, storeSettings, process.cwd());
   process.stdout.write(`${banner(config, VERSION, port)}\n${traces}\n\n`);

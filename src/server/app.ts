@@ -1,5 +1,6 @@
 /** Builds the Fastify app: body parsing, auth, routes and the one error handler, wired to a gateway. */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Alerts } from '../alerts/alerts.ts';
 import type { GatewayConfig } from '../config/types.ts';
 import { createGateway, type Gateway } from '../gateway/gateway.ts';
 import { ModelRegistry } from '../gateway/model-registry.ts';
@@ -12,6 +13,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerLlmRoutes } from './routes/llm.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { registerUiRoutes, UI_ROUTES } from './routes/ui.ts';
+import { ALERT_ROUTES, registerAlertRoutes } from './store/alert-routes.ts';
 import { isLoopback } from './store/store-auth.ts';
 import { registerStoreRoutes, STORE_ROUTES } from './store/store-routes.ts';
 
@@ -23,6 +25,8 @@ export interface AppOptions {
   telemetry?: Telemetry;
   /** The embedded trace store, whose OTLP and search API the app serves. */
   store?: StoreClient;
+  /** Alert rules over the store, with their HTTP API. */
+  alerts?: Alerts;
 }
 
 export interface App {
@@ -31,7 +35,7 @@ export interface App {
   registry: ModelRegistry;
 }
 
-export function buildApp({ config, logger, version, telemetry, store }: AppOptions): App {
+export function buildApp({ config, logger, version, telemetry, store, alerts }: AppOptions): App {
   const app = Fastify({
     loggerInstance: logger,
     // Per-request log lines cost real time on the hot path; they are for debugging only.
@@ -52,7 +56,12 @@ export function buildApp({ config, logger, version, telemetry, store }: AppOptio
   installJsonBody(app);
   installErrorHandlers(app, config.bodyLimitBytes);
   // The store's routes check keys their own way (Basic auth too), so the gateway's check skips them.
-  const publicRoutes = new Set([...PUBLIC_ROUTES, ...UI_ROUTES, ...(store ? STORE_ROUTES : [])]);
+  const publicRoutes = new Set([
+    ...PUBLIC_ROUTES,
+    ...UI_ROUTES,
+    ...(store ? STORE_ROUTES : []),
+    ...(alerts ? ALERT_ROUTES : []),
+  ]);
   app.addHook('onRequest', createAuthHook({ masterKey: config.masterKey, publicRoutes }));
   if (store) {
     registerStoreRoutes(app, {
@@ -66,5 +75,7 @@ export function buildApp({ config, logger, version, telemetry, store }: AppOptio
   registerModelRoutes(app, registry);
   registerLlmRoutes(app, gateway, telemetry);
   registerUiRoutes(app, store !== undefined);
+  if (alerts)
+    registerAlertRoutes(app, alerts, { masterKey: config.masterKey, loopback: isLoopback(config.host) });
   return { app, gateway, registry };
 }

@@ -2,6 +2,7 @@
 import { after, before } from 'node:test';
 import OpenAI from 'openai';
 import pino from 'pino';
+import type { Alerts } from '../../src/alerts/alerts.ts';
 import type { Deployment, GatewayConfig } from '../../src/config/types.ts';
 import { loadPrices } from '../../src/gateway/cost.ts';
 import { buildApp } from '../../src/server/app.ts';
@@ -51,10 +52,11 @@ export async function startGateway(
   config: GatewayConfig,
   telemetry?: Telemetry,
   store?: StoreClient,
+  alerts?: Alerts,
 ): Promise<RunningGateway> {
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   await loadPrices(config.deployments);
-  const { app } = buildApp({ config, logger, version: 'test', telemetry, store });
+  const { app } = buildApp({ config, logger, version: 'test', telemetry, store, alerts });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;

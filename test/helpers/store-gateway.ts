@@ -2,6 +2,9 @@
  * A gateway with the embedded trace store, as `tollgate` runs it by default: its own spans go to the
  * store in-process, and the store's OTLP and search API is served on the gateway's port.
  */
+
+import { AlertDb } from '../../src/alerts/alert-db.ts';
+import { Alerts } from '../../src/alerts/alerts.ts';
 import type { GatewayConfig } from '../../src/config/types.ts';
 import { StoreClient, type StoreClientOptions } from '../../src/store/store-client.ts';
 import { storeExporter } from '../../src/telemetry/store-exporter.ts';
@@ -58,7 +61,15 @@ export async function startStoreGateway(
     hideOutputs: false,
     maxValueLength: 32 * 1024,
   });
-  const gateway = await startGateway(config, telemetry, client);
+  let url = '';
+  const alerts = new Alerts({
+    db: new AlertDb(':memory:'),
+    store: client,
+    baseUrl: () => url,
+    retryDelaysMs: [50, 100],
+  });
+  const gateway = await startGateway(config, telemetry, client, alerts);
+  url = gateway.url;
   const search: StoreGateway['search'] = async (sql, options = {}) => {
     const response = await fetch(`${gateway.url}/api/${options.org ?? 'default'}/_search?type=traces`, {
       method: 'POST',
@@ -85,6 +96,7 @@ export async function startStoreGateway(
     },
     async close() {
       await gateway.close();
+      alerts.db.close();
       await telemetry?.shutdown();
       await client.close();
     },

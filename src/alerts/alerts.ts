@@ -1,0 +1,137 @@
+/**
+ * The alert engine: evaluates each enabled rule every `frequency` minutes, keeps whether each
+ * (rule, model) is firing, and on a change records it in the history and calls the rule's webhooks —
+ * once when it starts firing, once when it recovers.
+ */
+import type { StoreClient } from '../store/store-client.ts';
+import type { AlertDb } from './alert-db.ts';
+import { measure } from './evaluate.ts';
+import { compare, type Rule } from './rule.ts';
+import { deliver, render } from './webhook.ts';
+
+export interface AlertsOptions {
+  db: AlertDb;
+  store: StoreClient;
+  /** Base URL of the gateway, for `{alert_url}`. */
+  baseUrl: () => string;
+  tickMs?: number;
+  retryDelaysMs?: readonly number[];
+  log?: (message: string) => void;
+}
+
+const DEFAULT_TEMPLATE = JSON.stringify({
+  alert_name: '{alert_name}',
+  alert_type: '{alert_type}',
+  metric: '{metric}',
+  value: '{value}',
+  threshold: '{threshold}',
+  model: '{model}',
+  alert_url: '{alert_url}',
+});
+
+export class Alerts {
+  readonly #options: AlertsOptions;
+  readonly #firing = new Set<string>();
+  readonly #lastRun = new Map<string, number>();
+  #timer: NodeJS.Timeout | undefined;
+  #running = false;
+
+  constructor(options: AlertsOptions) {
+    this.#options = options;
+  }
+
+  get db(): AlertDb {
+    return this.#options.db;
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => void this.tick(), this.#options.tickMs ?? 15_000);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  /** Evaluates the rules that are due; one tick at a time. */
+  async tick(nowMs = Date.now()): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    try {
+      for (const rule of this.#options.db.rules()) {
+        const key = `${rule.org}/${rule.name}`;
+        if (!rule.enabled || nowMs - (this.#lastRun.get(key) ?? 0) < rule.frequency * 60_000) continue;
+        this.#lastRun.set(key, nowMs);
+        await this.evaluate(rule.org, rule, nowMs).catch((err: Error) =>
+          this.#options.log?.(`alert ${rule.name} could not be evaluated: ${err.message}`),
+        );
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  /** Evaluates one rule now; returns the groups firing after it. */
+  async evaluate(org: string, rule: Rule, nowMs = Date.now()): Promise<string[]> {
+    const rows = await measure(this.#options.store, org, rule, nowMs);
+    const firing = rows.filter(
+      (r) => r.requests >= rule.min_requests && compare(r.value, rule.operator, rule.threshold),
+    );
+    const firingKeys = new Set(firing.map((r) => `${org}/${rule.name}/${r.group ?? ''}`));
+    for (const row of firing) {
+      const key = `${org}/${rule.name}/${row.group ?? ''}`;
+      if (this.#firing.has(key)) continue;
+      this.#firing.add(key);
+      await this.#notify(org, rule, 'firing', row.group, row.value, firing.length, firing, nowMs);
+    }
+    for (const key of [...this.#firing]) {
+      if (!key.startsWith(`${org}/${rule.name}/`) || firingKeys.has(key)) continue;
+      this.#firing.delete(key);
+      const group = key.slice(`${org}/${rule.name}/`.length) || null;
+      const value = rows.find((r) => r.group === group)?.value ?? 0;
+      await this.#notify(org, rule, 'recovered', group, value, firing.length, firing, nowMs);
+    }
+    return firing.map((r) => r.group ?? '(all models)');
+  }
+
+  async #notify(
+    org: string,
+    rule: Rule,
+    kind: 'firing' | 'recovered',
+    group: string | null,
+    value: number,
+    count: number,
+    rows: unknown[],
+    nowMs: number,
+  ): Promise<void> {
+    const values: Record<string, string> = {
+      alert_name: rule.name,
+      alert_type: kind,
+      alert_count: String(count),
+      rows: JSON.stringify(rows),
+      alert_url: `${this.#options.baseUrl()}/ui/#/models`,
+      metric: rule.metric,
+      value: String(Math.round(value * 1e6) / 1e6),
+      threshold: String(rule.threshold),
+      operator: rule.operator,
+      model: group ?? rule.model ?? 'all models',
+      period: String(rule.period),
+      org_name: org,
+      stream_name: 'default',
+      alert_trigger_time: String(nowMs * 1000),
+    };
+    let outcome = { delivered: rule.destinations.length === 0, attempts: 0, error: null as string | null };
+    for (const name of rule.destinations) {
+      const destination = this.#options.db.destination(org, name);
+      if (!destination) {
+        outcome = { delivered: false, attempts: 0, error: `no destination named ${name}` };
+        continue;
+      }
+      const body = render(rule.template ?? destination.template ?? DEFAULT_TEMPLATE, values);
+      outcome = await deliver(destination, body, this.#options.retryDelaysMs);
+      if (!outcome.delivered)
+        this.#options.log?.(`alert ${rule.name}: webhook ${name} failed: ${outcome.error}`);
+    }
+    this.#options.db.record(org, { alert_name: rule.name, kind, group, value, at: nowMs, ...outcome });
+  }
+}
