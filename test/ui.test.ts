@@ -4,6 +4,9 @@
  * counts read against what the API answered. With a master key the UI asks for it once.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserMissing, launchBrowser, screenshotPath } from './helpers/browser.ts';
@@ -139,6 +142,63 @@ describe('trace UI', { skip }, () => {
     while (!onlyFailing(await models()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(await models(), ['gpt-4o-mini', 'gpt-4o-mini'], 'only the failing model errs');
     await page.screenshot({ path: screenshotPath('traces-narrow') });
+    await page.close();
+  });
+});
+
+describe('alerts in the UI', { skip }, () => {
+  let s: StoreGateway;
+  let browser: Browser;
+  let hook: { url: string; bodies: string[]; close: () => void };
+  before(async () => {
+    s = await startStoreGateway(testConfig({ deployments }));
+    browser = await launchBrowser();
+    const bodies: string[] = [];
+    const server = createServer(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += String(chunk);
+      bodies.push(body);
+      res.end();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    hook = {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+      bodies,
+      close: () => server.close(),
+    };
+  });
+  after(async () => {
+    await browser?.close();
+    await s?.close();
+    hook?.close();
+  });
+
+  it('creates an error-rate alert to a webhook, and the webhook is called once with the template', async () => {
+    const page = await openPage(browser, `${s.gateway.url}/ui/#/alerts`);
+    await page.waitForSelector('form.new-rule');
+    await page.fill('form.new-rule input[name=name]', 'broken-errors');
+    await page.fill('form.new-rule input[name=threshold]', '0.5');
+    await page.fill('form.new-rule input[name=webhook]', hook.url);
+    await page.fill(
+      'form.new-rule textarea[name=template]',
+      '{"text":"{alert_name} {alert_type} for {model}: {value}"}',
+    );
+    await page.click('form.new-rule button[type=submit]');
+    await page.waitForSelector('tr[data-rule="broken-errors"]');
+
+    await traffic(s);
+    await page.click('tr[data-rule="broken-errors"] button.evaluate');
+    await page.waitForSelector('.notice');
+    assert.match((await page.textContent('.notice')) ?? '', /firing for gpt-4o-mini/);
+    await page.click('tr[data-rule="broken-errors"] button.evaluate');
+    await page.waitForSelector('table.history tbody tr');
+    assert.deepEqual(
+      hook.bodies.map((b) => JSON.parse(b)),
+      [{ text: 'broken-errors firing for gpt-4o-mini: 1' }],
+    );
+    assert.equal(await page.locator('table.history tbody tr').count(), 1);
+    await page.screenshot({ path: screenshotPath('alerts') });
     await page.close();
   });
 });

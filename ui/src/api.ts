@@ -18,7 +18,7 @@ export function forgetKey(): void {
   sessionStorage.removeItem(KEY);
 }
 
-async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+export async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
   const key = savedKey();
   const headers = new Headers(init.headers);
   if (key) headers.set('authorization', `Bearer ${key}`);
@@ -105,3 +105,45 @@ export async function columns(): Promise<Set<string>> {
     return new Set();
   }
 }
+
+export interface AlertRule {
+  name: string;
+  metric: 'error_rate' | 'p95_latency_ms' | 'cost';
+  model?: string;
+  per_model: boolean;
+  period: number;
+  frequency: number;
+  operator: '>' | '>=' | '<' | '<=';
+  threshold: number;
+  destinations: string[];
+  template?: string;
+  enabled: boolean;
+}
+
+export interface AlertHistory {
+  alert_name: string;
+  kind: 'firing' | 'recovered';
+  group: string | null;
+  value: number;
+  at: number;
+  delivered: boolean;
+  attempts: number;
+  error: string | null;
+}
+
+const json = (method: string, body?: unknown): RequestInit => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+  body: body === undefined ? undefined : JSON.stringify(body),
+});
+
+export const alertsApi = {
+  rules: () => call<{ list: AlertRule[] }>('/api/v2/default/alerts'),
+  history: () => call<{ list: AlertHistory[] }>('/api/default/alerts/history'),
+  create: (rule: Partial<AlertRule>) => call<AlertRule>('/api/v2/default/alerts', json('POST', rule)),
+  remove: (name: string) => call(`/api/v2/default/alerts/${encodeURIComponent(name)}`, json('DELETE')),
+  evaluate: (name: string) =>
+    call<{ firing: string[] }>(`/api/v2/default/alerts/${encodeURIComponent(name)}/evaluate`, json('POST')),
+  saveDestination: (d: { name: string; url: string; template?: string }) =>
+    call('/api/default/alerts/destinations', json('POST', d)),
+};

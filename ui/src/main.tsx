@@ -2,6 +2,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { saveKey } from './api.ts';
+import { AlertsPage } from './pages/alerts.tsx';
 import { ModelsPage } from './pages/models.tsx';
 import { TracePage } from './pages/trace.tsx';
 import { TracesPage } from './pages/traces.tsx';
@@ -64,6 +65,9 @@ function App() {
           <a href="#/models" class={route.startsWith('/models') ? 'active' : ''}>
             Models
           </a>
+          <a href="#/alerts" class={route.startsWith('/alerts') ? 'active' : ''}>
+            Alerts
+          </a>
         </nav>
       </header>
       <main>
@@ -71,6 +75,8 @@ function App() {
           <TracePage traceId={trace[1]} />
         ) : route.startsWith('/models') ? (
           <ModelsPage />
+        ) : route.startsWith('/alerts') ? (
+          <AlertsPage />
         ) : (
           <TracesPage />
         )}
