@@ -7,7 +7,6 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { bucketSql, statsSql } from '../ui/src/model-stats.ts';
 import { freePort, NODE_BIN, REPO_ROOT, spawnTracked, stopChild, waitForLine } from './child-process.ts';
 import { encodeBatches } from './store-batches.ts';
 
@@ -150,20 +149,12 @@ const results = [
   ),
 ];
 
-// The UI's Models page over every stored span: the per-model table and the per-bucket chart data.
-const schema = (await getJson('/api/default/streams/default/schema')) as unknown as {
-  schema: Array<{ name: string }>;
-};
-const known = new Set(schema.schema.map((c) => c.name));
-const day = { start_time: nowUs - 24 * hourUs, end_time: nowUs + hourUs };
+// The UI's Models page over every stored span (last 24 hours, 30-minute chart buckets), from the rollups.
 results.push(
-  await timed('Models page: per-model stats, last 24 hours (all spans)', () =>
-    getJson('/api/default/_search?type=traces', { query: { sql: statsSql(known), ...day } }),
-  ),
-  await timed('Models page: per-model stats per 30-minute bucket (charts)', () =>
-    getJson('/api/default/_search?type=traces', {
-      query: { sql: bucketSql(known, 30 * 60_000_000), ...day, size: 10_000 },
-    }),
+  await timed('Models page (GET …/models, last 24 hours: table and charts)', () =>
+    getJson(
+      `/api/default/default/models?start_time=${nowUs - 24 * hourUs}&end_time=${nowUs + hourUs}&bucket_minutes=30`,
+    ),
   ),
 );
 

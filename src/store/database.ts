@@ -5,6 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import type { Row } from './columns.ts';
+import { ROLLUP_TABLE, rollUp } from './model-rollup.ts';
+import { loadStreams } from './stream-schema.ts';
 
 /** Each entry upgrades the schema by one version; never edit one that has shipped, append a new one. */
 const MIGRATIONS: ReadonlyArray<(db: DatabaseSync) => void> = [
@@ -25,6 +28,10 @@ const MIGRATIONS: ReadonlyArray<(db: DatabaseSync) => void> = [
         PRIMARY KEY (stream_id, name)
       ) WITHOUT ROWID;
     `);
+  },
+  (db) => {
+    db.exec(ROLLUP_TABLE);
+    backfillRollups(db);
   },
 ];
 
@@ -71,6 +78,39 @@ function migrate(db: DatabaseSync): void {
     } catch (err) {
       db.exec('ROLLBACK');
       throw err;
+    }
+  }
+}
+
+/** The columns the rollups read; the rest (nanosecond times among them) are not needed. */
+const ROLLUP_COLUMNS = [
+  '_timestamp',
+  'llm_model_name',
+  'openinference_span_kind',
+  'tollgate_model_group',
+  'span_status',
+  'duration',
+  'llm_token_count_prompt',
+  'llm_token_count_completion',
+  'gen_ai_usage_cost',
+  'tollgate_attempts',
+  'tollgate_fallback',
+  'gen_ai_response_time_to_first_chunk',
+];
+
+/** Rollups for spans stored before they existed (schema 1), in chunks so memory stays flat. */
+function backfillRollups(db: DatabaseSync): void {
+  for (const s of loadStreams(db)) {
+    if (!s.columns.has('llm_model_name') || !s.columns.has('openinference_span_kind')) continue;
+    const columns = ROLLUP_COLUMNS.filter((c) => s.columns.has(c)).join(', ');
+    const select = db.prepare(
+      `SELECT rowid AS _rowid, ${columns} FROM ${s.table} WHERE rowid > ? AND llm_model_name IS NOT NULL ORDER BY rowid LIMIT 5000`,
+    );
+    for (let after = 0; ; ) {
+      const rows = select.all(after) as Array<Row & { _rowid: number }>;
+      if (rows.length === 0) break;
+      rollUp(db, s.id, rows);
+      after = rows.at(-1)?._rowid ?? Number.MAX_SAFE_INTEGER;
     }
   }
 }

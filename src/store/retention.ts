@@ -50,7 +50,21 @@ export function enforceRetention(db: DatabaseSync, limits: RetentionLimits, nowM
       deleted += Number(changes);
     }
   }
-  if (deleted > 0) db.exec('PRAGMA incremental_vacuum');
+  if (deleted > 0) {
+    // Rollups go with the spans they summarize.
+    if (limits.maxAgeMs > 0)
+      db.prepare('DELETE FROM _model_minutes WHERE minute < ?').run((nowMs - limits.maxAgeMs) * 1000);
+    for (const s of streams) {
+      const { ts } = db.prepare(`SELECT min(_timestamp) AS ts FROM ${s.table}`).get() as {
+        ts: number | null;
+      };
+      db.prepare('DELETE FROM _model_minutes WHERE stream_id = ? AND minute < ?').run(
+        s.id,
+        ts === null ? Number.MAX_SAFE_INTEGER : Math.floor(ts / 60_000_000) * 60_000_000,
+      );
+    }
+    db.exec('PRAGMA incremental_vacuum');
+  }
   return deleted;
 }
 

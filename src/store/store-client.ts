@@ -97,7 +97,7 @@ export class StoreClient {
 
   /** A search call; the answer is the response body as JSON text. */
   query(
-    request: Extract<StoreRequest, { method: 'search' | 'latest' | 'details' | 'streams' }>,
+    request: Extract<StoreRequest, { method: 'search' | 'latest' | 'details' | 'streams' | 'models' }>,
   ): Promise<string> {
     return this.call(request) as Promise<string>;
   }

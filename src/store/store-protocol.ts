@@ -8,6 +8,7 @@ export type StoreCall = { id: number } & (
   | { method: 'latest'; org: string; stream: string; params: Params }
   | { method: 'details'; org: string; stream: string; traceId: string; params: Params }
   | { method: 'streams'; org: string; stream?: string }
+  | { method: 'models'; org: string; stream: string; params: Params }
   | { method: 'retain'; nowMs?: number }
   | { method: 'close' }
 );

@@ -81,6 +81,8 @@ function run(call: StoreCall): unknown {
       return store.latest(call.org, call.stream, call.params);
     case 'details':
       return store.details(call.org, call.stream, call.traceId, call.params);
+    case 'models':
+      return store.models(call.org, call.stream, call.params);
     case 'streams':
       return store.streams(call.org, call.stream);
     case 'retain':

@@ -12,6 +12,7 @@ import { decodeTraceRequest } from './otlp/decode.ts';
 import { encodeProtobufResponse } from './otlp/decode-proto.ts';
 import type { OtlpFormat } from './otlp/format.ts';
 import { enforceRetention, type RetentionLimits } from './retention.ts';
+import { modelStats } from './search/model-stats.ts';
 import { QueryRunner } from './search/query-runner.ts';
 import { search } from './search/search.ts';
 import { listStreams, streamSchema } from './search/streams.ts';
@@ -117,6 +118,11 @@ export class TraceStore {
 
   details(org: string, stream: string, traceId: string, params: Params): string {
     return stringify(traceDetails(this.#runner, org, streamName(stream), traceId, params));
+  }
+
+  /** The Models page's numbers from the rollups, as JSON text. */
+  models(org: string, stream: string, params: Params): string {
+    return stringify(modelStats(this.#write, org, streamName(stream), params));
   }
 
   /** The organisation's streams with their columns and counts, as JSON text. */

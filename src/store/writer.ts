@@ -5,6 +5,7 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Cell, Row } from './columns.ts';
 import { stringify } from './json.ts';
+import { rollUp } from './model-rollup.ts';
 import {
   addColumn,
   type ColumnType,
@@ -48,6 +49,7 @@ export class StoreWriter {
         if (batch.rows.length === 0) continue;
         const stream = this.#stream(batch.org, batch.stream);
         for (const row of batch.rows) this.#insert(stream, row);
+        rollUp(db, stream.id, batch.rows);
       }
       db.exec('COMMIT');
     } catch (err) {

@@ -147,3 +147,32 @@ export const alertsApi = {
   saveDestination: (d: { name: string; url: string; template?: string }) =>
     call('/api/default/alerts/destinations', json('POST', d)),
 };
+
+export interface ModelStat {
+  model: string;
+  requests: number;
+  error_rate: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  ttft: number | null;
+  tokens_in: number;
+  tokens_out: number;
+  cost: number;
+  retries: number;
+  fallbacks: number;
+}
+
+/** Per model over the range, and per model and bucket (`bucket`: start, µs), from the store's rollups. */
+export function modelStats(
+  startUs: number,
+  endUs: number,
+  bucketMinutes: number,
+): Promise<{ models: ModelStat[]; buckets: Array<ModelStat & { bucket: number }> }> {
+  const params = new URLSearchParams({
+    start_time: String(startUs),
+    end_time: String(endUs),
+    bucket_minutes: String(bucketMinutes),
+  });
+  return call(`/api/default/default/models?${params}`);
+}

@@ -22,6 +22,7 @@ export const SEARCH_ROUTES = [
   '/api/:org/:stream/traces/:trace_id/details',
   '/api/:org/streams',
   '/api/:org/streams/:stream/schema',
+  '/api/:org/:stream/models',
 ];
 /** Every store route: the gateway's own key check leaves these to the store's. */
 export const STORE_ROUTES: ReadonlySet<string> = new Set([...INGEST_ROUTES, ...SEARCH_ROUTES]);
@@ -116,6 +117,17 @@ export function registerStoreRoutes(app: FastifyInstance, options: StoreRoutesOp
       json(
         reply,
         await store.query({ method: 'streams', org: org(request), stream: request.params.stream ?? '' }),
+      ),
+    );
+    scope.get('/api/:org/:stream/models', async (request: Req, reply) =>
+      json(
+        reply,
+        await store.query({
+          method: 'models',
+          org: org(request),
+          stream: request.params.stream ?? '',
+          params: request.query,
+        }),
       ),
     );
     scope.get('/api/:org/:stream/traces/latest', async (request: Req, reply) =>

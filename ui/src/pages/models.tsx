@@ -4,11 +4,10 @@
  * two models can be compared at a glance. Everything is one SQL query per view over `_search`.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { AuthNeeded, columns, type Row, search } from '../api.ts';
+import { AuthNeeded, type ModelStat, modelStats } from '../api.ts';
 import { Chart, type Series } from '../chart.tsx';
 import { count, duration, usd } from '../format.ts';
 import { KeyPrompt } from '../main.tsx';
-import { bucketSql, statsSql } from '../model-stats.ts';
 
 /** Label, minutes shown, chart bucket in minutes. */
 const RANGES: Array<[string, number, number]> = [
@@ -20,8 +19,8 @@ const RANGES: Array<[string, number, number]> = [
 
 export function ModelsPage() {
   const [minutes, setMinutes] = useState(60);
-  const [rows, setRows] = useState<Row[] | null>(null);
-  const [buckets, setBuckets] = useState<Row[]>([]);
+  const [rows, setRows] = useState<ModelStat[] | null>(null);
+  const [buckets, setBuckets] = useState<Array<ModelStat & { bucket: number }>>([]);
   const [error, setError] = useState<string | null>(null);
   const [auth, setAuth] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
@@ -32,33 +31,27 @@ export function ModelsPage() {
     const endUs = Date.now() * 1000 + 60_000_000;
     const startUs = endUs - 60_000_000 - minutes * 60_000_000;
     setRange([startUs / 1e6, endUs / 1e6]);
-    columns()
-      .then((known) =>
-        Promise.all([
-          search(statsSql(known), startUs, endUs),
-          search(bucketSql(known, bucketMinutes * 60_000_000), startUs, endUs, 10_000),
-        ]),
-      )
-      .then(
-        ([totals, series]) => {
-          setRows(totals.hits);
-          setBuckets(series.hits);
-          setError(null);
-          setAuth(null);
-        },
-        (err: Error) => (err instanceof AuthNeeded ? setAuth(err.message) : setError(err.message)),
-      );
+    modelStats(startUs, endUs, bucketMinutes).then(
+      (r) => {
+        setRows(r.models);
+        setBuckets(r.buckets);
+        setError(null);
+        setAuth(null);
+      },
+      (err: Error) => (err instanceof AuthNeeded ? setAuth(err.message) : setError(err.message)),
+    );
   }, [minutes, reload]);
 
   if (auth) return <KeyPrompt message={auth} onSaved={() => setReload((n) => n + 1)} />;
   const models = (rows ?? []).map((r) => String(r.model));
   const times = [...new Set(buckets.map((b) => Number(b.bucket)))].sort((a, b) => a - b);
-  const seriesOf = (field: string, scale = 1): Series[] =>
+  const seriesOf = (field: keyof ModelStat, scale = 1): Series[] =>
     models.map((m) => ({
       label: m,
       values: times.map((t) => {
         const hit = buckets.find((b) => b.bucket === t && b.model === m);
-        return typeof hit?.[field] === 'number' ? (hit[field] as number) * scale : null;
+        const value = hit?.[field];
+        return typeof value === 'number' ? value * scale : null;
       }),
     }));
   const x = times.map((t) => t / 1e6);
