@@ -142,6 +142,32 @@ describe('alerts', () => {
     );
   });
 
+  it('evaluates due rules on its schedule, each every `frequency` minutes', async () => {
+    hook.calls.length = 0;
+    const rule = {
+      name: 'scheduled',
+      metric: 'error_rate',
+      model: 'gpt-4o-mini',
+      frequency: 2,
+      threshold: 0.5,
+      destinations: ['hook'],
+    };
+    assert.equal((await api('/api/v2/default/alerts', 'POST', rule)).status, 200);
+    const now = Date.now();
+    await s.alerts.tick(now);
+    const calls = hook.calls.filter((c) => c.body.includes('"scheduled"'));
+    assert.equal(calls.length, 1, 'the first tick evaluates it and it fires');
+    assert.equal(JSON.parse(calls[0]?.body ?? '{}').alert_type, 'firing');
+    await s.alerts.tick(now + 60_000);
+    await s.alerts.tick(now + 2 * 60_000);
+    assert.equal(
+      hook.calls.filter((c) => c.body.includes('"scheduled"')).length,
+      1,
+      'still firing: no new call',
+    );
+    assert.equal((await api('/api/v2/default/alerts/scheduled', 'DELETE')).status, 200);
+  });
+
   it('retries a webhook that fails, and records a recovery when the rule no longer holds', async () => {
     hook.calls.length = 0;
     hook.failures.push(500);

@@ -16,6 +16,8 @@ export type Hit = Record<string, unknown>;
 export interface StoreGateway {
   gateway: RunningGateway;
   store: StoreClient;
+  /** The alert engine, not started: tests drive its schedule with `tick()`. */
+  alerts: Alerts;
   /** POSTs a `_search` and returns status and parsed body. */
   search(sql: string, options?: SearchOptions): Promise<{ status: number; body: SearchBody }>;
   /** Polls `_search` until it returns at least `count` hits. */
@@ -81,6 +83,7 @@ export async function startStoreGateway(
   return {
     gateway,
     store: client,
+    alerts,
     search,
     async waitForHits(sql, count = 1, options) {
       const deadline = Date.now() + 10_000;
