@@ -3,12 +3,10 @@
 // spans from concurrent senders (sustained spans/s), keeps going to 1,000,000 stored spans, then
 // times the searches the UI and users run: one trace by id, the latest 50 traces, and a filter on
 // llm_model_name + time range. Prints a markdown report (also bench/results/store-latest.md).
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { Agent, request } from 'undici';
-import { freePort, NODE_BIN, REPO_ROOT, spawnTracked, stopChild, waitForLine } from './child-process.ts';
 import { encodeBatches } from './store-batches.ts';
+import { publishReport, startStoreTollgate, timeRuns } from './store-process.ts';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const TOTAL = Number(args.get('spans') ?? 1_000_000);
@@ -18,17 +16,8 @@ const BATCH = 512;
 const RUNS = Number(args.get('runs') ?? 21);
 const log = (line: string) => void process.stderr.write(`${line}\n`);
 
-const dir = mkdtempSync(join(tmpdir(), 'tollgate-store-bench-'));
-const dbPath = join(dir, 'traces.db');
-const port = await freePort();
-const origin = `http://127.0.0.1:${port}`;
-const child = spawnTracked(
-  NODE_BIN,
-  ['--max-semi-space-size=8', 'src/cli/main.ts', '--host', '127.0.0.1', '--port', String(port)],
-  ['ignore', 'pipe', 'inherit'],
-  { ...process.env, OPENOBSERVE_URL: '', TOLLGATE_TRACE_STORE: dbPath, TOLLGATE_TRACE_STORE_MAX_MB: '0' },
-);
-await waitForLine(child, /is listening on/, 20_000);
+const tollgate = await startStoreTollgate({ TOLLGATE_TRACE_STORE_MAX_MB: '0' });
+const { origin, dbPath } = tollgate;
 const dispatcher = new Agent({ connections: SENDERS, pipelining: 1 });
 
 log(`encoding ${Math.ceil(TOTAL / BATCH)} batches of ${BATCH} spans…`);
@@ -72,21 +61,7 @@ await Promise.all(
 const ingestSeconds = (performance.now() - started) / 1000;
 const overall = stored / ingestSeconds;
 
-async function timed(
-  label: string,
-  run: () => Promise<unknown>,
-): Promise<{ label: string; p50: number; p95: number }> {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    await run();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] as number;
-  log(`  ${label}: p50 ${at(0.5).toFixed(1)} ms`);
-  return { label, p50: at(0.5), p95: at(0.95) };
-}
+const timed = (label: string, step: () => Promise<unknown>) => timeRuns(label, RUNS, step);
 
 async function getJson(path: string, body?: unknown): Promise<{ hits: unknown[] }> {
   const res = await request(`${origin}${path}`, {
@@ -159,18 +134,14 @@ results.push(
 );
 
 const rss =
-  Number(
-    (await import('node:fs'))
-      .readFileSync(`/proc/${child.pid}/status`, 'utf8')
-      .match(/VmRSS:\s+(\d+)/)?.[1] ?? 0,
-  ) / 1024;
+  Number(readFileSync(`/proc/${tollgate.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024;
 // Size at rest: a clean stop folds the WAL into the file; indexes are included.
-await stopChild(child, 30_000);
+await tollgate.stop();
 const fileBytes = ['', '-wal'].reduce(
   (sum, s) => sum + (statSync(`${dbPath}${s}`, { throwIfNoEntry: false })?.size ?? 0),
   0,
 );
-rmSync(dir, { recursive: true, force: true });
+tollgate.remove();
 
 const median = [...windows].sort((a, b) => a - b)[Math.floor(windows.length / 2)] ?? overall;
 const report = [
@@ -185,7 +156,5 @@ const report = [
   ...results.map((r) => `| ${r.label} | ${r.p50.toFixed(1)} ms | ${r.p95.toFixed(1)} ms |`),
   '',
 ].join('\n');
-process.stdout.write(report);
-mkdirSync(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
-writeFileSync(join(REPO_ROOT, 'bench', 'results', 'store-latest.md'), report);
+publishReport('store-latest.md', report);
 process.exit(0);

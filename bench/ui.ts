@@ -2,28 +2,17 @@
 // in Debian's Chromium driven by playwright-core, against Tollgate started as a user would. Times from
 // navigation to what the user waits for: the trace list's rows, a filtered list, an opened trace's
 // waterfall, the Models page's table. Prints a markdown table (also bench/results/ui-latest.md).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { launchBrowser } from '../test/helpers/browser.ts';
-import { freePort, NODE_BIN, REPO_ROOT, spawnTracked, stopChild, waitForLine } from './child-process.ts';
 import { encodeBatches } from './store-batches.ts';
+import { publishReport, startStoreTollgate, timeRuns } from './store-process.ts';
 
 const TRACES = Number(process.argv.find((a) => a.startsWith('--traces='))?.split('=')[1] ?? 100_000);
 const RUNS = 7;
 const log = (line: string) => void process.stderr.write(`${line}\n`);
 
-const dir = mkdtempSync(join(tmpdir(), 'tollgate-ui-bench-'));
-const port = await freePort();
-const origin = `http://127.0.0.1:${port}`;
-const child = spawnTracked(
-  NODE_BIN,
-  ['--max-semi-space-size=8', 'src/cli/main.ts', '--host', '127.0.0.1', '--port', String(port)],
-  ['ignore', 'pipe', 'inherit'],
-  { ...process.env, OPENOBSERVE_URL: '', TOLLGATE_TRACE_STORE: join(dir, 'traces.db') },
-);
-await waitForLine(child, /is listening on/, 20_000);
+const tollgate = await startStoreTollgate();
+const { origin } = tollgate;
 
 log(`storing ${TRACES.toLocaleString('en')} traces…`);
 const dispatcher = new Agent({ connections: 4 });
@@ -54,18 +43,7 @@ async function until(check: () => Promise<boolean>): Promise<void> {
   }
 }
 
-async function timed(label: string, run: () => Promise<void>) {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    await run();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  const p50 = times[Math.floor(times.length / 2)] as number;
-  log(`  ${label}: p50 ${p50.toFixed(0)} ms`);
-  return { label, p50, max: times.at(-1) as number };
-}
+const timed = (label: string, step: () => Promise<unknown>) => timeRuns(label, RUNS, step);
 
 const results = [
   await timed('Traces page, last hour: first rows shown', async () => {
@@ -108,8 +86,8 @@ const results = [
 ];
 
 await browser.close();
-await stopChild(child, 30_000);
-rmSync(dir, { recursive: true, force: true });
+await tollgate.stop();
+tollgate.remove();
 const report = [
   `## Web UI with ${TRACES.toLocaleString('en')} traces (${(TRACES * 2).toLocaleString('en')} spans), ${new Date().toISOString().slice(0, 16)}Z`,
   '',
@@ -118,7 +96,5 @@ const report = [
   ...results.map((r) => `| ${r.label} | ${r.p50.toFixed(0)} ms | ${r.max.toFixed(0)} ms |`),
   '',
 ].join('\n');
-process.stdout.write(report);
-mkdirSync(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
-writeFileSync(join(REPO_ROOT, 'bench', 'results', 'ui-latest.md'), report);
+publishReport('ui-latest.md', report);
 process.exit(0);

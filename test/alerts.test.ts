@@ -4,46 +4,18 @@
  * and the history records the firing.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { deployment, testConfig } from './helpers/gateway-server.ts';
 import { mockDeployment } from './helpers/mock-deployment.ts';
 import { type StoreGateway, startStoreGateway } from './helpers/store-gateway.ts';
-
-interface Hook {
-  url: string;
-  calls: Array<{ body: string; headers: IncomingHttpHeaders }>;
-  /** Statuses to answer with, in order; 200 after that. */
-  failures: number[];
-  close(): Promise<void>;
-}
-
-async function startHook(): Promise<Hook> {
-  const hook: Hook = { url: '', calls: [], failures: [], close: async () => {} };
-  const server = createServer(async (req, res) => {
-    let body = '';
-    for await (const chunk of req) body += String(chunk);
-    hook.calls.push({ body, headers: req.headers });
-    res.writeHead(hook.failures.shift() ?? 200).end();
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  hook.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  hook.close = async () => {
-    server.close();
-    await once(server, 'close');
-  };
-  return hook;
-}
+import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
 
 const TEMPLATE =
   '{"text":"{alert_name} {alert_type}: {model} error rate {value} {operator} {threshold}","count":{alert_count}}';
 
 describe('alerts', () => {
   let s: StoreGateway;
-  let hook: Hook;
+  let hook: WebhookReceiver;
   const api = (path: string, method = 'GET', body?: unknown) =>
     fetch(`${s.gateway.url}${path}`, {
       method,
@@ -52,7 +24,7 @@ describe('alerts', () => {
     });
 
   before(async () => {
-    hook = await startHook();
+    hook = await startWebhookReceiver();
     s = await startStoreGateway(
       testConfig({
         deployments: [

@@ -4,15 +4,13 @@
  * counts read against what the API answered. With a master key the UI asks for it once.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserMissing, launchBrowser, screenshotPath } from './helpers/browser.ts';
 import { deployment, testConfig } from './helpers/gateway-server.ts';
 import { mockDeployment } from './helpers/mock-deployment.ts';
 import { type StoreGateway, startStoreGateway } from './helpers/store-gateway.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
 
 const skip = browserMissing();
 const KEY = 'sk-test-ui-master-key';
@@ -149,29 +147,16 @@ describe('trace UI', { skip }, () => {
 describe('alerts in the UI', { skip }, () => {
   let s: StoreGateway;
   let browser: Browser;
-  let hook: { url: string; bodies: string[]; close: () => void };
+  let hook: WebhookReceiver;
   before(async () => {
     s = await startStoreGateway(testConfig({ deployments }));
     browser = await launchBrowser();
-    const bodies: string[] = [];
-    const server = createServer(async (req, res) => {
-      let body = '';
-      for await (const chunk of req) body += String(chunk);
-      bodies.push(body);
-      res.end();
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    hook = {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-      bodies,
-      close: () => server.close(),
-    };
+    hook = await startWebhookReceiver();
   });
   after(async () => {
     await browser?.close();
     await s?.close();
-    hook?.close();
+    await hook?.close();
   });
 
   it('creates an error-rate alert to a webhook, and the webhook is called once with the template', async () => {
@@ -194,7 +179,7 @@ describe('alerts in the UI', { skip }, () => {
     await page.click('tr[data-rule="broken-errors"] button.evaluate');
     await page.waitForSelector('table.history tbody tr');
     assert.deepEqual(
-      hook.bodies.map((b) => JSON.parse(b)),
+      hook.calls.map((c) => JSON.parse(c.body)),
       [{ text: 'broken-errors firing for gpt-4o-mini: 1' }],
     );
     assert.equal(await page.locator('table.history tbody tr').count(), 1);
