@@ -113,7 +113,6 @@ describe('readConfigFile: unsupported and unknown keys are warnings, never silen
     assert.deepEqual(warnings, [
       'my_own_section is not a known key and is ignored',
       'litellm_settings.callbacks: Tollgate always traces; the value is accepted and ignored',
-      'litellm_settings.fallbacks is not supported yet and is ignored',
       'router_settings.routing_strategy is not supported yet and is ignored',
       'router_settings.redis_host is not supported yet and is ignored',
       'general_settings.database_url is not supported yet and is ignored',

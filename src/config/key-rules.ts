@@ -26,7 +26,7 @@ files_settings finetune_settings vector_store_registry search_tools prompts
 
 export const LITELLM_SETTINGS: Readonly<Record<string, string>> = {
   ...notYet(`
-fallbacks context_window_fallbacks content_policy_fallbacks default_fallbacks cache
+cache
 cache_params json_logs max_budget budget_duration modify_params ssl_verify guardrails
 default_team_settings max_internal_user_budget upperbound_key_generate_params
 default_key_generate_params key_generation_settings model_group_settings
@@ -42,8 +42,7 @@ custom_provider_map post_call_rules return_response_headers force_ipv4 allowed_f
 };
 
 export const ROUTER_SETTINGS: Readonly<Record<string, string>> = notYet(`
-routing_strategy routing_strategy_args fallbacks context_window_fallbacks
-content_policy_fallbacks default_fallbacks max_fallbacks allowed_fails
+routing_strategy routing_strategy_args max_fallbacks allowed_fails
 allowed_fails_policy cooldown_time disable_cooldowns retry_policy
 model_group_retry_policy retry_after redis_host redis_port redis_password redis_url
 cache_responses cache_kwargs enable_pre_call_checks optional_pre_call_checks

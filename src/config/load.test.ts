@@ -87,11 +87,9 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
     assert.deepEqual(config.aliases, { gpt4: 'gpt-4o-mini' });
     assert.deepEqual(config.source, { configPath: join(dir, 'config.yaml') });
     assert.equal(env.SOME_FLAG, 'on');
-    for (const key of [
-      'litellm_settings.fallbacks',
-      'litellm_settings.callbacks',
-      'router_settings.routing_strategy',
-    ]) {
+    assert.deepEqual(config.fallbacks.general, { 'gpt-4o-mini': ['claude-haiku'] }, 'fallbacks are read');
+    assert.ok(!warnings.some((w) => w.startsWith('litellm_settings.fallbacks')));
+    for (const key of ['litellm_settings.callbacks', 'router_settings.routing_strategy']) {
       assert.ok(
         warnings.some((w) => w.startsWith(key)),
         key,

@@ -46,7 +46,19 @@ export const modelEntrySchema = z.object({
   model_info: modelInfoSchema.optional(),
 });
 
+/** LiteLLM's fallback lists: `[{ group: [fallback, …] }, …]`. */
+const fallbackList = z.array(z.record(z.string(), z.array(name)));
+
+/** Fallback settings, in litellm_settings and router_settings alike. */
+const fallbackSettings = {
+  fallbacks: fallbackList.optional(),
+  context_window_fallbacks: fallbackList.optional(),
+  content_policy_fallbacks: fallbackList.optional(),
+  default_fallbacks: z.array(name).optional(),
+};
+
 export const litellmSettingsSchema = z.object({
+  ...fallbackSettings,
   drop_params: flag.optional(),
   /** Seconds. */
   request_timeout: positive.optional(),
@@ -59,6 +71,7 @@ export const litellmSettingsSchema = z.object({
 const aliasTarget = z.union([name, z.object({ model: name, hidden: flag.optional() })]);
 
 export const routerSettingsSchema = z.object({
+  ...fallbackSettings,
   num_retries: count.optional(),
   /** Seconds. */
   timeout: positive.optional(),

@@ -35,6 +35,13 @@ export function resolveSettings(
     // LiteLLM's default upstream timeout is 600 s; router_settings.timeout is its older spelling.
     requestTimeoutMs: (args.requestTimeout ?? ls.request_timeout ?? rs.timeout ?? 600) * 1000,
     numRetries: ls.num_retries ?? rs.num_retries ?? 0,
+    // router_settings is where LiteLLM's Router reads them; litellm_settings is the older place.
+    fallbacks: {
+      general: merged(ls.fallbacks, rs.fallbacks),
+      contextWindow: merged(ls.context_window_fallbacks, rs.context_window_fallbacks),
+      contentPolicy: merged(ls.content_policy_fallbacks, rs.content_policy_fallbacks),
+      default: rs.default_fallbacks ?? ls.default_fallbacks ?? [],
+    },
     bodyLimitBytes: Math.round((gs.max_request_size_mb ?? 16) * MIB),
     logLevel: logLevel(args, env, warnings),
     // OpenInference's own switches, or LiteLLM's turn_off_message_logging for both.
@@ -111,4 +118,11 @@ function aliases(raw: Record<string, AliasTarget>, warnings: string[]): Record<s
     return [alias, target.model];
   });
   return Object.fromEntries(entries);
+}
+
+/** LiteLLM's list of one-key maps as one map; router_settings' entry wins for a group in both. */
+function merged(...lists: Array<Array<Record<string, string[]>> | undefined>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const list of lists) for (const entry of list ?? []) Object.assign(out, entry);
+  return out;
 }

@@ -33,6 +33,17 @@ export interface Deployment {
   modelInfo: Record<string, unknown>;
 }
 
+/** Where a model group's requests go when all its deployments fail: group → groups, in order. */
+export interface Fallbacks {
+  /** Any failure that survives retries (LiteLLM's `fallbacks`), then `default` for every group. */
+  general: Record<string, string[]>;
+  /** When the prompt is too long for the model (`context_window_fallbacks`). */
+  contextWindow: Record<string, string[]>;
+  /** When the provider refuses the content (`content_policy_fallbacks`). */
+  contentPolicy: Record<string, string[]>;
+  default: string[];
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 export interface GatewayConfig {
@@ -46,6 +57,7 @@ export interface GatewayConfig {
   requestTimeoutMs: number;
   /** Retries of retryable upstream failures when a deployment sets no `max_retries`. */
   numRetries: number;
+  fallbacks: Fallbacks;
   masterKey?: string;
   /** Largest accepted request body in bytes. */
   bodyLimitBytes: number;

@@ -23,6 +23,7 @@ const config: GatewayConfig = {
   dropParams: false,
   requestTimeoutMs: 5_000,
   numRetries: 0,
+  fallbacks: { general: {}, contextWindow: {}, contentPolicy: {}, default: [] },
   bodyLimitBytes: 1 << 20,
   logLevel: 'warn',
   hideInputs: false,

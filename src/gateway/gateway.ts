@@ -19,6 +19,7 @@ import type {
 } from '../providers/spec.ts';
 import { backoffMs, MAX_RETRY_AFTER_MS } from './backoff.ts';
 import { costOf } from './cost.ts';
+import { fallbackGroups } from './fallbacks.ts';
 import type { ModelRegistry } from './model-registry.ts';
 import { newRecord, type RequestRecord } from './record.ts';
 import { prepareBody, wantsMockResponse } from './request-body.ts';
@@ -80,6 +81,35 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
     const target = mock ? registry.find(record.requestedModel) : registry.resolve(record.requestedModel);
     record.modelGroup = target?.group;
     const deployments = target?.deployments ?? [mockResponseDeployment(record.requestedModel)];
+    let outcome = await tryGroup(deployments, mock, endpoint, client, stream, record, signal, onEnd);
+    if (outcome.kind !== 'error' || mock || target === undefined) return outcome;
+    const tried = new Set([target.group]);
+    for (const group of fallbackGroups(config.fallbacks, target.group, outcome.error)) {
+      const fallback = registry.find(group);
+      if (tried.has(group) || fallback === undefined || signal.aborted) continue;
+      tried.add(group);
+      record.attemptedFallbacks++;
+      log.debug({ from: target.group, to: group, status: outcome.error.status }, 'falling back');
+      outcome = await tryGroup(fallback.deployments, false, endpoint, client, stream, record, signal, onEnd);
+      if (outcome.kind !== 'error') {
+        record.fallbackGroup = group;
+        return outcome;
+      }
+    }
+    return outcome;
+  }
+
+  /** Calls the group's deployments, retrying what is worth retrying, until one answers or it gives up. */
+  async function tryGroup(
+    deployments: Deployment[],
+    mock: boolean,
+    endpoint: Endpoint,
+    client: JsonObject,
+    stream: boolean,
+    record: RequestRecord,
+    signal: AbortSignal,
+    onEnd: (r: RequestRecord) => void,
+  ): Promise<Outcome> {
     let retryDelayMs: number | undefined;
     for (let attempt = 1; ; attempt++) {
       const deployment = pick(deployments);
@@ -109,7 +139,7 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
       record.deployment = deployment;
       record.system = provider.system;
       record.attempts.push({
-        attempt,
+        attempt: record.attempts.length + 1,
         deployment,
         provider: provider.name,
         apiBase: result.apiBase,

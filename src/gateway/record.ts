@@ -41,6 +41,10 @@ export interface RequestRecord {
   /** Text of a streamed answer, assembled as the chunks pass. */
   streamedText?: string;
   modelGroup?: string;
+  /** Fallback groups tried after the requested one failed. */
+  attemptedFallbacks: number;
+  /** The fallback group that answered, when one did. */
+  fallbackGroup?: string;
   stream: boolean;
   startedAt: number;
   startedPerf: number;
@@ -77,6 +81,7 @@ export function newRecord(
     startedAt: Date.now(),
     startedPerf: performance.now(),
     attempts: [],
+    attemptedFallbacks: 0,
   };
 }
 

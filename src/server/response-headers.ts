@@ -7,8 +7,10 @@ export function tollgateHeaders(record: RequestRecord): Record<string, string> {
     'x-tollgate-call-id': record.callId,
     'x-tollgate-response-duration-ms': elapsed.toFixed(3),
     'x-tollgate-overhead-duration-ms': Math.max(0, elapsed - upstreamMs(record)).toFixed(3),
-    'x-tollgate-attempted-retries': String(Math.max(0, record.attempts.length - 1)),
-    'x-tollgate-attempted-fallbacks': '0',
+    'x-tollgate-attempted-retries': String(
+      Math.max(0, record.attempts.length - 1 - record.attemptedFallbacks),
+    ),
+    'x-tollgate-attempted-fallbacks': String(record.attemptedFallbacks),
   };
   if (record.cost !== undefined) headers['x-tollgate-response-cost'] = String(record.cost.total);
   if (record.modelGroup !== undefined) headers['x-tollgate-model-group'] = record.modelGroup;

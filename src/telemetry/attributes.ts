@@ -52,10 +52,11 @@ export function requestSpanAttributes(
     'gen_ai.request.model': record.requestedModel,
     'gen_ai.request.stream': record.stream,
     'tollgate.attempts': record.attempts.length,
-    'tollgate.fallback': false,
+    'tollgate.fallback': record.fallbackGroup !== undefined,
     'http.response.status_code': status,
   };
   if (record.modelGroup !== undefined) a['tollgate.model_group'] = record.modelGroup;
+  if (record.fallbackGroup !== undefined) a['tollgate.fallback.model_group'] = record.fallbackGroup;
   if (deployment !== undefined) a['tollgate.deployment.id'] = deployment.id;
   if (record.responseModel !== undefined) a['gen_ai.response.model'] = record.responseModel;
   copyNumber(body, 'max_tokens', a, 'gen_ai.request.max_tokens');

@@ -39,6 +39,7 @@ export function testConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
     dropParams: false,
     requestTimeoutMs: 10_000,
     numRetries: 0,
+    fallbacks: { general: {}, contextWindow: {}, contentPolicy: {}, default: [] },
     bodyLimitBytes: 1024 * 1024,
     logLevel: 'warn',
     hideInputs: false,
