@@ -135,7 +135,7 @@ describe('readConfigFile: unsupported and unknown keys are warnings, never silen
     assert.deepEqual(warnings, [
       'model_list[1].extra is not a known key and is ignored',
       'model_list[0].litellm_params.organization (and 1 more model_list entry) is not supported yet and is ignored',
-      'model_list[0].litellm_params.rpm is kept but not enforced yet',
+      'model_list[0].litellm_params.rpm weights routing but is not enforced as a limit yet',
     ]);
   });
 });

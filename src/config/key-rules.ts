@@ -30,7 +30,7 @@ cache
 cache_params json_logs max_budget budget_duration modify_params ssl_verify guardrails
 default_team_settings max_internal_user_budget upperbound_key_generate_params
 default_key_generate_params key_generation_settings model_group_settings
-custom_provider_map post_call_rules return_response_headers force_ipv4 allowed_fails
+custom_provider_map post_call_rules return_response_headers force_ipv4
 `),
   callbacks: TRACES,
   success_callback: TRACES,
@@ -42,8 +42,8 @@ custom_provider_map post_call_rules return_response_headers force_ipv4 allowed_f
 };
 
 export const ROUTER_SETTINGS: Readonly<Record<string, string>> = notYet(`
-routing_strategy routing_strategy_args max_fallbacks allowed_fails
-allowed_fails_policy cooldown_time disable_cooldowns retry_policy
+routing_strategy routing_strategy_args max_fallbacks
+allowed_fails_policy retry_policy
 model_group_retry_policy retry_after redis_host redis_port redis_password redis_url
 cache_responses cache_kwargs enable_pre_call_checks optional_pre_call_checks
 provider_budget_config enable_tag_filtering polling_interval set_verbose debug_level
@@ -77,9 +77,8 @@ vertex_location vertex_credentials
 `),
 };
 
-/** `litellm_params` keys we keep on the Deployment but that nothing acts on yet. */
+/** `litellm_params` keys we keep on the Deployment but act on only in part so far. */
 export const INERT_PARAMS: Readonly<Record<string, string>> = {
-  rpm: ' is kept but not enforced yet',
-  tpm: ' is kept but not enforced yet',
-  weight: ' is kept but not used by routing yet',
+  rpm: ' weights routing but is not enforced as a limit yet',
+  tpm: ' weights routing but is not enforced as a limit yet',
 };

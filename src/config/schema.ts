@@ -59,6 +59,7 @@ const fallbackSettings = {
 
 export const litellmSettingsSchema = z.object({
   ...fallbackSettings,
+  allowed_fails: count.optional(),
   drop_params: flag.optional(),
   /** Seconds. */
   request_timeout: positive.optional(),
@@ -72,6 +73,10 @@ const aliasTarget = z.union([name, z.object({ model: name, hidden: flag.optional
 
 export const routerSettingsSchema = z.object({
   ...fallbackSettings,
+  allowed_fails: count.optional(),
+  /** Seconds. */
+  cooldown_time: z.number().nonnegative().optional(),
+  disable_cooldowns: flag.optional(),
   num_retries: count.optional(),
   /** Seconds. */
   timeout: positive.optional(),

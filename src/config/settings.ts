@@ -42,6 +42,12 @@ export function resolveSettings(
       contentPolicy: merged(ls.content_policy_fallbacks, rs.content_policy_fallbacks),
       default: rs.default_fallbacks ?? ls.default_fallbacks ?? [],
     },
+    // LiteLLM's defaults: 3 failures within a minute, then 5 s out of routing.
+    cooldowns: {
+      allowedFails: rs.allowed_fails ?? ls.allowed_fails ?? 3,
+      cooldownMs: (rs.cooldown_time ?? 5) * 1000,
+      disabled: rs.disable_cooldowns ?? false,
+    },
     bodyLimitBytes: Math.round((gs.max_request_size_mb ?? 16) * MIB),
     logLevel: logLevel(args, env, warnings),
     // OpenInference's own switches, or LiteLLM's turn_off_message_logging for both.

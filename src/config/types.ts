@@ -21,11 +21,11 @@ export interface Deployment {
   maxRetries?: number;
   /** Per-deployment `drop_params`; falls back to the global setting. */
   dropParams?: boolean;
-  /** Requests per minute allowed (`litellm_params.rpm`). Parsed and kept; not enforced yet. */
+  /** Requests per minute (`litellm_params.rpm`): weights simple-shuffle without `weight`; not enforced yet. */
   rpm?: number;
-  /** Tokens per minute allowed (`litellm_params.tpm`). Parsed and kept; not enforced yet. */
+  /** Tokens per minute (`litellm_params.tpm`): weights simple-shuffle without `weight`/`rpm`; not enforced yet. */
   tpm?: number;
-  /** Share of the group's traffic under weighted routing (`litellm_params.weight`). Not used yet. */
+  /** Share of the group's traffic under simple-shuffle (`litellm_params.weight`). */
   weight?: number;
   /** Request parameters set for every call to this deployment (e.g. `temperature`, `max_tokens`). */
   params: Record<string, unknown>;
@@ -58,6 +58,8 @@ export interface GatewayConfig {
   /** Retries of retryable upstream failures when a deployment sets no `max_retries`. */
   numRetries: number;
   fallbacks: Fallbacks;
+  /** Deployments that keep failing are left out of routing for a while (`allowed_fails`, `cooldown_time`). */
+  cooldowns: { allowedFails: number; cooldownMs: number; disabled: boolean };
   masterKey?: string;
   /** Largest accepted request body in bytes. */
   bodyLimitBytes: number;

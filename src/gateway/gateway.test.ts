@@ -24,6 +24,7 @@ const config: GatewayConfig = {
   requestTimeoutMs: 5_000,
   numRetries: 0,
   fallbacks: { general: {}, contextWindow: {}, contentPolicy: {}, default: [] },
+  cooldowns: { allowedFails: 3, cooldownMs: 5000, disabled: false },
   bodyLimitBytes: 1 << 20,
   logLevel: 'warn',
   hideInputs: false,

@@ -18,11 +18,13 @@ import type {
   StreamSuccess,
 } from '../providers/spec.ts';
 import { backoffMs, MAX_RETRY_AFTER_MS } from './backoff.ts';
+import { Cooldowns } from './cooldowns.ts';
 import { costOf } from './cost.ts';
 import { fallbackGroups } from './fallbacks.ts';
 import type { ModelRegistry } from './model-registry.ts';
 import { newRecord, type RequestRecord } from './record.ts';
 import { prepareBody, wantsMockResponse } from './request-body.ts';
+import { available, simpleShuffle } from './routing.ts';
 import { asGatewayError, relayStream } from './sse-relay.ts';
 import { StreamUsage } from './stream-usage.ts';
 
@@ -49,6 +51,7 @@ export interface Gateway {
 
 export function createGateway(config: GatewayConfig, registry: ModelRegistry, log: GatewayLog): Gateway {
   const streamUsage = new StreamUsage();
+  const cooldowns = new Cooldowns(config.cooldowns);
   return {
     async handle(endpoint, client, options) {
       const stream = client.stream === true && endpoint !== 'embeddings';
@@ -81,7 +84,17 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
     const target = mock ? registry.find(record.requestedModel) : registry.resolve(record.requestedModel);
     record.modelGroup = target?.group;
     const deployments = target?.deployments ?? [mockResponseDeployment(record.requestedModel)];
-    let outcome = await tryGroup(deployments, mock, endpoint, client, stream, record, signal, onEnd);
+    let outcome = await tryGroup(
+      target?.group ?? record.requestedModel,
+      deployments,
+      mock,
+      endpoint,
+      client,
+      stream,
+      record,
+      signal,
+      onEnd,
+    );
     if (outcome.kind !== 'error' || mock || target === undefined) return outcome;
     const tried = new Set([target.group]);
     for (const group of fallbackGroups(config.fallbacks, target.group, outcome.error)) {
@@ -90,7 +103,17 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
       tried.add(group);
       record.attemptedFallbacks++;
       log.debug({ from: target.group, to: group, status: outcome.error.status }, 'falling back');
-      outcome = await tryGroup(fallback.deployments, false, endpoint, client, stream, record, signal, onEnd);
+      outcome = await tryGroup(
+        group,
+        fallback.deployments,
+        false,
+        endpoint,
+        client,
+        stream,
+        record,
+        signal,
+        onEnd,
+      );
       if (outcome.kind !== 'error') {
         record.fallbackGroup = group;
         return outcome;
@@ -101,6 +124,7 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
 
   /** Calls the group's deployments, retrying what is worth retrying, until one answers or it gives up. */
   async function tryGroup(
+    group: string,
     deployments: Deployment[],
     mock: boolean,
     endpoint: Endpoint,
@@ -112,7 +136,12 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
   ): Promise<Outcome> {
     let retryDelayMs: number | undefined;
     for (let attempt = 1; ; attempt++) {
-      const deployment = pick(deployments);
+      let deployment: Deployment;
+      try {
+        deployment = simpleShuffle(mock ? deployments : available(group, deployments, cooldowns));
+      } catch (err) {
+        return { kind: 'error', error: asGatewayError(err), record };
+      }
       const provider: Provider = mock ? mockProvider : providerFor(deployment);
       const prepared = prepareBody(
         endpoint,
@@ -151,6 +180,9 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
         retryDelayMs,
       });
       if (result.ok) return success(result, record, onEnd);
+      // A group's only deployment is never cooled down: that would turn one failure into many.
+      if (!mock && deployments.length > 1 && cooldowns.failed(deployment.id, result.error))
+        log.warn({ deployment: deployment.id, group }, 'deployment cooling down after repeated failures');
       if (record.usageInjected && streamUsage.refusedBy(result.error, deployment.id)) {
         log.debug({ deployment: deployment.id }, 'upstream refuses stream_options: calling it without');
         continue;
@@ -227,11 +259,6 @@ function providerFor(deployment: Deployment): Provider {
 }
 
 /** Spread load across a group's deployments; routing strategies replace this later. */
-function pick(deployments: Deployment[]): Deployment {
-  const index = deployments.length === 1 ? 0 : Math.floor(Math.random() * deployments.length);
-  return deployments[index] as Deployment;
-}
-
 /** `mock_response` for a model the gateway does not serve: LiteLLM answers it anyway. */
 function mockResponseDeployment(model: string): Deployment {
   return {

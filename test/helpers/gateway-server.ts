@@ -40,6 +40,7 @@ export function testConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
     requestTimeoutMs: 10_000,
     numRetries: 0,
     fallbacks: { general: {}, contextWindow: {}, contentPolicy: {}, default: [] },
+    cooldowns: { allowedFails: 3, cooldownMs: 5000, disabled: false },
     bodyLimitBytes: 1024 * 1024,
     logLevel: 'warn',
     hideInputs: false,

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Deployment } from '../config/types.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { Cooldowns } from './cooldowns.ts';
+import { available, simpleShuffle } from './routing.ts';
+
+const d = (id: string, fields: Partial<Deployment> = {}): Deployment => ({
+  id,
+  modelName: 'g',
+  provider: 'openai',
+  model: id,
+  litellmModel: `openai/${id}`,
+  params: {},
+  modelInfo: {},
+  ...fields,
+});
+
+function shares(deployments: Deployment[], n = 4000): Record<string, number> {
+  const counts: Record<string, number> = {};
+  let seed = 1;
+  // A fixed pseudo-random sequence, so the shares are the same on every run.
+  const random = () => {
+    seed = (seed * 48271) % 2147483647;
+    return seed / 2147483647;
+  };
+  for (let i = 0; i < n; i++) {
+    const id = simpleShuffle(deployments, random).id;
+    counts[id] = (counts[id] ?? 0) + 1 / n;
+  }
+  return counts;
+}
+
+describe('simple-shuffle', () => {
+  it('weights by weight, else rpm, else tpm, else evenly', () => {
+    const byWeight = shares([d('a', { weight: 3 }), d('b', { weight: 1 })]);
+    assert.ok(Math.abs((byWeight.a ?? 0) - 0.75) < 0.03, JSON.stringify(byWeight));
+    const byRpm = shares([d('a', { rpm: 100 }), d('b', { rpm: 300 })]);
+    assert.ok(Math.abs((byRpm.b ?? 0) - 0.75) < 0.03, JSON.stringify(byRpm));
+    const even = shares([d('a'), d('b')]);
+    assert.ok(Math.abs((even.a ?? 0) - 0.5) < 0.03, JSON.stringify(even));
+  });
+});
+
+describe('cooldowns', () => {
+  const failure = new GatewayError('down', { status: 500, type: 'api_error' });
+  it('leaves out a deployment that failed more than allowed_fails times in a minute, for cooldown_time', () => {
+    let now = 0;
+    const cooldowns = new Cooldowns({ allowedFails: 2, cooldownMs: 30_000, disabled: false }, () => now);
+    const group = [d('a'), d('b')];
+    assert.equal(cooldowns.failed('a', failure), false);
+    assert.equal(cooldowns.failed('a', failure), false);
+    assert.equal(cooldowns.failed('a', failure), true);
+    assert.deepEqual(
+      available('g', group, cooldowns).map((x) => x.id),
+      ['b'],
+    );
+    now = 30_001;
+    assert.deepEqual(
+      available('g', group, cooldowns).map((x) => x.id),
+      ['a', 'b'],
+    );
+  });
+
+  it('does not count a client error, and forgets failures older than a minute', () => {
+    let now = 0;
+    const cooldowns = new Cooldowns({ allowedFails: 1, cooldownMs: 30_000, disabled: false }, () => now);
+    const bad = new GatewayError('bad temperature', { status: 400, type: 'invalid_request_error' });
+    assert.equal(cooldowns.failed('a', bad), false);
+    assert.equal(cooldowns.failed('a', bad), false);
+    assert.equal(cooldowns.failed('a', failure), false);
+    now = 61_000;
+    assert.equal(cooldowns.failed('a', failure), false, 'the first failure is over a minute old');
+  });
+
+  it('answers 429 with Retry-After when every deployment cools down', () => {
+    const cooldowns = new Cooldowns({ allowedFails: 0, cooldownMs: 10_000, disabled: false }, () => 0);
+    cooldowns.failed('a', failure);
+    cooldowns.failed('b', failure);
+    assert.throws(
+      () => available('g', [d('a'), d('b')], cooldowns),
+      (err) =>
+        err instanceof GatewayError &&
+        err.status === 429 &&
+        err.retryAfterSeconds === 10 &&
+        /cooling down/.test(err.message),
+    );
+  });
+});
