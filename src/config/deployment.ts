@@ -12,6 +12,12 @@ const OWN_KEYS: ReadonlySet<string> = new Set(Object.keys(litellmParamsSchema.sh
  * Builds a Deployment; an unsupported provider is a ConfigError naming `modelPath` (where the model
  * string was written: `config.yaml: model_list[2].litellm_params.model`, or `--model`).
  */
+/** Where each provider's defaults come from, in LiteLLM's order (OPENAI_BASE_URL is the openai SDK's name). */
+const PROVIDER_ENV: Readonly<Record<string, { base: string[]; key: string[]; version?: string[] }>> = {
+  openai: { base: ['OPENAI_BASE_URL', 'OPENAI_API_BASE'], key: ['OPENAI_API_KEY'] },
+  azure: { base: ['AZURE_API_BASE'], key: ['AZURE_API_KEY'], version: ['AZURE_API_VERSION'] },
+};
+
 export function buildDeployment(
   entry: ModelEntry,
   modelPath: string,
@@ -21,16 +27,19 @@ export function buildDeployment(
   const p = entry.litellm_params;
   const ref = parseModelString(p.model, p.custom_llm_provider);
   if (!ref.ok) throw new ConfigError(`${modelPath}: ${ref.reason}`);
-  const openai = ref.provider === 'openai';
-  // LiteLLM's order: api_base, then OPENAI_BASE_URL (the openai SDK's name), then OPENAI_API_BASE.
-  const apiBase =
-    p.api_base ??
-    (openai ? (envValue(env, 'OPENAI_BASE_URL') ?? envValue(env, 'OPENAI_API_BASE')) : undefined);
-  const apiKey = p.api_key ?? (openai ? envValue(env, 'OPENAI_API_KEY') : undefined);
-  if (openai && apiKey === undefined) {
+  const vars = PROVIDER_ENV[ref.provider];
+  const fromEnv = (names: readonly string[] = []) =>
+    names.map((n) => envValue(env, n)).find((v) => v !== undefined);
+  const apiBase = p.api_base ?? fromEnv(vars?.base);
+  const apiKey = p.api_key ?? fromEnv(vars?.key);
+  if (vars && apiKey === undefined) {
     // Not fatal: the upstream answers 401, which the client sees as a clean auth error.
-    warnings.push(`model "${entry.model_name}": no api_key and OPENAI_API_KEY is not set`);
+    warnings.push(`model "${entry.model_name}": no api_key and ${vars.key.join(' / ')} is not set`);
   }
+  if (ref.provider === 'azure' && apiBase === undefined)
+    throw new ConfigError(
+      `${modelPath}: an azure/ deployment needs api_base (or AZURE_API_BASE): https://<resource>.openai.azure.com`,
+    );
   const modelInfo: Record<string, unknown> = { ...entry.model_info };
   const deployment: Deployment = {
     id: entry.model_info?.id ?? derivedId(entry.model_name, p.model, apiBase),
@@ -44,7 +53,7 @@ export function buildDeployment(
   setDefined(deployment, {
     apiBase,
     apiKey,
-    apiVersion: p.api_version,
+    apiVersion: p.api_version ?? fromEnv(vars?.version),
     timeoutMs: p.timeout === undefined ? undefined : p.timeout * 1000,
     maxRetries: p.max_retries,
     dropParams: p.drop_params,

@@ -4,7 +4,7 @@
  * Providers Tollgate can call. Keep in step with `providers/registry.ts` (config must not import
  * providers: the arrows point from config towards providers, never back).
  */
-export const SUPPORTED_PROVIDERS: readonly string[] = ['openai', 'mock'];
+export const SUPPORTED_PROVIDERS: readonly string[] = ['openai', 'azure', 'mock'];
 
 /** LiteLLM prefixes that mean the same API as a supported provider. */
 const SAME_AS: Readonly<Record<string, string>> = {
@@ -14,7 +14,7 @@ const SAME_AS: Readonly<Record<string, string>> = {
 /** LiteLLM's other provider prefixes: real providers, just not implemented here yet. */
 const KNOWN_PROVIDERS: ReadonlySet<string> = new Set(
   `
-  azure azure_ai azure_text anthropic anthropic_text gemini vertex_ai vertex_ai_beta palm ollama
+  azure_ai azure_text anthropic anthropic_text gemini vertex_ai vertex_ai_beta palm ollama
   ollama_chat bedrock sagemaker sagemaker_chat groq together_ai deepseek mistral codestral
   text-completion-codestral openrouter hosted_vllm vllm huggingface cohere cohere_chat replicate
   perplexity fireworks_ai anyscale deepinfra xai cerebras sambanova nvidia_nim watsonx watsonx_text

@@ -1,10 +1,12 @@
 /** Provider name (the `provider/` prefix of a model string) → adapter. Adding a provider is one line. */
+import { azureProvider } from './azure/index.ts';
 import { mockProvider } from './mock/provider.ts';
 import { openAiProvider } from './openai/index.ts';
 import type { Provider } from './spec.ts';
 
 const PROVIDERS: ReadonlyMap<string, Provider> = new Map([
   ['openai', openAiProvider],
+  ['azure', azureProvider],
   ['mock', mockProvider],
 ]);
 

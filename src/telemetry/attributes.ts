@@ -29,6 +29,9 @@ export interface AttributeOptions {
   maxValueLength: number;
 }
 
+/** GenAI's names for providers where they differ from ours (the mock stands in for OpenAI). */
+const GEN_AI_PROVIDER: Readonly<Record<string, string>> = { mock: 'openai', azure: 'azure.ai.openai' };
+
 export function requestSpanAttributes(
   record: RequestRecord,
   status: number,
@@ -48,7 +51,8 @@ export function requestSpanAttributes(
     [SC.INPUT_MIME_TYPE]: 'application/json',
     [SC.OUTPUT_MIME_TYPE]: 'application/json',
     'gen_ai.operation.name': OPERATION[record.endpoint],
-    'gen_ai.provider.name': deployment?.provider === 'mock' ? 'openai' : (deployment?.provider ?? 'openai'),
+    'gen_ai.provider.name':
+      GEN_AI_PROVIDER[deployment?.provider ?? 'openai'] ?? deployment?.provider ?? 'openai',
     'gen_ai.request.model': record.requestedModel,
     'gen_ai.request.stream': record.stream,
     'tollgate.attempts': record.attempts.length,

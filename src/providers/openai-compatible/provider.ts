@@ -28,6 +28,8 @@ export interface OpenAiCompatibleOptions {
   /** Headers carrying the key; OpenAI's is `Authorization: Bearer`. */
   authHeaders?: (apiKey: string) => Record<string, string>;
   supportedParams?: (endpoint: Endpoint, model: string) => ReadonlySet<string>;
+  /** Where an endpoint lives under the base URL; OpenAI's is `{base}/chat/completions`, … */
+  url?: (base: string, path: string, deployment: CallContext['deployment']) => string;
 }
 
 const PATHS: Record<Endpoint, string> = {
@@ -50,7 +52,9 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
         code: 'misconfigured_deployment',
       });
     }
-    const url = `${base}${PATHS[endpoint]}`;
+    const url = options.url
+      ? options.url(base, PATHS[endpoint], ctx.deployment)
+      : `${base}${PATHS[endpoint]}`;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (ctx.deployment.apiKey) Object.assign(headers, authHeaders(ctx.deployment.apiKey));
     return { url, headers, body: JSON.stringify(body), signal: ctx.signal, timeoutMs: ctx.timeoutMs };

@@ -1,0 +1,21 @@
+/**
+ * Azure OpenAI: the OpenAI API under a resource's deployment paths —
+ * `{api_base}/openai/deployments/{deployment}/chat/completions?api-version=…` — with the key in an
+ * `api-key` header. The deployment name is the model part of `azure/<deployment>`.
+ */
+import { createOpenAiCompatible } from '../openai-compatible/provider.ts';
+
+/** Azure's current GA data-plane version, used when neither `api_version` nor AZURE_API_VERSION is set. */
+export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
+
+export const azureProvider = createOpenAiCompatible({
+  name: 'azure',
+  system: 'openai',
+  authHeaders: (apiKey) => ({ 'api-key': apiKey }),
+  url: (base, path, deployment) => {
+    // LiteLLM configs write the resource URL, sometimes with the `/openai` segment already on it.
+    const resource = base.replace(/\/openai$/, '');
+    const version = encodeURIComponent(deployment.apiVersion ?? DEFAULT_AZURE_API_VERSION);
+    return `${resource}/openai/deployments/${encodeURIComponent(deployment.model)}${path}?api-version=${version}`;
+  },
+});
