@@ -16,6 +16,24 @@ const OWN_KEYS: ReadonlySet<string> = new Set(Object.keys(litellmParamsSchema.sh
 const PROVIDER_ENV: Readonly<Record<string, { base: string[]; key: string[]; version?: string[] }>> = {
   openai: { base: ['OPENAI_BASE_URL', 'OPENAI_API_BASE'], key: ['OPENAI_API_KEY'] },
   azure: { base: ['AZURE_API_BASE'], key: ['AZURE_API_KEY'], version: ['AZURE_API_VERSION'] },
+  groq: { base: [], key: ['GROQ_API_KEY'] },
+  together_ai: { base: [], key: ['TOGETHERAI_API_KEY', 'TOGETHER_API_KEY'] },
+  deepseek: { base: [], key: ['DEEPSEEK_API_KEY'] },
+  mistral: { base: [], key: ['MISTRAL_API_KEY'] },
+  openrouter: { base: [], key: ['OPENROUTER_API_KEY'] },
+  fireworks_ai: { base: [], key: ['FIREWORKS_AI_API_KEY', 'FIREWORKS_API_KEY'] },
+  xai: { base: [], key: ['XAI_API_KEY'] },
+  perplexity: { base: [], key: ['PERPLEXITYAI_API_KEY', 'PERPLEXITY_API_KEY'] },
+  deepinfra: { base: [], key: ['DEEPINFRA_API_KEY'] },
+  cerebras: { base: [], key: ['CEREBRAS_API_KEY'] },
+};
+/** Hosts without a key (local servers) take their address from the environment only. */
+const LOCAL_ENV: Readonly<Record<string, string[]>> = {
+  ollama: ['OLLAMA_API_BASE'],
+  ollama_chat: ['OLLAMA_API_BASE'],
+  hosted_vllm: ['HOSTED_VLLM_API_BASE'],
+  vllm: ['HOSTED_VLLM_API_BASE'],
+  lm_studio: ['LM_STUDIO_API_BASE'],
 };
 
 export function buildDeployment(
@@ -30,7 +48,11 @@ export function buildDeployment(
   const vars = PROVIDER_ENV[ref.provider];
   const fromEnv = (names: readonly string[] = []) =>
     names.map((n) => envValue(env, n)).find((v) => v !== undefined);
-  const apiBase = p.api_base ?? fromEnv(vars?.base);
+  const apiBase = p.api_base ?? fromEnv(vars?.base ?? LOCAL_ENV[ref.provider]);
+  if ((ref.provider === 'hosted_vllm' || ref.provider === 'vllm') && apiBase === undefined)
+    throw new ConfigError(
+      `${modelPath}: a ${ref.provider}/ deployment needs api_base (or HOSTED_VLLM_API_BASE)`,
+    );
   const apiKey = p.api_key ?? fromEnv(vars?.key);
   if (vars && apiKey === undefined) {
     // Not fatal: the upstream answers 401, which the client sees as a clean auth error.

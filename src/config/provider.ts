@@ -4,7 +4,27 @@
  * Providers Tollgate can call. Keep in step with `providers/registry.ts` (config must not import
  * providers: the arrows point from config towards providers, never back).
  */
-export const SUPPORTED_PROVIDERS: readonly string[] = ['openai', 'azure', 'mock'];
+export const SUPPORTED_PROVIDERS: readonly string[] = [
+  'openai',
+  'azure',
+  // OpenAI-compatible hosts (providers/openai-hosts.ts).
+  'groq',
+  'together_ai',
+  'deepseek',
+  'mistral',
+  'openrouter',
+  'fireworks_ai',
+  'xai',
+  'perplexity',
+  'deepinfra',
+  'cerebras',
+  'lm_studio',
+  'hosted_vllm',
+  'vllm',
+  'ollama',
+  'ollama_chat',
+  'mock',
+];
 
 /** LiteLLM prefixes that mean the same API as a supported provider. */
 const SAME_AS: Readonly<Record<string, string>> = {
@@ -25,7 +45,7 @@ const KNOWN_PROVIDERS: ReadonlySet<string> = new Set(
   elevenlabs assemblyai
   `
     .split(/\s+/)
-    .filter(Boolean),
+    .filter((name) => name !== '' && !SUPPORTED_PROVIDERS.includes(name)),
 );
 
 export type ModelRef = { ok: true; provider: string; model: string } | { ok: false; reason: string };

@@ -2,11 +2,13 @@
 import { azureProvider } from './azure/index.ts';
 import { mockProvider } from './mock/provider.ts';
 import { openAiProvider } from './openai/index.ts';
+import { OPENAI_HOSTS } from './openai-hosts.ts';
 import type { Provider } from './spec.ts';
 
 const PROVIDERS: ReadonlyMap<string, Provider> = new Map([
   ['openai', openAiProvider],
   ['azure', azureProvider],
+  ...OPENAI_HOSTS,
   ['mock', mockProvider],
 ]);
 
