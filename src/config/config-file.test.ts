@@ -113,7 +113,6 @@ describe('readConfigFile: unsupported and unknown keys are warnings, never silen
     assert.deepEqual(warnings, [
       'my_own_section is not a known key and is ignored',
       'litellm_settings.callbacks: Tollgate always traces; the value is accepted and ignored',
-      'router_settings.routing_strategy is not supported yet and is ignored',
       'router_settings.redis_host is not supported yet and is ignored',
       'general_settings.database_url is not supported yet and is ignored',
       'general_settings.colour is not a known key and is ignored',
@@ -135,7 +134,6 @@ describe('readConfigFile: unsupported and unknown keys are warnings, never silen
     assert.deepEqual(warnings, [
       'model_list[1].extra is not a known key and is ignored',
       'model_list[0].litellm_params.organization (and 1 more model_list entry) is not supported yet and is ignored',
-      'model_list[0].litellm_params.rpm weights routing but is not enforced as a limit yet',
     ]);
   });
 });

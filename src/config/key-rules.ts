@@ -42,7 +42,7 @@ custom_provider_map post_call_rules return_response_headers force_ipv4
 };
 
 export const ROUTER_SETTINGS: Readonly<Record<string, string>> = notYet(`
-routing_strategy routing_strategy_args max_fallbacks
+routing_strategy_args max_fallbacks
 allowed_fails_policy retry_policy
 model_group_retry_policy retry_after redis_host redis_port redis_password redis_url
 cache_responses cache_kwargs enable_pre_call_checks optional_pre_call_checks
@@ -77,8 +77,5 @@ vertex_location vertex_credentials
 `),
 };
 
-/** `litellm_params` keys we keep on the Deployment but act on only in part so far. */
-export const INERT_PARAMS: Readonly<Record<string, string>> = {
-  rpm: ' weights routing but is not enforced as a limit yet',
-  tpm: ' weights routing but is not enforced as a limit yet',
-};
+/** `litellm_params` keys we keep on the Deployment but do not act on yet (none at the moment). */
+export const INERT_PARAMS: Readonly<Record<string, string>> = {};

@@ -89,7 +89,8 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
     assert.equal(env.SOME_FLAG, 'on');
     assert.deepEqual(config.fallbacks.general, { 'gpt-4o-mini': ['claude-haiku'] }, 'fallbacks are read');
     assert.ok(!warnings.some((w) => w.startsWith('litellm_settings.fallbacks')));
-    for (const key of ['litellm_settings.callbacks', 'router_settings.routing_strategy']) {
+    assert.equal(config.routingStrategy, 'simple-shuffle');
+    for (const key of ['litellm_settings.callbacks']) {
       assert.ok(
         warnings.some((w) => w.startsWith(key)),
         key,

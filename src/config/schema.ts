@@ -74,6 +74,7 @@ const aliasTarget = z.union([name, z.object({ model: name, hidden: flag.optional
 export const routerSettingsSchema = z.object({
   ...fallbackSettings,
   allowed_fails: count.optional(),
+  routing_strategy: z.string().optional(),
   /** Seconds. */
   cooldown_time: z.number().nonnegative().optional(),
   disable_cooldowns: flag.optional(),

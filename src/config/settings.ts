@@ -42,6 +42,7 @@ export function resolveSettings(
       contentPolicy: merged(ls.content_policy_fallbacks, rs.content_policy_fallbacks),
       default: rs.default_fallbacks ?? ls.default_fallbacks ?? [],
     },
+    routingStrategy: strategy(rs.routing_strategy, label, warnings),
     // LiteLLM's defaults: 3 failures within a minute, then 5 s out of routing.
     cooldowns: {
       allowedFails: rs.allowed_fails ?? ls.allowed_fails ?? 3,
@@ -131,4 +132,23 @@ function merged(...lists: Array<Array<Record<string, string[]>> | undefined>): R
   const out: Record<string, string[]> = {};
   for (const list of lists) for (const entry of list ?? []) Object.assign(out, entry);
   return out;
+}
+
+const STRATEGIES = [
+  'simple-shuffle',
+  'least-busy',
+  'latency-based-routing',
+  'usage-based-routing',
+  'usage-based-routing-v2',
+] as const;
+
+/** A strategy Tollgate does not have (cost-based-routing) runs as simple-shuffle, with a warning. */
+function strategy(value: string | undefined, label: string, warnings: string[]): Settings['routingStrategy'] {
+  if (value === undefined) return 'simple-shuffle';
+  const known = STRATEGIES.find((s) => s === value);
+  if (known) return known;
+  warnings.push(
+    `${label}: router_settings.routing_strategy "${value}" is not supported yet; using simple-shuffle`,
+  );
+  return 'simple-shuffle';
 }

@@ -21,9 +21,9 @@ export interface Deployment {
   maxRetries?: number;
   /** Per-deployment `drop_params`; falls back to the global setting. */
   dropParams?: boolean;
-  /** Requests per minute (`litellm_params.rpm`): weights simple-shuffle without `weight`; not enforced yet. */
+  /** Requests per minute (`litellm_params.rpm`): enforced per deployment, and a routing weight. */
   rpm?: number;
-  /** Tokens per minute (`litellm_params.tpm`): weights simple-shuffle without `weight`/`rpm`; not enforced yet. */
+  /** Tokens per minute (`litellm_params.tpm`): enforced per deployment (plain calls), and a routing weight. */
   tpm?: number;
   /** Share of the group's traffic under simple-shuffle (`litellm_params.weight`). */
   weight?: number;
@@ -58,6 +58,13 @@ export interface GatewayConfig {
   /** Retries of retryable upstream failures when a deployment sets no `max_retries`. */
   numRetries: number;
   fallbacks: Fallbacks;
+  /** LiteLLM's `router_settings.routing_strategy`. */
+  routingStrategy:
+    | 'simple-shuffle'
+    | 'least-busy'
+    | 'latency-based-routing'
+    | 'usage-based-routing'
+    | 'usage-based-routing-v2';
   /** Deployments that keep failing are left out of routing for a while (`allowed_fails`, `cooldown_time`). */
   cooldowns: { allowedFails: number; cooldownMs: number; disabled: boolean };
   masterKey?: string;

@@ -25,6 +25,7 @@ const config: GatewayConfig = {
   numRetries: 0,
   fallbacks: { general: {}, contextWindow: {}, contentPolicy: {}, default: [] },
   cooldowns: { allowedFails: 3, cooldownMs: 5000, disabled: false },
+  routingStrategy: 'simple-shuffle',
   bodyLimitBytes: 1 << 20,
   logLevel: 'warn',
   hideInputs: false,

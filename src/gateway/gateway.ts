@@ -20,11 +20,12 @@ import type {
 import { backoffMs, MAX_RETRY_AFTER_MS } from './backoff.ts';
 import { Cooldowns } from './cooldowns.ts';
 import { costOf } from './cost.ts';
+import { DeploymentStats } from './deployment-stats.ts';
 import { fallbackGroups } from './fallbacks.ts';
 import type { ModelRegistry } from './model-registry.ts';
 import { newRecord, type RequestRecord } from './record.ts';
 import { prepareBody, wantsMockResponse } from './request-body.ts';
-import { available, simpleShuffle } from './routing.ts';
+import { available, choose, simpleShuffle, underLimits } from './routing.ts';
 import { asGatewayError, relayStream } from './sse-relay.ts';
 import { StreamUsage } from './stream-usage.ts';
 
@@ -52,6 +53,7 @@ export interface Gateway {
 export function createGateway(config: GatewayConfig, registry: ModelRegistry, log: GatewayLog): Gateway {
   const streamUsage = new StreamUsage();
   const cooldowns = new Cooldowns(config.cooldowns);
+  const stats = new DeploymentStats();
   return {
     async handle(endpoint, client, options) {
       const stream = client.stream === true && endpoint !== 'embeddings';
@@ -138,7 +140,13 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
     for (let attempt = 1; ; attempt++) {
       let deployment: Deployment;
       try {
-        deployment = simpleShuffle(mock ? deployments : available(group, deployments, cooldowns));
+        deployment = mock
+          ? simpleShuffle(deployments)
+          : choose(
+              config.routingStrategy,
+              underLimits(group, available(group, deployments, cooldowns), stats),
+              stats,
+            );
       } catch (err) {
         return { kind: 'error', error: asGatewayError(err), record };
       }
@@ -161,10 +169,14 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
       const ctx = { deployment, signal, timeoutMs: deployment.timeoutMs ?? config.requestTimeoutMs };
       // Same sub-millisecond clock as the request span, so an attempt never seems to start before it.
       const startedAt = performance.timeOrigin + performance.now();
+      stats.started(deployment.id);
       const result =
         stream && endpoint !== 'embeddings'
           ? await provider.stream(endpoint, prepared.body, ctx)
           : await provider.call(endpoint, prepared.body, ctx);
+      // Streams count as finished at their headers and without tokens: tpm routing sees plain calls only.
+      const tokens = result.ok && result.kind === 'json' ? (result.usage?.totalTokens ?? 0) : 0;
+      stats.finished(deployment.id, result.latencyMs, tokens, result.ok);
       record.deployment = deployment;
       record.system = provider.system;
       record.attempts.push({

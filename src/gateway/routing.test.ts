@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import type { Deployment } from '../config/types.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { Cooldowns } from './cooldowns.ts';
-import { available, simpleShuffle } from './routing.ts';
+import { DeploymentStats } from './deployment-stats.ts';
+import { available, choose, simpleShuffle, underLimits } from './routing.ts';
 
 const d = (id: string, fields: Partial<Deployment> = {}): Deployment => ({
   id,
@@ -84,6 +85,52 @@ describe('cooldowns', () => {
         err.status === 429 &&
         err.retryAfterSeconds === 10 &&
         /cooling down/.test(err.message),
+    );
+  });
+});
+
+describe('routing strategies and limits', () => {
+  const stats = new DeploymentStats(() => 0);
+  it('least-busy picks the deployment with the fewest calls in flight', () => {
+    stats.started('a');
+    stats.started('a');
+    stats.started('b');
+    assert.equal(choose('least-busy', [d('a'), d('b'), d('c')], stats).id, 'c');
+  });
+
+  it('latency-based-routing tries an unmeasured deployment, then the fastest', () => {
+    const s = new DeploymentStats(() => 0);
+    s.finished('a', 300, 0, true);
+    assert.equal(choose('latency-based-routing', [d('a'), d('b')], s).id, 'b');
+    s.finished('b', 900, 0, true);
+    assert.equal(choose('latency-based-routing', [d('a'), d('b')], s).id, 'a');
+  });
+
+  it('usage-based-routing picks the smallest share of its tpm used', () => {
+    const s = new DeploymentStats(() => 0);
+    s.finished('a', 10, 900, true);
+    s.finished('b', 10, 300, true);
+    assert.equal(choose('usage-based-routing', [d('a', { tpm: 1000 }), d('b', { tpm: 400 })], s).id, 'b');
+  });
+
+  it('leaves out a deployment at its rpm for the minute, and answers 429 when all are', () => {
+    let now = 0;
+    const s = new DeploymentStats(() => now);
+    s.started('a');
+    s.started('a');
+    assert.deepEqual(
+      underLimits('g', [d('a', { rpm: 2 }), d('b', { rpm: 5 })], s).map((x) => x.id),
+      ['b'],
+    );
+    assert.throws(
+      () => underLimits('g', [d('a', { rpm: 2 })], s),
+      (err) => err instanceof GatewayError && err.status === 429,
+    );
+    now = 60_000;
+    assert.deepEqual(
+      underLimits('g', [d('a', { rpm: 2 })], s).map((x) => x.id),
+      ['a'],
+      'a new minute',
     );
   });
 });

@@ -41,6 +41,7 @@ export function testConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
     numRetries: 0,
     fallbacks: { general: {}, contextWindow: {}, contentPolicy: {}, default: [] },
     cooldowns: { allowedFails: 3, cooldownMs: 5000, disabled: false },
+    routingStrategy: 'simple-shuffle',
     bodyLimitBytes: 1024 * 1024,
     logLevel: 'warn',
     hideInputs: false,
