@@ -46,6 +46,16 @@ export interface GatewayLog {
   warn(obj: object, msg: string): void;
 }
 
+/** One client request on its way through route() and tryGroup(). */
+interface Attempting {
+  endpoint: Endpoint;
+  client: JsonObject;
+  stream: boolean;
+  record: RequestRecord;
+  signal: AbortSignal;
+  onEnd: (r: RequestRecord) => void;
+}
+
 export interface Gateway {
   handle(endpoint: Endpoint, body: JsonObject, options: HandleOptions): Promise<Outcome>;
 }
@@ -82,21 +92,12 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
     signal: AbortSignal,
     onEnd: (r: RequestRecord) => void,
   ): Promise<Outcome> {
+    const request: Attempting = { endpoint, client, stream, record, signal, onEnd };
     const mock = wantsMockResponse(client);
     const target = mock ? registry.find(record.requestedModel) : registry.resolve(record.requestedModel);
     record.modelGroup = target?.group;
     const deployments = target?.deployments ?? [mockResponseDeployment(record.requestedModel)];
-    let outcome = await tryGroup(
-      target?.group ?? record.requestedModel,
-      deployments,
-      mock,
-      endpoint,
-      client,
-      stream,
-      record,
-      signal,
-      onEnd,
-    );
+    let outcome = await tryGroup(target?.group ?? record.requestedModel, deployments, mock, request);
     if (outcome.kind !== 'error' || mock || target === undefined) return outcome;
     const tried = new Set([target.group]);
     for (const group of fallbackGroups(config.fallbacks, target.group, outcome.error)) {
@@ -105,17 +106,7 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
       tried.add(group);
       record.attemptedFallbacks++;
       log.debug({ from: target.group, to: group, status: outcome.error.status }, 'falling back');
-      outcome = await tryGroup(
-        group,
-        fallback.deployments,
-        false,
-        endpoint,
-        client,
-        stream,
-        record,
-        signal,
-        onEnd,
-      );
+      outcome = await tryGroup(group, fallback.deployments, false, request);
       if (outcome.kind !== 'error') {
         record.fallbackGroup = group;
         return outcome;
@@ -129,12 +120,7 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
     group: string,
     deployments: Deployment[],
     mock: boolean,
-    endpoint: Endpoint,
-    client: JsonObject,
-    stream: boolean,
-    record: RequestRecord,
-    signal: AbortSignal,
-    onEnd: (r: RequestRecord) => void,
+    { endpoint, client, stream, record, signal, onEnd }: Attempting,
   ): Promise<Outcome> {
     let retryDelayMs: number | undefined;
     for (let attempt = 1; ; attempt++) {
