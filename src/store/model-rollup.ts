@@ -24,18 +24,21 @@ export const ROLLUP_TABLE = `
     PRIMARY KEY (stream_id, minute, model, gateway)
   ) WITHOUT ROWID;`;
 
-interface Acc {
-  requests: number;
-  errors: number;
-  tokens_in: number;
-  tokens_out: number;
-  cost: number;
-  retries: number;
-  fallbacks: number;
-  ttft_sum: number;
-  ttft_count: number;
-  latency: Record<string, number>;
-}
+/** The additive columns of a rollup row: merging two rows adds each of them. */
+export const COUNT_FIELDS = [
+  'requests',
+  'errors',
+  'tokens_in',
+  'tokens_out',
+  'cost',
+  'retries',
+  'fallbacks',
+  'ttft_sum',
+  'ttft_count',
+] as const;
+export type Counts = Record<(typeof COUNT_FIELDS)[number], number>;
+
+type Acc = Counts & { latency: Record<string, number> };
 
 const num = (v: Cell | undefined): number =>
   typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0;
@@ -101,21 +104,11 @@ export function rollUp(db: DatabaseSync, streamId: number, rows: Row[]): void {
     const [minuteText, gatewayText, model] = key.split('\n') as [string, string, string];
     const minute = Number(minuteText);
     const gateway = Number(gatewayText);
-    const old = read.get(streamId, minute, gateway, model) as
-      | (Omit<Acc, 'latency'> & { latency: string })
-      | undefined;
+    const old = read.get(streamId, minute, gateway, model) as (Counts & { latency: string }) | undefined;
     if (old) {
       for (const [b, n] of Object.entries(JSON.parse(old.latency) as Record<string, number>))
         a.latency[b] = (a.latency[b] ?? 0) + n;
-      a.requests += old.requests;
-      a.errors += old.errors;
-      a.tokens_in += old.tokens_in;
-      a.tokens_out += old.tokens_out;
-      a.cost += old.cost;
-      a.retries += old.retries;
-      a.fallbacks += old.fallbacks;
-      a.ttft_sum += old.ttft_sum;
-      a.ttft_count += old.ttft_count;
+      for (const f of COUNT_FIELDS) a[f] += old[f];
     }
     write.run(
       streamId,

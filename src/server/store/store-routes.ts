@@ -120,40 +120,27 @@ export function registerStoreRoutes(app: FastifyInstance, options: StoreRoutesOp
       ),
     );
     scope.get('/api/:org/:stream/models', async (request: Req, reply) =>
-      json(
-        reply,
-        await store.query({
-          method: 'models',
-          org: org(request),
-          stream: request.params.stream ?? '',
-          params: request.query,
-        }),
-      ),
+      json(reply, await store.query({ method: 'models', ...inStream(request) })),
     );
     scope.get('/api/:org/:stream/traces/latest', async (request: Req, reply) =>
-      json(
-        reply,
-        await store.query({
-          method: 'latest',
-          org: org(request),
-          stream: request.params.stream ?? '',
-          params: request.query,
-        }),
-      ),
+      json(reply, await store.query({ method: 'latest', ...inStream(request) })),
     );
     scope.get('/api/:org/:stream/traces/:trace_id/details', async (request: Req, reply) =>
       json(
         reply,
         await store.query({
           method: 'details',
-          org: org(request),
-          stream: request.params.stream ?? '',
           traceId: request.params.trace_id ?? '',
-          params: request.query,
+          ...inStream(request),
         }),
       ),
     );
   });
+}
+
+/** Organisation, stream and query parameters of a `/api/{org}/{stream}/…` request. */
+function inStream(request: Req) {
+  return { org: org(request), stream: request.params.stream ?? '', params: request.query };
 }
 
 /** The `organization` header overrides the path, as in OpenObserve; `/v1/traces` goes to `default`. */

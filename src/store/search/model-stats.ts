@@ -4,7 +4,7 @@
  * has no such rollup); the same numbers can be had, slower, from `_search` over the spans.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import { bucketValue } from '../model-rollup.ts';
+import { bucketValue, type Counts } from '../model-rollup.ts';
 import { loadStreams } from '../stream-schema.ts';
 import { count, timeRange } from './time-range.ts';
 import type { Params } from './traces.ts';
@@ -26,21 +26,7 @@ export interface ModelStat {
   fallbacks: number;
 }
 
-interface RollupRow {
-  minute: number;
-  model: string;
-  gateway: number;
-  requests: number;
-  errors: number;
-  tokens_in: number;
-  tokens_out: number;
-  cost: number;
-  retries: number;
-  fallbacks: number;
-  ttft_sum: number;
-  ttft_count: number;
-  latency: string;
-}
+type RollupRow = Counts & { minute: number; model: string; gateway: number; latency: string };
 
 export function modelStats(db: DatabaseSync, org: string, stream: string, params: Params) {
   const started = performance.now();
@@ -76,7 +62,7 @@ function summarize(rows: RollupRow[], keyOf: (r: RollupRow) => string): ModelSta
     else groups.set(k, [r]);
   }
   return [...groups].map(([model, list]) => {
-    const sum = (f: keyof RollupRow) => list.reduce((a, r) => a + Number(r[f]), 0);
+    const sum = (f: keyof Counts) => list.reduce((a, r) => a + r[f], 0);
     const latency = new Map<number, number>();
     for (const r of list)
       for (const [b, n] of Object.entries(JSON.parse(r.latency) as Record<string, number>))
