@@ -16,7 +16,12 @@ export interface Cost {
 type CalcPrice = typeof import('@pydantic/genai-prices').calcPrice;
 
 /** The genai-prices provider id for each of our providers (the mock has no price). */
-const PRICE_PROVIDER: Record<string, string> = { openai: 'openai', azure: 'azure', anthropic: 'anthropic' };
+const PRICE_PROVIDER: Record<string, string> = {
+  openai: 'openai',
+  azure: 'azure',
+  anthropic: 'anthropic',
+  gemini: 'google',
+};
 
 let calcPrice: CalcPrice | undefined;
 /** Models the table does not know, so the miss is paid once, not per request. */
@@ -40,6 +45,7 @@ export function costOf(deployment: Deployment, usage: Usage | undefined): Cost |
     output_tokens: usage.completionTokens,
   };
   if (usage.cachedTokens) tokens.cache_read_tokens = usage.cachedTokens;
+  if (usage.cacheWriteTokens) tokens.cache_write_tokens = usage.cacheWriteTokens;
   const price = calcPrice(tokens, deployment.model, { providerId });
   if (price === null) {
     unpriced.add(key);

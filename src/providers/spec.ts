@@ -14,7 +14,10 @@ export interface Usage {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  /** Prompt tokens read from the provider's prompt cache (part of promptTokens). */
   cachedTokens?: number;
+  /** Prompt tokens written to the provider's prompt cache (Anthropic; part of promptTokens). */
+  cacheWriteTokens?: number;
   reasoningTokens?: number;
 }
 

@@ -122,6 +122,10 @@ function usageAttributes(record: RequestRecord): Attributes {
     a[SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ] = u.cachedTokens;
     a['gen_ai.usage.cache_read.input_tokens'] = u.cachedTokens;
   }
+  if (u.cacheWriteTokens !== undefined) {
+    a[SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_WRITE] = u.cacheWriteTokens;
+    a['gen_ai.usage.cache_creation.input_tokens'] = u.cacheWriteTokens;
+  }
   if (u.reasoningTokens !== undefined) {
     a[SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_REASONING] = u.reasoningTokens;
     a['gen_ai.usage.reasoning.output_tokens'] = u.reasoningTokens;

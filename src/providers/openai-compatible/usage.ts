@@ -14,6 +14,9 @@ export function readUsage(value: unknown): Usage | undefined {
   };
   const cached = num(detail(u.prompt_tokens_details, 'cached_tokens'));
   if (cached !== undefined) usage.cachedTokens = cached;
+  // Anthropic's cache counters, as LiteLLM reports them next to OpenAI's fields.
+  const written = num(u.cache_creation_input_tokens);
+  if (written !== undefined) usage.cacheWriteTokens = written;
   const reasoning = num(detail(u.completion_tokens_details, 'reasoning_tokens'));
   if (reasoning !== undefined) usage.reasoningTokens = reasoning;
   return usage;

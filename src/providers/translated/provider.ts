@@ -1,0 +1,206 @@
+/**
+ * The base for providers whose API is not OpenAI's (Anthropic, Gemini): the HTTP call, error handling,
+ * stream parsing and parameter checks live here once; an adapter only supplies the translations —
+ * the upstream request from OpenAI's, the upstream answer into OpenAI's, and a per-stream translator
+ * from the upstream's events into OpenAI chunks.
+ */
+import { badRequest, GatewayError } from '../../errors/gateway-error.ts';
+import { parseSse } from '../http/sse-parser.ts';
+import { originOf, postJson } from '../http/upstream-client.ts';
+import { midStreamError } from '../http/upstream-error.ts';
+import type {
+  CallContext,
+  CallFailure,
+  CallResult,
+  Endpoint,
+  JsonObject,
+  JsonSuccess,
+  Provider,
+  SseEvent,
+  StreamSuccess,
+  Usage,
+} from '../spec.ts';
+
+export interface UpstreamCall {
+  url: string;
+  headers: Record<string, string>;
+  body: JsonObject;
+}
+
+/** An upstream answer in OpenAI's shape, with what the trace needs from it. */
+export interface TranslatedAnswer {
+  json: JsonObject;
+  usage?: Usage;
+  finishReason?: string;
+  responseModel?: string;
+}
+
+/** Turns one stream's upstream events into OpenAI chunks; one per stream, so it may keep state. */
+export interface StreamTranslator {
+  /** The OpenAI chunks for one upstream event (often none); throws a GatewayError for an error event. */
+  event(event: SseEvent): JsonObject[];
+  /** Chunks after the upstream's last event (the usage chunk); throws when the stream ended too early. */
+  end(): JsonObject[];
+}
+
+export interface TranslatedOptions {
+  name: string;
+  /** Value of `llm.system`. */
+  system: string;
+  /** Used when the deployment sets no `api_base`. */
+  defaultApiBase: string;
+  /** The endpoints this upstream can serve; others are a clear 400. */
+  endpoints: ReadonlySet<Endpoint>;
+  /**
+   * The OpenAI parameters the translation carries over. Any other one is refused with a 400 naming it,
+   * unless `drop_params` removed it before the call (and recorded that it did).
+   */
+  supportedParams(endpoint: Endpoint, model: string): ReadonlySet<string>;
+  /** The upstream request; throws a GatewayError (400) for what cannot be translated. */
+  request(
+    endpoint: Endpoint,
+    body: JsonObject,
+    ctx: CallContext,
+    base: string,
+    stream: boolean,
+  ): UpstreamCall;
+  response(endpoint: Endpoint, json: JsonObject, body: JsonObject): TranslatedAnswer;
+  streamTranslator(body: JsonObject): StreamTranslator;
+  /** Gives an upstream error OpenAI's codes (context length, content policy) where they differ. */
+  error?(error: GatewayError): GatewayError;
+}
+
+export function createTranslatedProvider(options: TranslatedOptions): Provider {
+  const asOpenAiError = options.error ?? ((e: GatewayError) => e);
+
+  /** The upstream request, or the reason it cannot be made (a client error, never retried). */
+  function prepare(endpoint: Endpoint, body: JsonObject, ctx: CallContext, stream: boolean) {
+    if (!options.endpoints.has(endpoint))
+      throw badRequest(
+        `${options.name} does not serve /${endpoint === 'chat' ? 'chat/completions' : endpoint} (model ${ctx.deployment.modelName})`,
+        'model',
+        'unsupported_endpoint',
+      );
+    const supported = options.supportedParams(endpoint, ctx.deployment.model);
+    const refused = Object.keys(body).filter((k) => !supported.has(k) && body[k] !== undefined);
+    if (refused.length > 0)
+      throw badRequest(
+        `${options.name} does not support the parameter${refused.length > 1 ? 's' : ''} ${refused.join(', ')}. ` +
+          'Set drop_params: true (litellm_settings or the deployment) to drop them, or leave them out.',
+        refused[0],
+        'unsupported_params',
+      );
+    const base = (ctx.deployment.apiBase ?? options.defaultApiBase).replace(/\/+$/, '');
+    const call = options.request(endpoint, body, ctx, base, stream);
+    return {
+      url: call.url,
+      headers: { 'content-type': 'application/json', ...call.headers },
+      body: JSON.stringify(call.body),
+      signal: ctx.signal,
+      timeoutMs: ctx.timeoutMs,
+    };
+  }
+
+  /** Runs prepare() and the POST, turning every failure into a CallFailure value. */
+  async function send(endpoint: Endpoint, body: JsonObject, ctx: CallContext, stream: boolean) {
+    const started = performance.now();
+    let req: ReturnType<typeof prepare>;
+    try {
+      req = prepare(endpoint, body, ctx, stream);
+    } catch (err) {
+      if (!(err instanceof GatewayError)) throw err;
+      return { started, apiBase: options.name, failure: failure(0, err, started, options.name) };
+    }
+    const apiBase = originOf(req.url);
+    const answer = await postJson(req);
+    if (!answer.ok)
+      return {
+        started,
+        apiBase,
+        failure: failure(answer.status, asOpenAiError(answer.error), started, apiBase),
+      };
+    return { started, apiBase, answer };
+  }
+
+  return {
+    name: options.name,
+    system: options.system,
+    supportedParams: options.supportedParams,
+
+    async call(endpoint, body, ctx): Promise<CallResult<JsonSuccess>> {
+      const sent = await send(endpoint, body, ctx, false);
+      if (sent.failure) return sent.failure;
+      const { started, apiBase, answer } = sent;
+      let upstream: JsonObject;
+      try {
+        upstream = JSON.parse(await answer.body.text()) as JsonObject;
+      } catch (err) {
+        const error =
+          err instanceof SyntaxError
+            ? new GatewayError(`The upstream at ${apiBase} answered with invalid JSON`, {
+                status: 502,
+                type: 'api_error',
+                code: 'upstream_invalid_json',
+              })
+            : midStreamError(err, apiBase, ctx.signal);
+        return failure(answer.status, error, started, apiBase);
+      }
+      let translated: TranslatedAnswer;
+      try {
+        translated = options.response(endpoint, upstream, body);
+      } catch (err) {
+        if (!(err instanceof GatewayError)) throw err;
+        return failure(answer.status, err, started, apiBase);
+      }
+      return {
+        ok: true,
+        kind: 'json',
+        status: answer.status,
+        latencyMs: performance.now() - started,
+        apiBase,
+        body: JSON.stringify(translated.json),
+        json: translated.json,
+        headers: answer.headers,
+        usage: translated.usage,
+        finishReason: translated.finishReason,
+        responseModel: translated.responseModel,
+      };
+    },
+
+    async stream(endpoint, body, ctx): Promise<CallResult<StreamSuccess>> {
+      const sent = await send(endpoint, body, ctx, true);
+      if (sent.failure) return sent.failure;
+      const { started, apiBase, answer } = sent;
+      const upstream = answer.body;
+      const translator = options.streamTranslator(body);
+      const toEvents = (chunks: JsonObject[]): SseEvent[] => chunks.map((c) => ({ data: JSON.stringify(c) }));
+      async function* batches(): AsyncGenerator<SseEvent[]> {
+        try {
+          for await (const batch of parseSse(upstream)) {
+            const out = toEvents(batch.flatMap((e) => translator.event(e)));
+            if (out.length > 0) yield out;
+          }
+          yield [...toEvents(translator.end()), { data: '[DONE]' }];
+        } catch (err) {
+          throw err instanceof GatewayError ? asOpenAiError(err) : midStreamError(err, apiBase, ctx.signal);
+        } finally {
+          // A consumer that stops early (client gone) must not leave the upstream socket busy.
+          if (!upstream.destroyed) upstream.destroy();
+        }
+      }
+      return {
+        ok: true,
+        kind: 'stream',
+        status: answer.status,
+        latencyMs: performance.now() - started,
+        apiBase,
+        headers: answer.headers,
+        batches: batches(),
+      };
+    },
+  };
+}
+
+function failure(status: number, error: GatewayError, started: number, apiBase: string): CallFailure {
+  return { ok: false, status, error, latencyMs: performance.now() - started, apiBase };
+}
