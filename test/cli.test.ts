@@ -41,12 +41,12 @@ describe('the tollgate command', () => {
 
   it('warns about config keys it does not support yet, and still validates', async () => {
     const yaml =
-      'model_list:\n  - model_name: x\n    litellm_params:\n      model: mock/x\nrouter_settings:\n  redis_host: cache.internal\n';
+      'model_list:\n  - model_name: x\n    litellm_params:\n      model: mock/x\nrouter_settings:\n  retry_policy: {}\n';
     const run = await runCli(['--config', 'config.yaml', '--validate_config'], {
       cwd: tempDir({ 'config.yaml': yaml }),
     });
     assert.equal(run.code, 0);
-    assert.match(run.stderr, /router_settings\.redis_host/);
+    assert.match(run.stderr, /router_settings\.retry_policy/);
     assert.match(run.stdout, /Config is valid/);
   });
 

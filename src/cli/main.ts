@@ -8,6 +8,7 @@ import { loadConfig } from '../config/load.ts';
 import { resolveTraceStore } from '../config/trace-store.ts';
 import { loadPrices } from '../gateway/cost.ts';
 import { checkHealth } from '../gateway/health.ts';
+import { routerStateFor } from '../gateway/router-state.ts';
 import { buildApp } from '../server/app.ts';
 import { StoreClient } from '../store/store-client.ts';
 import { exportTargets } from '../telemetry/export-targets.ts';
@@ -66,7 +67,8 @@ async function main(argv: string[]): Promise<number> {
           log: (message) => logger.warn(message),
         })
       : undefined;
-  const { app } = buildApp({ config, logger, version: VERSION, telemetry, store, alerts });
+  const routerState = await routerStateFor(config, logger);
+  const { app } = buildApp({ config, logger, version: VERSION, telemetry, store, alerts, routerState });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;

@@ -44,7 +44,7 @@ custom_provider_map post_call_rules return_response_headers force_ipv4
 export const ROUTER_SETTINGS: Readonly<Record<string, string>> = notYet(`
 routing_strategy_args max_fallbacks
 allowed_fails_policy retry_policy
-model_group_retry_policy retry_after redis_host redis_port redis_password redis_url
+model_group_retry_policy retry_after
 cache_responses cache_kwargs enable_pre_call_checks optional_pre_call_checks
 provider_budget_config enable_tag_filtering polling_interval set_verbose debug_level
 `);

@@ -82,6 +82,11 @@ export const routerSettingsSchema = z.object({
   /** Seconds. */
   timeout: positive.optional(),
   model_group_alias: z.record(z.string(), aliasTarget).optional(),
+  /** Shared routing state across replicas (cooldowns, rpm/tpm, latency): a URL, or host and port. */
+  redis_url: z.string().optional(),
+  redis_host: z.string().optional(),
+  redis_port: z.coerce.number().int().positive().optional(),
+  redis_password: z.string().optional(),
 });
 
 export const generalSettingsSchema = z.object({

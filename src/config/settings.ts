@@ -3,7 +3,7 @@ import type { CliArgs } from '../cli/args.ts';
 import { ConfigError } from './config-error.ts';
 import { envValue } from './deployment.ts';
 import type { FileConfig } from './schema.ts';
-import type { GatewayConfig, LogLevel } from './types.ts';
+import type { GatewayConfig, LogLevel, RedisSettings } from './types.ts';
 
 const MIB = 1024 * 1024;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
@@ -56,6 +56,8 @@ export function resolveSettings(
     hideOutputs:
       isTrue(envValue(env, 'OPENINFERENCE_HIDE_OUTPUTS')) || (ls.turn_off_message_logging ?? false),
   };
+  const redis = redisSettings(rs);
+  if (redis) settings.redis = redis;
   const masterKey = resolveMasterKey(gs.master_key, env, label);
   if (masterKey !== undefined) settings.masterKey = masterKey;
   return settings;
@@ -151,4 +153,12 @@ function strategy(value: string | undefined, label: string, warnings: string[]):
     `${label}: router_settings.routing_strategy "${value}" is not supported yet; using simple-shuffle`,
   );
   return 'simple-shuffle';
+}
+
+/** router_settings' Redis: `redis_url`, or `redis_host` with `redis_port` (6379) and `redis_password`. */
+function redisSettings(rs: NonNullable<FileConfig['router_settings']>): RedisSettings | undefined {
+  const password = rs.redis_password === '' ? undefined : rs.redis_password;
+  if (rs.redis_url) return { url: rs.redis_url, password };
+  if (!rs.redis_host) return undefined;
+  return { host: rs.redis_host, port: rs.redis_port ?? 6379, password };
 }

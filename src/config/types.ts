@@ -67,6 +67,8 @@ export interface GatewayConfig {
     | 'usage-based-routing-v2';
   /** Deployments that keep failing are left out of routing for a while (`allowed_fails`, `cooldown_time`). */
   cooldowns: { allowedFails: number; cooldownMs: number; disabled: boolean };
+  /** `router_settings.redis_*`: where replicas share routing state; in this process when unset. */
+  redis?: RedisSettings;
   masterKey?: string;
   /** Largest accepted request body in bytes. */
   bodyLimitBytes: number;
@@ -77,4 +79,13 @@ export interface GatewayConfig {
   hideOutputs: boolean;
   /** Where the config came from, for the start-up banner. */
   source: { configPath?: string; defaultModel?: 'openai' | 'demo' };
+}
+
+/** A Redis server for shared routing state (LiteLLM's `router_settings.redis_url` / `redis_host`…). */
+export interface RedisSettings {
+  /** `redis://[user:password@]host:port[/db]` (or `rediss://`); wins over host and port. */
+  url?: string;
+  host?: string;
+  port?: number;
+  password?: string;
 }

@@ -2,7 +2,7 @@
  * Cooldowns, as LiteLLM's Router keeps them: a deployment that fails more than `allowed_fails` times
  * within a minute is left out of routing for `cooldown_time`. Only failures that say something about
  * the deployment count (server errors, 429, timeouts, network errors, 401/403/404), never a client's
- * bad request. In memory, per process.
+ * bad request. In memory, per process (redis-state.ts shares the same rules across replicas).
  */
 import type { GatewayError } from '../errors/gateway-error.ts';
 
@@ -50,6 +50,7 @@ export class Cooldowns {
   }
 }
 
-function countsAgainst(error: GatewayError): boolean {
+/** Whether a failure says something about the deployment (and so counts towards its cooldown). */
+export function countsAgainst(error: GatewayError): boolean {
   return error.retryable || [401, 403, 404].includes(error.status);
 }

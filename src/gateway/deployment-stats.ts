@@ -38,18 +38,26 @@ export class DeploymentStats {
     return e;
   }
 
-  started(id: string): void {
+  /** Counts a call as started, unless the deployment is at its `rpm` for this minute (then false). */
+  start(id: string, rpm?: number): boolean {
     const e = this.#entry(id);
+    if (rpm !== undefined && e.requests >= rpm) return false;
     e.inFlight++;
     e.requests++;
+    return true;
   }
 
-  finished(id: string, latencyMs: number, tokens: number, ok: boolean): void {
+  /** The call's answer (or failure) arrived. */
+  finished(id: string, latencyMs: number, ok: boolean): void {
     const e = this.#entry(id);
     e.inFlight = Math.max(0, e.inFlight - 1);
-    e.tokens += tokens;
     if (ok)
       e.latencyMs = e.latencyMs === undefined ? latencyMs : ALPHA * latencyMs + (1 - ALPHA) * e.latencyMs;
+  }
+
+  /** Tokens a call used, counted in the minute they become known (a stream's at its end). */
+  addTokens(id: string, tokens: number): void {
+    this.#entry(id).tokens += tokens;
   }
 
   inFlight(id: string): number {

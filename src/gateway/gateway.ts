@@ -18,14 +18,13 @@ import type {
   StreamSuccess,
 } from '../providers/spec.ts';
 import { backoffMs, MAX_RETRY_AFTER_MS } from './backoff.ts';
-import { Cooldowns } from './cooldowns.ts';
 import { costOf } from './cost.ts';
-import { DeploymentStats } from './deployment-stats.ts';
 import { fallbackGroups } from './fallbacks.ts';
 import type { ModelRegistry } from './model-registry.ts';
 import { newRecord, type RequestRecord } from './record.ts';
 import { prepareBody, wantsMockResponse } from './request-body.ts';
-import { available, choose, simpleShuffle, underLimits } from './routing.ts';
+import { MemoryState, type RouterState } from './router-state.ts';
+import { atLimit, available, choose, simpleShuffle, underLimits } from './routing.ts';
 import { asGatewayError, relayStream } from './sse-relay.ts';
 import { StreamUsage } from './stream-usage.ts';
 
@@ -58,13 +57,20 @@ interface Attempting {
 
 export interface Gateway {
   handle(endpoint: Endpoint, body: JsonObject, options: HandleOptions): Promise<Outcome>;
+  /** Lets go of shared routing state (the Redis connection). */
+  close(): Promise<void>;
 }
 
-export function createGateway(config: GatewayConfig, registry: ModelRegistry, log: GatewayLog): Gateway {
+/** `state` is where routing keeps what it learns: this process (default) or Redis (redis-state.ts). */
+export function createGateway(
+  config: GatewayConfig,
+  registry: ModelRegistry,
+  log: GatewayLog,
+  state: RouterState = new MemoryState(config.cooldowns),
+): Gateway {
   const streamUsage = new StreamUsage();
-  const cooldowns = new Cooldowns(config.cooldowns);
-  const stats = new DeploymentStats();
   return {
+    close: () => state.close(),
     async handle(endpoint, client, options) {
       const stream = client.stream === true && endpoint !== 'embeddings';
       const record = newRecord(options.callId, endpoint, client, stream);
@@ -126,13 +132,7 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
     for (let attempt = 1; ; attempt++) {
       let deployment: Deployment;
       try {
-        deployment = mock
-          ? simpleShuffle(deployments)
-          : choose(
-              config.routingStrategy,
-              underLimits(group, available(group, deployments, cooldowns), stats),
-              stats,
-            );
+        deployment = mock ? simpleShuffle(deployments) : await pick(group, deployments);
       } catch (err) {
         return { kind: 'error', error: asGatewayError(err), record };
       }
@@ -155,14 +155,14 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
       const ctx = { deployment, signal, timeoutMs: deployment.timeoutMs ?? config.requestTimeoutMs };
       // Same sub-millisecond clock as the request span, so an attempt never seems to start before it.
       const startedAt = performance.timeOrigin + performance.now();
-      stats.started(deployment.id);
       const result =
         stream && endpoint !== 'embeddings'
           ? await provider.stream(endpoint, prepared.body, ctx)
           : await provider.call(endpoint, prepared.body, ctx);
-      // Streams count as finished at their headers and without tokens: tpm routing sees plain calls only.
-      const tokens = result.ok && result.kind === 'json' ? (result.usage?.totalTokens ?? 0) : 0;
-      stats.finished(deployment.id, result.latencyMs, tokens, result.ok);
+      // A stream's answer starts at its headers; its tokens are counted at its end (countTokens).
+      if (!mock) state.finish(deployment.id, result.latencyMs, result.ok);
+      if (!mock && result.ok && result.kind === 'json')
+        state.addTokens(deployment.id, result.usage?.totalTokens ?? 0);
       record.deployment = deployment;
       record.system = provider.system;
       record.attempts.push({
@@ -177,9 +177,9 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
         dropped: prepared.dropped,
         retryDelayMs,
       });
-      if (result.ok) return success(result, record, onEnd);
+      if (result.ok) return success(result, record, mock ? onEnd : countTokens(deployment.id, onEnd));
       // A group's only deployment is never cooled down: that would turn one failure into many.
-      if (!mock && deployments.length > 1 && cooldowns.failed(deployment.id, result.error))
+      if (!mock && deployments.length > 1 && (await state.failed(deployment.id, result.error)))
         log.warn({ deployment: deployment.id, group }, 'deployment cooling down after repeated failures');
       if (record.usageInjected && streamUsage.refusedBy(result.error, deployment.id)) {
         log.debug({ deployment: deployment.id }, 'upstream refuses stream_options: calling it without');
@@ -198,6 +198,27 @@ export function createGateway(config: GatewayConfig, registry: ModelRegistry, lo
         return { kind: 'error', error: clientClosed(), record };
       }
     }
+  }
+
+  /** A deployment of the group by the routing strategy, counted as started (and against its rpm). */
+  async function pick(group: string, deployments: Deployment[]): Promise<Deployment> {
+    const views = await state.view(deployments.map((d) => d.id));
+    let open = underLimits(group, available(group, deployments, views), views);
+    for (;;) {
+      const deployment = choose(config.routingStrategy, open, views);
+      if (await state.start(deployment.id, deployment.rpm)) return deployment;
+      // Another request (or replica) took the last of its rpm since the view was read.
+      open = open.filter((d) => d !== deployment);
+      if (open.length === 0) throw atLimit(group);
+    }
+  }
+
+  /** For streams: counts the tokens against the deployment's tpm once the stream is over. */
+  function countTokens(id: string, onEnd: (r: RequestRecord) => void) {
+    return (r: RequestRecord) => {
+      if (r.stream) state.addTokens(id, r.usage?.totalTokens ?? 0);
+      onEnd(r);
+    };
   }
 
   /** How long to wait before the next attempt, or undefined when this failure is final. */

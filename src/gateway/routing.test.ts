@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Deployment } from '../config/types.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
-import { Cooldowns } from './cooldowns.ts';
-import { DeploymentStats } from './deployment-stats.ts';
+import { MemoryState } from './router-state.ts';
 import { available, choose, simpleShuffle, underLimits } from './routing.ts';
 
 const d = (id: string, fields: Partial<Deployment> = {}): Deployment => ({
@@ -47,39 +46,39 @@ describe('cooldowns', () => {
   const failure = new GatewayError('down', { status: 500, type: 'api_error' });
   it('leaves out a deployment that failed more than allowed_fails times in a minute, for cooldown_time', () => {
     let now = 0;
-    const cooldowns = new Cooldowns({ allowedFails: 2, cooldownMs: 30_000, disabled: false }, () => now);
+    const state = new MemoryState({ allowedFails: 2, cooldownMs: 30_000, disabled: false }, () => now);
     const group = [d('a'), d('b')];
-    assert.equal(cooldowns.failed('a', failure), false);
-    assert.equal(cooldowns.failed('a', failure), false);
-    assert.equal(cooldowns.failed('a', failure), true);
+    assert.equal(state.failedNow('a', failure), false);
+    assert.equal(state.failedNow('a', failure), false);
+    assert.equal(state.failedNow('a', failure), true);
     assert.deepEqual(
-      available('g', group, cooldowns).map((x) => x.id),
+      available('g', group, state.viewNow(['a', 'b'])).map((x) => x.id),
       ['b'],
     );
     now = 30_001;
     assert.deepEqual(
-      available('g', group, cooldowns).map((x) => x.id),
+      available('g', group, state.viewNow(['a', 'b'])).map((x) => x.id),
       ['a', 'b'],
     );
   });
 
   it('does not count a client error, and forgets failures older than a minute', () => {
     let now = 0;
-    const cooldowns = new Cooldowns({ allowedFails: 1, cooldownMs: 30_000, disabled: false }, () => now);
+    const state = new MemoryState({ allowedFails: 1, cooldownMs: 30_000, disabled: false }, () => now);
     const bad = new GatewayError('bad temperature', { status: 400, type: 'invalid_request_error' });
-    assert.equal(cooldowns.failed('a', bad), false);
-    assert.equal(cooldowns.failed('a', bad), false);
-    assert.equal(cooldowns.failed('a', failure), false);
+    assert.equal(state.failedNow('a', bad), false);
+    assert.equal(state.failedNow('a', bad), false);
+    assert.equal(state.failedNow('a', failure), false);
     now = 61_000;
-    assert.equal(cooldowns.failed('a', failure), false, 'the first failure is over a minute old');
+    assert.equal(state.failedNow('a', failure), false, 'the first failure is over a minute old');
   });
 
   it('answers 429 with Retry-After when every deployment cools down', () => {
-    const cooldowns = new Cooldowns({ allowedFails: 0, cooldownMs: 10_000, disabled: false }, () => 0);
-    cooldowns.failed('a', failure);
-    cooldowns.failed('b', failure);
+    const state = new MemoryState({ allowedFails: 0, cooldownMs: 10_000, disabled: false }, () => 0);
+    state.failedNow('a', failure);
+    state.failedNow('b', failure);
     assert.throws(
-      () => available('g', [d('a'), d('b')], cooldowns),
+      () => available('g', [d('a'), d('b')], state.viewNow(['a', 'b'])),
       (err) =>
         err instanceof GatewayError &&
         err.status === 429 &&
@@ -90,45 +89,49 @@ describe('cooldowns', () => {
 });
 
 describe('routing strategies and limits', () => {
-  const stats = new DeploymentStats(() => 0);
+  const settings = { allowedFails: 3, cooldownMs: 5000, disabled: false };
+  const ids = ['a', 'b', 'c'];
   it('least-busy picks the deployment with the fewest calls in flight', () => {
-    stats.started('a');
-    stats.started('a');
-    stats.started('b');
-    assert.equal(choose('least-busy', [d('a'), d('b'), d('c')], stats).id, 'c');
+    const s = new MemoryState(settings, () => 0);
+    s.startNow('a', undefined);
+    s.startNow('a', undefined);
+    s.startNow('b', undefined);
+    assert.equal(choose('least-busy', [d('a'), d('b'), d('c')], s.viewNow(ids)).id, 'c');
   });
 
   it('latency-based-routing tries an unmeasured deployment, then the fastest', () => {
-    const s = new DeploymentStats(() => 0);
-    s.finished('a', 300, 0, true);
-    assert.equal(choose('latency-based-routing', [d('a'), d('b')], s).id, 'b');
-    s.finished('b', 900, 0, true);
-    assert.equal(choose('latency-based-routing', [d('a'), d('b')], s).id, 'a');
+    const s = new MemoryState(settings, () => 0);
+    s.finish('a', 300, true);
+    assert.equal(choose('latency-based-routing', [d('a'), d('b')], s.viewNow(ids)).id, 'b');
+    s.finish('b', 900, true);
+    assert.equal(choose('latency-based-routing', [d('a'), d('b')], s.viewNow(ids)).id, 'a');
   });
 
   it('usage-based-routing picks the smallest share of its tpm used', () => {
-    const s = new DeploymentStats(() => 0);
-    s.finished('a', 10, 900, true);
-    s.finished('b', 10, 300, true);
-    assert.equal(choose('usage-based-routing', [d('a', { tpm: 1000 }), d('b', { tpm: 400 })], s).id, 'b');
+    const s = new MemoryState(settings, () => 0);
+    s.addTokens('a', 900);
+    s.addTokens('b', 300);
+    const group = [d('a', { tpm: 1000 }), d('b', { tpm: 400 })];
+    assert.equal(choose('usage-based-routing', group, s.viewNow(ids)).id, 'b');
   });
 
   it('leaves out a deployment at its rpm for the minute, and answers 429 when all are', () => {
     let now = 0;
-    const s = new DeploymentStats(() => now);
-    s.started('a');
-    s.started('a');
+    const s = new MemoryState(settings, () => now);
+    assert.equal(s.startNow('a', 2), true);
+    assert.equal(s.startNow('a', 2), true);
+    assert.equal(s.startNow('a', 2), false, 'start() itself refuses past the rpm');
     assert.deepEqual(
-      underLimits('g', [d('a', { rpm: 2 }), d('b', { rpm: 5 })], s).map((x) => x.id),
+      underLimits('g', [d('a', { rpm: 2 }), d('b', { rpm: 5 })], s.viewNow(ids)).map((x) => x.id),
       ['b'],
     );
     assert.throws(
-      () => underLimits('g', [d('a', { rpm: 2 })], s),
+      () => underLimits('g', [d('a', { rpm: 2 })], s.viewNow(ids)),
       (err) => err instanceof GatewayError && err.status === 429,
     );
     now = 60_000;
     assert.deepEqual(
-      underLimits('g', [d('a', { rpm: 2 })], s).map((x) => x.id),
+      underLimits('g', [d('a', { rpm: 2 })], s.viewNow(ids)).map((x) => x.id),
       ['a'],
       'a new minute',
     );

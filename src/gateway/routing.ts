@@ -5,8 +5,7 @@
  */
 import type { Deployment, GatewayConfig } from '../config/types.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
-import type { Cooldowns } from './cooldowns.ts';
-import type { DeploymentStats } from './deployment-stats.ts';
+import { type DeploymentView, EMPTY_VIEW, type Views } from './router-state.ts';
 
 export function simpleShuffle(deployments: Deployment[], random: () => number = Math.random): Deployment {
   if (deployments.length === 1) return deployments[0] as Deployment;
@@ -22,10 +21,10 @@ export function simpleShuffle(deployments: Deployment[], random: () => number = 
 }
 
 /** The deployments that are not cooling down, or a 429 saying when one will be back. */
-export function available(group: string, deployments: Deployment[], cooldowns: Cooldowns): Deployment[] {
-  const ready = deployments.filter((d) => cooldowns.remainingMs(d.id) === 0);
+export function available(group: string, deployments: Deployment[], views: Views): Deployment[] {
+  const ready = deployments.filter((d) => viewOf(views, d).cooldownMs === 0);
   if (ready.length > 0) return ready;
-  const waitMs = Math.min(...deployments.map((d) => cooldowns.remainingMs(d.id)));
+  const waitMs = Math.min(...deployments.map((d) => viewOf(views, d).cooldownMs));
   throw new GatewayError(
     `No deployment of model group \`${group}\` is available: all ${deployments.length} are cooling down after repeated failures. Try again in ${Math.ceil(waitMs / 1000)} s.`,
     {
@@ -40,14 +39,18 @@ export function available(group: string, deployments: Deployment[], cooldowns: C
 export type Strategy = GatewayConfig['routingStrategy'];
 
 /** Deployments under their `rpm` and `tpm` for this minute, or a 429 when none is. */
-export function underLimits(group: string, deployments: Deployment[], stats: DeploymentStats): Deployment[] {
-  const open = deployments.filter(
-    (d) =>
-      (d.rpm === undefined || stats.requestsThisMinute(d.id) < d.rpm) &&
-      (d.tpm === undefined || stats.tokensThisMinute(d.id) < d.tpm),
-  );
+export function underLimits(group: string, deployments: Deployment[], views: Views): Deployment[] {
+  const open = deployments.filter((d) => {
+    const v = viewOf(views, d);
+    return (d.rpm === undefined || v.requests < d.rpm) && (d.tpm === undefined || v.tokens < d.tpm);
+  });
   if (open.length > 0) return open;
-  throw new GatewayError(
+  throw atLimit(group);
+}
+
+/** The 429 for a group whose every deployment is at its rpm/tpm for this minute. */
+export function atLimit(group: string): GatewayError {
+  return new GatewayError(
     `Model group \`${group}\` is at its rpm/tpm limit for this minute on every deployment. Try again shortly.`,
     {
       status: 429,
@@ -59,25 +62,24 @@ export function underLimits(group: string, deployments: Deployment[], stats: Dep
 }
 
 /** One deployment by the group's strategy (LiteLLM's names); ties and unknowns fall back to simple-shuffle. */
-export function choose(strategy: Strategy, deployments: Deployment[], stats: DeploymentStats): Deployment {
+export function choose(strategy: Strategy, deployments: Deployment[], views: Views): Deployment {
   if (deployments.length === 1 || strategy === 'simple-shuffle') return simpleShuffle(deployments);
   const score = (d: Deployment): number => {
+    const v = viewOf(views, d);
     switch (strategy) {
       case 'least-busy':
-        return stats.inFlight(d.id);
+        return v.inFlight;
       case 'latency-based-routing':
         // Untried deployments first, so each gets measured.
-        return stats.latencyMs(d.id) ?? -1;
+        return v.latencyMs ?? -1;
       default:
         // usage-based: the most headroom left this minute, as a share of the limit when there is one.
-        return d.tpm
-          ? stats.tokensThisMinute(d.id) / d.tpm
-          : d.rpm
-            ? stats.requestsThisMinute(d.id) / d.rpm
-            : stats.tokensThisMinute(d.id);
+        return d.tpm ? v.tokens / d.tpm : d.rpm ? v.requests / d.rpm : v.tokens;
     }
   };
   const scores = deployments.map(score);
   const best = Math.min(...scores);
   return simpleShuffle(deployments.filter((_, i) => scores[i] === best));
 }
+
+const viewOf = (views: Views, d: Deployment): DeploymentView => views.get(d.id) ?? EMPTY_VIEW;

@@ -4,6 +4,7 @@ import type { Alerts } from '../alerts/alerts.ts';
 import type { GatewayConfig } from '../config/types.ts';
 import { createGateway, type Gateway } from '../gateway/gateway.ts';
 import { ModelRegistry } from '../gateway/model-registry.ts';
+import type { RouterState } from '../gateway/router-state.ts';
 import type { StoreClient } from '../store/store-client.ts';
 import type { Telemetry } from '../telemetry/telemetry.ts';
 import { createAuthHook, PUBLIC_ROUTES } from './auth.ts';
@@ -27,6 +28,8 @@ export interface AppOptions {
   store?: StoreClient;
   /** Alert rules over the store, with their HTTP API. */
   alerts?: Alerts;
+  /** Where routing keeps cooldowns and counters (redis-state.ts); this process's memory by default. */
+  routerState?: RouterState;
 }
 
 export interface App {
@@ -35,7 +38,8 @@ export interface App {
   registry: ModelRegistry;
 }
 
-export function buildApp({ config, logger, version, telemetry, store, alerts }: AppOptions): App {
+export function buildApp(options: AppOptions): App {
+  const { config, logger, version, telemetry, store, alerts } = options;
   const app = Fastify({
     loggerInstance: logger,
     // Per-request log lines cost real time on the hot path; they are for debugging only.
@@ -52,7 +56,8 @@ export function buildApp({ config, logger, version, telemetry, store, alerts }: 
     routerOptions: { ignoreTrailingSlash: true },
   });
   const registry = new ModelRegistry(config.deployments, config.aliases);
-  const gateway = createGateway(config, registry, logger);
+  const gateway = createGateway(config, registry, logger, options.routerState);
+  app.addHook('onClose', () => gateway.close());
   installJsonBody(app);
   installErrorHandlers(app, config.bodyLimitBytes);
   // The store's routes check keys their own way (Basic auth too), so the gateway's check skips them.

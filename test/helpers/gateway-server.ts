@@ -5,6 +5,7 @@ import pino from 'pino';
 import type { Alerts } from '../../src/alerts/alerts.ts';
 import type { Deployment, GatewayConfig } from '../../src/config/types.ts';
 import { loadPrices } from '../../src/gateway/cost.ts';
+import { routerStateFor } from '../../src/gateway/router-state.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { StoreClient } from '../../src/store/store-client.ts';
 import type { Telemetry } from '../../src/telemetry/telemetry.ts';
@@ -59,7 +60,8 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   await loadPrices(config.deployments);
-  const { app } = buildApp({ config, logger, version: 'test', telemetry, store, alerts });
+  const routerState = await routerStateFor(config, logger);
+  const { app } = buildApp({ config, logger, version: 'test', telemetry, store, alerts, routerState });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
