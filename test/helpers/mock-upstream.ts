@@ -16,6 +16,8 @@ export interface Script {
   delayMs?: number;
   /** Never answer (until the gateway gives up). */
   hang?: boolean;
+  /** Close the connection without answering, as a crashed upstream or a proxy would. */
+  drop?: boolean;
   /** For streams: chunks of content to send, and the pause between them. */
   chunks?: string[];
   chunkDelayMs?: number;
@@ -92,6 +94,10 @@ async function answer(
   script: Script,
 ) {
   if (script.hang) return;
+  if (script.drop) {
+    req.socket.destroy();
+    return;
+  }
   if (script.delayMs) await new Promise((r) => setTimeout(r, script.delayMs));
   if (res.destroyed) return;
   if (script.rejectStreamOptions && body.stream_options !== undefined) {
