@@ -1,7 +1,8 @@
 /**
  * OpenAI message content (a string or a list of parts) as Anthropic content blocks: text stays text,
  * `image_url` becomes an image block whose source is the base64 payload of a data: URL or the URL
- * itself. Parts Anthropic has no equivalent for are refused rather than silently lost.
+ * itself. Parts Anthropic has no equivalent for are refused rather than silently lost. A part's
+ * `cache_control` (LiteLLM's way to mark a prompt-cache breakpoint) stays on its block.
  */
 import { badRequest } from '../../errors/gateway-error.ts';
 import type { JsonObject } from '../spec.ts';
@@ -24,9 +25,10 @@ function partBlocks(part: unknown, where: string): JsonObject[] {
   if (!isObject(part)) throw badRequest(`${where}: a content part must be an object`, 'messages');
   if (part.type === 'text') {
     if (typeof part.text !== 'string') throw badRequest(`${where}: a text part needs text`, 'messages');
-    return part.text === '' ? [] : [{ type: 'text', text: part.text }];
+    return part.text === '' ? [] : [withCacheControl({ type: 'text', text: part.text }, part.cache_control)];
   }
-  if (part.type === 'image_url') return [imageBlock(part.image_url, where)];
+  if (part.type === 'image_url')
+    return [withCacheControl(imageBlock(part.image_url, where), part.cache_control)];
   throw badRequest(
     `${where}: anthropic does not take content parts of type ${String(part.type)} (only text and image_url)`,
     'messages',
@@ -43,4 +45,9 @@ function imageBlock(image: unknown, where: string): JsonObject {
     `${where}: an image must be an http(s) URL or a base64 data: URL (data:image/png;base64,…)`,
     'messages',
   );
+}
+
+/** The block with the client's prompt-cache breakpoint, when it set one. */
+export function withCacheControl(block: JsonObject, cacheControl: unknown): JsonObject {
+  return isObject(cacheControl) ? { ...block, cache_control: cacheControl } : block;
 }

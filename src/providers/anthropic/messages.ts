@@ -3,15 +3,16 @@
  * top-level `system`; assistant tool calls become `tool_use` blocks and tool messages `tool_result`
  * blocks of a user turn. Anthropic wants user and assistant turns to alternate, so consecutive turns of
  * one role (several tool results, or a tool result followed by the user's next question) are merged.
+ * A message's `cache_control` (LiteLLM's form) marks its last block as a prompt-cache breakpoint.
  */
 import { badRequest } from '../../errors/gateway-error.ts';
-import { contentText } from '../content-text.ts';
 import type { JsonObject } from '../spec.ts';
-import { contentBlocks } from './content.ts';
+import { contentBlocks, withCacheControl } from './content.ts';
 import { isObject } from './json.ts';
 
 export interface Conversation {
-  system?: string;
+  /** A string, or text blocks when one of them carries a cache breakpoint. */
+  system?: string | JsonObject[];
   messages: JsonObject[];
 }
 
@@ -22,27 +23,39 @@ interface Turn {
 
 export function conversation(messages: unknown): Conversation {
   if (!Array.isArray(messages)) throw badRequest('messages must be a list', 'messages');
-  const system: string[] = [];
+  const system: JsonObject[] = [];
   const turns: Turn[] = [];
   for (const [i, message] of messages.entries()) {
     const where = `messages[${i}]`;
     if (!isObject(message)) throw badRequest(`${where} must be an object`, 'messages');
     if (message.role === 'system' || message.role === 'developer') {
-      const text = contentText(message.content);
-      if (text) system.push(text);
+      const blocks = cacheLast(contentBlocks(message.content, where), message.cache_control);
+      if (blocks.some((b) => b.type !== 'text'))
+        throw badRequest(`${where}: a ${message.role} message can only hold text`, 'messages');
+      system.push(...blocks);
       continue;
     }
     const turn = toTurn(message, where);
+    turn.content = cacheLast(turn.content, message.cache_control);
     const last = turns.at(-1);
     if (turn.content.length === 0) continue;
     if (last?.role === turn.role) last.content.push(...turn.content);
     else turns.push(turn);
   }
   const out: Conversation = { messages: turns.map(compact) };
-  // Several system messages keep their order; Anthropic has one system prompt.
-  if (system.length > 0) out.system = system.join('\n\n');
+  // Anthropic has one system prompt: several system messages become its parts, in order.
+  if (system.length > 0)
+    out.system = system.some(hasCacheControl) ? system : system.map((b) => b.text).join('\n\n');
   return out;
 }
+
+function cacheLast(blocks: JsonObject[], cacheControl: unknown): JsonObject[] {
+  const last = blocks.at(-1);
+  if (last === undefined || !isObject(cacheControl)) return blocks;
+  return [...blocks.slice(0, -1), withCacheControl(last, cacheControl)];
+}
+
+const hasCacheControl = (block: JsonObject | undefined) => block?.cache_control !== undefined;
 
 function toTurn(message: JsonObject, where: string): Turn {
   switch (message.role) {
@@ -105,6 +118,7 @@ function toolResult(message: JsonObject, where: string): JsonObject {
 /** A turn that is one text block goes as a plain string, the form Anthropic's own examples use. */
 function compact(turn: Turn): JsonObject {
   const [only] = turn.content;
-  if (turn.content.length === 1 && only?.type === 'text') return { role: turn.role, content: only.text };
+  if (turn.content.length === 1 && only?.type === 'text' && !hasCacheControl(only))
+    return { role: turn.role, content: only.text };
   return { role: turn.role, content: turn.content };
 }

@@ -30,7 +30,7 @@ function refuses(body: JsonObject, param: string, message: RegExp) {
 }
 
 describe('anthropic request translation', () => {
-  for (const name of ['text-cache', 'tool-use', 'image'])
+  for (const name of ['text-cache', 'tool-use', 'image', 'prompt-cache'])
     it(`translates the ${name} fixture to the recorded Messages body`, () => {
       const openai = fixtureJson(`${name}.openai-request.json`);
       assert.deepEqual(translate(openai), fixtureJson(`${name}.anthropic-request.json`));
@@ -103,6 +103,15 @@ describe('anthropic request translation', () => {
       /http\(s\)/,
     );
     refuses({ messages: [{ role: 'function', name: 'f', content: 'x' }] }, 'messages', /role function/);
+    refuses(
+      {
+        messages: [
+          { role: 'system', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png' } }] },
+        ],
+      },
+      'messages',
+      /system message can only hold text/,
+    );
     refuses({ messages: user(), tools: [{ type: 'web_search' }] }, 'tools', /function tools/);
   });
 
