@@ -54,6 +54,7 @@ describe('anthropic request translation', () => {
     );
     assert.equal(DEFAULT_MAX_TOKENS, 4096);
     refuses({ messages: user(), max_tokens: 0 }, 'max_tokens', /positive integer/);
+    refuses({ messages: user(), max_completion_tokens: 'many' }, 'max_completion_tokens', /positive integer/);
   });
 
   it('maps every tool_choice form', () => {

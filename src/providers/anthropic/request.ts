@@ -50,10 +50,11 @@ export function messagesRequest(body: JsonObject, deployment: Deployment, stream
 }
 
 function maxTokens(body: JsonObject, deployment: Deployment): number {
-  const asked = body.max_completion_tokens ?? body.max_tokens;
-  if (asked !== undefined && asked !== null) {
+  const param = body.max_completion_tokens != null ? 'max_completion_tokens' : 'max_tokens';
+  const asked = body[param];
+  if (asked != null) {
     if (typeof asked !== 'number' || !Number.isInteger(asked) || asked < 1)
-      throw badRequest('max_tokens must be a positive integer', 'max_tokens');
+      throw badRequest(`${param} must be a positive integer`, param);
     return asked;
   }
   const info = deployment.modelInfo;
