@@ -16,6 +16,7 @@ const OWN_KEYS: ReadonlySet<string> = new Set(Object.keys(litellmParamsSchema.sh
 const PROVIDER_ENV: Readonly<Record<string, { base: string[]; key: string[]; version?: string[] }>> = {
   openai: { base: ['OPENAI_BASE_URL', 'OPENAI_API_BASE'], key: ['OPENAI_API_KEY'] },
   azure: { base: ['AZURE_API_BASE'], key: ['AZURE_API_KEY'], version: ['AZURE_API_VERSION'] },
+  anthropic: { base: ['ANTHROPIC_API_BASE', 'ANTHROPIC_BASE_URL'], key: ['ANTHROPIC_API_KEY'] },
   groq: { base: [], key: ['GROQ_API_KEY'] },
   together_ai: { base: [], key: ['TOGETHERAI_API_KEY', 'TOGETHER_API_KEY'] },
   deepseek: { base: [], key: ['DEEPSEEK_API_KEY'] },

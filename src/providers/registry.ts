@@ -1,4 +1,5 @@
 /** Provider name (the `provider/` prefix of a model string) → adapter. Adding a provider is one line. */
+import { anthropicProvider } from './anthropic/index.ts';
 import { azureProvider } from './azure/index.ts';
 import { mockProvider } from './mock/provider.ts';
 import { openAiProvider } from './openai/index.ts';
@@ -8,6 +9,7 @@ import type { Provider } from './spec.ts';
 const PROVIDERS: ReadonlyMap<string, Provider> = new Map([
   ['openai', openAiProvider],
   ['azure', azureProvider],
+  ['anthropic', anthropicProvider],
   ...OPENAI_HOSTS,
   ['mock', mockProvider],
 ]);

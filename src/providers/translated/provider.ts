@@ -177,8 +177,19 @@ export function createTranslatedProvider(options: TranslatedOptions): Provider {
       async function* batches(): AsyncGenerator<SseEvent[]> {
         try {
           for await (const batch of parseSse(upstream)) {
-            const out = toEvents(batch.flatMap((e) => translator.event(e)));
-            if (out.length > 0) yield out;
+            // An error event may follow others in the same read: the client gets those first.
+            const chunks: JsonObject[] = [];
+            let failed: { error: unknown } | undefined;
+            for (const event of batch) {
+              try {
+                chunks.push(...translator.event(event));
+              } catch (error) {
+                failed = { error };
+                break;
+              }
+            }
+            if (chunks.length > 0) yield toEvents(chunks);
+            if (failed) throw failed.error;
           }
           yield [...toEvents(translator.end()), { data: '[DONE]' }];
         } catch (err) {

@@ -1,0 +1,31 @@
+/**
+ * Anthropic's Messages API (`POST {api_base}/v1/messages`, key in `x-api-key`) behind OpenAI's chat
+ * endpoint. The translated base does the HTTP, errors and stream parsing; this folder only translates.
+ */
+import type { Endpoint } from '../spec.ts';
+import { createTranslatedProvider } from '../translated/provider.ts';
+import { anthropicError } from './errors.ts';
+import { CHAT_PARAMS, messagesRequest, messagesUrl } from './request.ts';
+import { chatAnswer } from './response.ts';
+import { anthropicStreamTranslator } from './stream.ts';
+
+/** The API version this translation is written against; Anthropic requires the header. */
+export const ANTHROPIC_VERSION = '2023-06-01';
+
+const NONE: ReadonlySet<string> = new Set();
+
+export const anthropicProvider = createTranslatedProvider({
+  name: 'anthropic',
+  system: 'anthropic',
+  defaultApiBase: 'https://api.anthropic.com',
+  endpoints: new Set<Endpoint>(['chat']),
+  supportedParams: (endpoint) => (endpoint === 'chat' ? CHAT_PARAMS : NONE),
+  request: (_endpoint, body, ctx, base, stream) => {
+    const headers: Record<string, string> = { 'anthropic-version': ANTHROPIC_VERSION };
+    if (ctx.deployment.apiKey !== undefined) headers['x-api-key'] = ctx.deployment.apiKey;
+    return { url: messagesUrl(base), headers, body: messagesRequest(body, ctx.deployment, stream) };
+  },
+  response: (_endpoint, json) => chatAnswer(json),
+  streamTranslator: anthropicStreamTranslator,
+  error: anthropicError,
+});

@@ -1,0 +1,12 @@
+/** Narrowing helpers for the untyped JSON that crosses the translation in both directions. */
+import type { JsonObject } from '../spec.ts';
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value when it is an object, else an empty one: absent fields then read as undefined. */
+export const objectOr = (value: unknown): JsonObject => (isObject(value) ? value : {});
+
+export const finiteNumber = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
