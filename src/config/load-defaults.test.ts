@@ -75,8 +75,8 @@ describe('loadConfig without a config file', () => {
 
   it('refuses an unsupported provider in --model', async () => {
     await assert.rejects(
-      load(['--model', 'anthropic/claude-3-5-haiku']),
-      /--model: provider "anthropic" is not supported yet/,
+      load(['--model', 'cohere/command-r']),
+      /--model: provider "cohere" is not supported yet/,
     );
   });
 

@@ -119,12 +119,12 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
 
   it('refuses a provider that is not supported yet, naming the entry', async () => {
     const dir = tempDir({
-      'config.yaml': `model_list:\n${['gpt-4o', 'mock/x', 'anthropic/claude-3-5-haiku'].map((m, i) => `  - model_name: m${i}\n    litellm_params: { model: ${m} }\n`).join('')}`,
+      'config.yaml': `model_list:\n${['gpt-4o', 'mock/x', 'cohere/command-r'].map((m, i) => `  - model_name: m${i}\n    litellm_params: { model: ${m} }\n`).join('')}`,
     });
     await assert.rejects(load(['-c', 'config.yaml'], {}, dir), {
       name: 'ConfigError',
       message:
-        'config.yaml: model_list[2].litellm_params.model: provider "anthropic" is not supported yet (supported: openai, azure, groq, together_ai, deepseek, mistral, openrouter, fireworks_ai, xai, perplexity, deepinfra, cerebras, lm_studio, hosted_vllm, vllm, ollama, ollama_chat, mock)',
+        'config.yaml: model_list[2].litellm_params.model: provider "cohere" is not supported yet (supported: openai, azure, anthropic, groq, together_ai, deepseek, mistral, openrouter, fireworks_ai, xai, perplexity, deepinfra, cerebras, lm_studio, hosted_vllm, vllm, ollama, ollama_chat, mock)',
     });
   });
 
