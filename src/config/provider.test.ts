@@ -45,7 +45,7 @@ describe('parseModelString', () => {
   });
 
   it('names known providers that are not supported yet, and the supported list', () => {
-    for (const provider of ['anthropic', 'gemini', 'vertex_ai', 'bedrock', 'cohere']) {
+    for (const provider of ['anthropic', 'vertex_ai', 'bedrock', 'cohere']) {
       assert.deepEqual(parseModelString(`${provider}/x`), {
         ok: false,
         reason: `provider "${provider}" is not supported yet (supported: ${SUPPORTED_PROVIDERS.join(', ')})`,

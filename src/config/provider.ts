@@ -7,6 +7,7 @@
 export const SUPPORTED_PROVIDERS: readonly string[] = [
   'openai',
   'azure',
+  'gemini',
   // OpenAI-compatible hosts (providers/openai-hosts.ts).
   'groq',
   'together_ai',

@@ -1,5 +1,6 @@
 /** Provider name (the `provider/` prefix of a model string) → adapter. Adding a provider is one line. */
 import { azureProvider } from './azure/index.ts';
+import { geminiProvider } from './gemini/index.ts';
 import { mockProvider } from './mock/provider.ts';
 import { openAiProvider } from './openai/index.ts';
 import { OPENAI_HOSTS } from './openai-hosts.ts';
@@ -8,6 +9,7 @@ import type { Provider } from './spec.ts';
 const PROVIDERS: ReadonlyMap<string, Provider> = new Map([
   ['openai', openAiProvider],
   ['azure', azureProvider],
+  ['gemini', geminiProvider],
   ...OPENAI_HOSTS,
   ['mock', mockProvider],
 ]);
