@@ -14,8 +14,8 @@ export function fixtureText(name: string): string {
   return readFileSync(new URL(name, FIXTURES), 'utf8');
 }
 
-export function fixtureJson<T = Record<string, unknown>>(name: string): T {
-  return JSON.parse(fixtureText(name)) as T;
+export function fixtureJson(name: string): Record<string, unknown> {
+  return JSON.parse(fixtureText(name)) as Record<string, unknown>;
 }
 
 /** A JSON body (with a status, 200 unless told), or an SSE transcript sent as it is. */
