@@ -13,18 +13,18 @@ export function chatAnswer(json: JsonObject, body: JsonObject): TranslatedAnswer
   const response = json as GenerateContentResponse;
   const blocked = blockedPrompt(response);
   if (blocked) throw blocked;
-  const candidates = response.candidates ?? [];
-  if (candidates.length === 0)
+  const [head, ...rest] = response.candidates ?? [];
+  if (head === undefined)
     throw new GatewayError('gemini answered without a candidate', {
       status: 502,
       type: 'api_error',
       code: 'upstream_invalid_response',
       upstreamBody: json,
     });
-  const choices = candidates.map((c, i) => choice(c, i));
+  const first = choice(head, 0);
+  const choices = [first, ...rest.map((c, i) => choice(c, i + 1))];
   const usage = geminiUsage(response.usageMetadata);
   const model = response.modelVersion ?? String(body.model);
-  const first = choices[0] as ReturnType<typeof choice>;
   const completion = chatCompletion({
     id: completionId(),
     model,
@@ -37,7 +37,13 @@ export function chatAnswer(json: JsonObject, body: JsonObject): TranslatedAnswer
   return { json: completion, usage, finishReason: first.finishReason ?? undefined, responseModel: model };
 }
 
-function choice(candidate: GeminiCandidate, position: number) {
+interface Choice {
+  index: number;
+  message: JsonObject;
+  finishReason: string | null;
+}
+
+function choice(candidate: GeminiCandidate, position: number): Choice {
   const pieces = answerPieces(candidate.content?.parts);
   const message: JsonObject = { content: pieces.text ?? null };
   if (pieces.reasoning !== undefined) message.reasoning_content = pieces.reasoning;
