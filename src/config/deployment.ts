@@ -27,6 +27,7 @@ const PROVIDER_ENV: Readonly<Record<string, { base: string[]; key: string[]; ver
   perplexity: { base: [], key: ['PERPLEXITYAI_API_KEY', 'PERPLEXITY_API_KEY'] },
   deepinfra: { base: [], key: ['DEEPINFRA_API_KEY'] },
   cerebras: { base: [], key: ['CEREBRAS_API_KEY'] },
+  gemini: { base: ['GEMINI_API_BASE'], key: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'] },
 };
 /** Hosts without a key (local servers) take their address from the environment only. */
 const LOCAL_ENV: Readonly<Record<string, string[]>> = {

@@ -8,6 +8,7 @@ export const SUPPORTED_PROVIDERS: readonly string[] = [
   'openai',
   'azure',
   'anthropic',
+  'gemini',
   // OpenAI-compatible hosts (providers/openai-hosts.ts).
   'groq',
   'together_ai',

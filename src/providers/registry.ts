@@ -1,6 +1,7 @@
 /** Provider name (the `provider/` prefix of a model string) → adapter. Adding a provider is one line. */
 import { anthropicProvider } from './anthropic/index.ts';
 import { azureProvider } from './azure/index.ts';
+import { geminiProvider } from './gemini/index.ts';
 import { mockProvider } from './mock/provider.ts';
 import { openAiProvider } from './openai/index.ts';
 import { OPENAI_HOSTS } from './openai-hosts.ts';
@@ -10,6 +11,7 @@ const PROVIDERS: ReadonlyMap<string, Provider> = new Map([
   ['openai', openAiProvider],
   ['azure', azureProvider],
   ['anthropic', anthropicProvider],
+  ['gemini', geminiProvider],
   ...OPENAI_HOSTS,
   ['mock', mockProvider],
 ]);

@@ -39,6 +39,11 @@ export interface ChatAnswer {
   usage?: Usage;
 }
 
+/** One choice of a `chat.completion`: upstreams that answer several (`n`) build one per answer. */
+export function chatChoice(index: number, message: JsonObject, finishReason: string | null): JsonObject {
+  return { index, message: { role: 'assistant', ...message }, finish_reason: finishReason };
+}
+
 /** A `chat.completion` with one choice. */
 export function chatCompletion(a: ChatAnswer): JsonObject {
   const body: JsonObject = {
@@ -46,7 +51,7 @@ export function chatCompletion(a: ChatAnswer): JsonObject {
     object: 'chat.completion',
     created: a.created,
     model: a.model,
-    choices: [{ index: 0, message: { role: 'assistant', ...a.message }, finish_reason: a.finishReason }],
+    choices: [chatChoice(0, a.message, a.finishReason)],
   };
   if (a.usage) body.usage = openAiUsage(a.usage);
   return body;
@@ -59,14 +64,22 @@ export interface ChunkHeader {
   created: number;
 }
 
-/** A `chat.completion.chunk` with one choice's delta (and its finish reason, on the last one). */
-export function chunk(h: ChunkHeader, delta: JsonObject, finishReason: string | null = null): JsonObject {
+/**
+ * A `chat.completion.chunk` with one choice's delta (and its finish reason, on the last one); `index`
+ * tells the choices of an `n` > 1 stream apart.
+ */
+export function chunk(
+  h: ChunkHeader,
+  delta: JsonObject,
+  finishReason: string | null = null,
+  index = 0,
+): JsonObject {
   return {
     id: h.id,
     object: 'chat.completion.chunk',
     created: h.created,
     model: h.model,
-    choices: [{ index: 0, delta, finish_reason: finishReason }],
+    choices: [{ index, delta, finish_reason: finishReason }],
   };
 }
 
