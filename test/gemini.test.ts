@@ -8,13 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type OpenAI from 'openai';
 import type { Deployment } from '../src/config/types.ts';
+import { fixtureJson, fixtureText } from './fixtures/gemini/fixtures.ts';
+import { type FixtureUpstream, startFixtureUpstream } from './helpers/fixture-upstream.ts';
 import { deployment, testConfig } from './helpers/gateway-server.ts';
-import {
-  fixtureJson,
-  fixtureText,
-  type GeminiUpstream,
-  startGeminiUpstream,
-} from './helpers/gemini-upstream.ts';
 import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
 import { type StoreGateway, startStoreGateway } from './helpers/store-gateway.ts';
 
@@ -31,13 +27,13 @@ const request = (name: string) =>
   }) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming;
 
 describe('gemini/ deployments', () => {
-  let upstream: GeminiUpstream;
+  let upstream: FixtureUpstream;
   let backup: MockUpstream;
   let s: StoreGateway;
   const client = () => s.gateway.client();
 
   before(async () => {
-    upstream = await startGeminiUpstream();
+    upstream = await startFixtureUpstream();
     backup = await startMockUpstream();
     const gemini = (modelName: string, model: string, extra: Partial<Deployment> = {}) =>
       deployment({
@@ -81,7 +77,7 @@ describe('gemini/ deployments', () => {
   });
 
   it('answers in OpenAI shape with usage, sending the key only in x-goog-api-key, and traces it', async () => {
-    upstream.reply(GENERATE, { json: fixtureJson('text.response.json') });
+    upstream.route(GENERATE, { json: fixtureJson('text.response.json') });
     const answer = await client().chat.completions.create(request('text'));
     assert.equal(answer.choices[0]?.message.content, 'Titan.');
     assert.equal(answer.choices[0]?.finish_reason, 'stop');
@@ -107,7 +103,7 @@ describe('gemini/ deployments', () => {
   });
 
   it('round-trips tool calls: the calls reach the client, their results reach Gemini', async () => {
-    upstream.reply(GENERATE, { json: fixtureJson('tool-call.response.json') });
+    upstream.route(GENERATE, { json: fixtureJson('tool-call.response.json') });
     const first = await client().chat.completions.create(request('tool-call'));
     const message = first.choices[0]?.message;
     assert.equal(first.choices[0]?.finish_reason, 'tool_calls');
@@ -120,7 +116,7 @@ describe('gemini/ deployments', () => {
       ],
     );
 
-    upstream.reply(GENERATE, { json: fixtureJson('tool-result.response.json') });
+    upstream.route(GENERATE, { json: fixtureJson('tool-result.response.json') });
     const results = calls.map((c, i) => ({
       role: 'tool' as const,
       tool_call_id: c.id,
@@ -142,7 +138,7 @@ describe('gemini/ deployments', () => {
   });
 
   it('streams text the SDK assembles, with a usage chunk when asked', async () => {
-    upstream.reply(STREAM, { sse: fixtureText('stream-text.sse') });
+    upstream.route(STREAM, { sse: fixtureText('stream-text.sse') });
     const stream = await client().chat.completions.create({
       ...request('text'),
       stream: true,
@@ -164,7 +160,7 @@ describe('gemini/ deployments', () => {
   });
 
   it('streams function calls the SDK assembles into tool_calls', async () => {
-    upstream.reply(STREAM, { sse: fixtureText('stream-tool-call.sse') });
+    upstream.route(STREAM, { sse: fixtureText('stream-tool-call.sse') });
     const stream = client().chat.completions.stream({ ...request('tool-call'), stream: true });
     const final = await stream.finalChatCompletion();
     assert.equal(final.choices[0]?.finish_reason, 'tool_calls');
@@ -180,7 +176,7 @@ describe('gemini/ deployments', () => {
   });
 
   it('embeds through batchEmbedContents, on an api_base that already ends in /v1beta', async () => {
-    upstream.reply(EMBED, { json: fixtureJson('embeddings.response.json') });
+    upstream.route(EMBED, { json: fixtureJson('embeddings.response.json') });
     const answer = await client().embeddings.create({
       model: 'gemini-embed',
       input: ['hello world', 'goodbye'],
@@ -211,7 +207,7 @@ describe('gemini/ deployments', () => {
     );
     assert.equal(upstream.received.length, before, 'Gemini was not called');
 
-    upstream.reply(GENERATE, { json: fixtureJson('text.response.json') });
+    upstream.route(GENERATE, { json: fixtureJson('text.response.json') });
     const answer = await client().chat.completions.create({
       ...request('text'),
       model: 'gemini-flash-drop',
@@ -222,7 +218,7 @@ describe('gemini/ deployments', () => {
   });
 
   it('answers a prompt Gemini blocked from the content_policy fallback', async () => {
-    upstream.reply(GENERATE, { json: fixtureJson('blocked-safety.response.json') });
+    upstream.route(GENERATE, { json: fixtureJson('blocked-safety.response.json') });
     const { data, response } = await client()
       .chat.completions.create({
         model: 'gemini-flash',
@@ -235,13 +231,13 @@ describe('gemini/ deployments', () => {
   });
 
   it("gives Gemini's errors OpenAI's codes: context length, and a retryable quota error", async () => {
-    upstream.reply(GENERATE, { status: 400, json: fixtureJson('error-400-token-limit.json') });
+    upstream.route(GENERATE, { status: 400, json: fixtureJson('error-400-token-limit.json') });
     await assert.rejects(client().chat.completions.create(request('text')), {
       status: 400,
       code: 'context_length_exceeded',
       message: /exceeds the maximum number of tokens/,
     });
-    upstream.reply(GENERATE, { status: 429, json: fixtureJson('error-429-resource-exhausted.json') });
+    upstream.route(GENERATE, { status: 429, json: fixtureJson('error-429-resource-exhausted.json') });
     await assert.rejects(client().chat.completions.create(request('text')), {
       status: 429,
       code: 'resource_exhausted',

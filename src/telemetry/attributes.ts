@@ -30,7 +30,14 @@ export interface AttributeOptions {
 }
 
 /** GenAI's names for providers where they differ from ours (the mock stands in for OpenAI). */
-const GEN_AI_PROVIDER: Readonly<Record<string, string>> = { mock: 'openai', azure: 'azure.ai.openai' };
+const GEN_AI_PROVIDER: Readonly<Record<string, string>> = {
+  mock: 'openai',
+  azure: 'azure.ai.openai',
+  gemini: 'gcp.gemini',
+};
+
+/** OpenInference's `llm.provider` names where they differ from the LiteLLM prefix. */
+const LLM_PROVIDER: Readonly<Record<string, string>> = { gemini: 'google' };
 
 export function requestSpanAttributes(
   record: RequestRecord,
@@ -44,7 +51,7 @@ export function requestSpanAttributes(
     [SC.OPENINFERENCE_SPAN_KIND]: embedding ? 'EMBEDDING' : 'LLM',
     'llm.observation.type': embedding ? 'EMBEDDING' : 'GENERATION',
     [SC.LLM_SYSTEM]: record.system ?? 'openai',
-    [SC.LLM_PROVIDER]: deployment?.provider ?? 'unknown',
+    [SC.LLM_PROVIDER]: LLM_PROVIDER[deployment?.provider ?? ''] ?? deployment?.provider ?? 'unknown',
     [SC.LLM_MODEL_NAME]: deployment?.model ?? record.requestedModel,
     'llm.request.parameters.model': record.requestedModel,
     [SC.LLM_INVOCATION_PARAMETERS]: invocationParameters(body),

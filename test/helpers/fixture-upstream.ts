@@ -45,7 +45,7 @@ export async function startFixtureUpstream(): Promise<FixtureUpstream> {
   const server = createServer(async (req, res) => {
     const path = req.url ?? '/';
     received.push({ method: req.method ?? 'GET', path, headers: req.headers, body: await readJson(req) });
-    const key = path.replace(/\?.*$/, '');
+    const key = withoutQuery(path);
     const reply = queued.get(key)?.shift() ?? routes.get(key);
     if (reply === undefined) {
       res.writeHead(404, { 'content-type': 'application/json' });
@@ -61,8 +61,11 @@ export async function startFixtureUpstream(): Promise<FixtureUpstream> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     received,
-    queue: (path, ...replies) => queued.set(path, [...(queued.get(path) ?? []), ...replies]),
-    route: (path, reply) => routes.set(path, reply),
+    queue: (path, ...replies) => {
+      const key = withoutQuery(path);
+      queued.set(key, [...(queued.get(key) ?? []), ...replies]);
+    },
+    route: (path, reply) => routes.set(withoutQuery(path), reply),
     close: async () => {
       server.closeAllConnections();
       server.close();
@@ -81,3 +84,5 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
     return {};
   }
 }
+
+const withoutQuery = (path: string) => path.replace(/\?.*$/, '');

@@ -1,7 +1,7 @@
 /** A recorded batchEmbedContents answer as OpenAI's embeddings list, in float and base64 encodings. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fixtureJson } from '../../../test/helpers/gemini-upstream.ts';
+import { fixtureJson } from '../../../test/fixtures/gemini/fixtures.ts';
 import { embeddingsAnswer } from './embeddings.ts';
 
 describe('gemini embeddings', () => {

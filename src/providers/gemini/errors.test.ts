@@ -1,7 +1,7 @@
 /** Recorded Gemini error answers as the errors a client (and the fallback logic) sees. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fixtureText } from '../../../test/helpers/gemini-upstream.ts';
+import { fixtureText } from '../../../test/fixtures/gemini/fixtures.ts';
 import { fallbackKind } from '../../gateway/fallbacks.ts';
 import { upstreamHttpError } from '../http/upstream-error.ts';
 import { geminiError } from './errors.ts';

@@ -1,7 +1,7 @@
 /** OpenAI chat and embeddings requests, recorded in test/fixtures/gemini, as the Gemini bodies they become. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fixtureJson } from '../../../test/helpers/gemini-upstream.ts';
+import { fixtureJson } from '../../../test/fixtures/gemini/fixtures.ts';
 import type { JsonObject } from '../spec.ts';
 import { embeddingsRequest } from './embeddings.ts';
 import { chatRequest, geminiParams } from './request.ts';

@@ -1,7 +1,7 @@
 /** Recorded Gemini answers (test/fixtures/gemini) as the chat.completion an OpenAI client reads. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fixtureJson } from '../../../test/helpers/gemini-upstream.ts';
+import { fixtureJson } from '../../../test/fixtures/gemini/fixtures.ts';
 import { chatAnswer } from './response.ts';
 
 const body = { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] };

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { fixtureText } from '../../../test/helpers/gemini-upstream.ts';
+import { fixtureText } from '../../../test/fixtures/gemini/fixtures.ts';
 import { parseSse } from '../http/sse-parser.ts';
 import type { JsonObject } from '../spec.ts';
 import { geminiStreamTranslator } from './stream.ts';
