@@ -22,7 +22,7 @@ const EMBED = '/v1beta/models/gemini-embedding-001:batchEmbedContents';
 /** A recorded OpenAI request, sent to the gateway's `gemini-flash` group. */
 const request = (name: string) =>
   ({
-    ...fixtureJson(`${name}.openai.json`),
+    ...fixtureJson<Record<string, unknown>>(`${name}.openai.json`),
     model: 'gemini-flash',
   }) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming;
 
