@@ -3,6 +3,7 @@ import type { CliArgs } from '../cli/args.ts';
 import { buildDeployment, ensureUniqueIds, envValue } from './deployment.ts';
 import type { FileConfig, ModelEntry } from './schema.ts';
 import type { Deployment, GatewayConfig } from './types.ts';
+import { isWildcard, wildcardDeployment } from './wildcard.ts';
 
 export interface ModelList {
   deployments: Deployment[];
@@ -18,7 +19,12 @@ export function resolveModelList(
   warnings: string[],
 ): ModelList {
   const deployments = (file.model_list ?? []).map((entry, i) =>
-    buildDeployment(entry, `${label}: model_list[${i}].litellm_params.model`, env, warnings),
+    (isWildcard(entry) ? wildcardDeployment : buildDeployment)(
+      entry,
+      `${label}: model_list[${i}].litellm_params.model`,
+      env,
+      warnings,
+    ),
   );
   // As in LiteLLM, --model adds a deployment; with --config it joins the config's list.
   if (args.model !== undefined)

@@ -31,6 +31,11 @@ export interface Deployment {
   params: Record<string, unknown>;
   /** `model_info` as written (prices, mode, …). */
   modelInfo: Record<string, unknown>;
+  /**
+   * Set on a wildcard entry (`model_name: "openai/*"`): the deployment serving the concrete model whose
+   * name matched the `*`s with `captures`, or why that model cannot be served.
+   */
+  expand?: (captures: string[]) => Deployment | string;
 }
 
 /** Where a model group's requests go when all its deployments fail: group → groups, in order. */

@@ -25,7 +25,9 @@ export interface HealthReport {
 }
 
 export async function checkHealth(deployments: Deployment[], signal?: AbortSignal): Promise<HealthReport> {
-  const results = await Promise.all(deployments.map((d) => checkOne(d, signal)));
+  // A wildcard entry (`model: openai/*`) names no model to call; its expansions are checked by use.
+  const callable = deployments.filter((d) => !d.model.includes('*'));
+  const results = await Promise.all(callable.map((d) => checkOne(d, signal)));
   const healthy = results.filter((r) => r.error === undefined);
   const unhealthy = results.filter((r) => r.error !== undefined);
   return {
