@@ -107,6 +107,12 @@ describe('routing state shared through Redis by two gateway processes', { skip: 
     });
     assert.equal(bad.received.length, calls, 'no upstream call while every deployment cools down');
   });
+
+  it('keeps answering when Redis goes away mid-run', async () => {
+    await redis.stop();
+    const answer = await ask(a, 'pair');
+    assert.ok(answer.choices[0]?.message.content, 'routing falls back to the process memory');
+  });
 });
 
 describe('a gateway whose Redis is unreachable', () => {
