@@ -223,12 +223,24 @@ describe('anthropic/ deployments', () => {
     upstream.queue(MESSAGES, json('text-cache.anthropic-response.json'));
     const answer = await client.chat.completions.create({
       model: 'claude-lenient',
-      messages: [{ role: 'user', content: 'hi' }],
+      messages: [{ role: 'user', content: 'dropped-logit-bias' }],
       logit_bias: { '50256': -100 },
     });
     assert.ok(answer.choices[0]?.message.content);
     assert.equal(lastSent()?.path, MESSAGES);
     assert.equal('logit_bias' in (lastSent()?.body ?? {}), false);
+    // The drop is recorded on the attempt span, never silent.
+    const [request] = await s.waitForHits(
+      `SELECT trace_id FROM "default" WHERE operation_name = 'ChatCompletion' AND input_value LIKE '%dropped-logit-bias%'`,
+    );
+    const [attempt] = await s.waitForHits(
+      `SELECT events FROM "default" WHERE trace_id = '${request?.trace_id}' AND operation_name = 'upstream anthropic'`,
+    );
+    const events = JSON.parse(String(attempt?.events)) as Array<{ name: string; param?: string }>;
+    assert.deepEqual(
+      events.filter((e) => e.name === 'param_dropped').map((e) => e.param),
+      ['logit_bias'],
+    );
   });
 
   it('answers from the context_window fallback when the prompt is too long for the model', async () => {
