@@ -3,7 +3,7 @@
  * Anthropic model by its name, `model_name: "*"` with `model: "*"` every model of every provider (the
  * provider read from the name the client sends). Each `*` of `model` takes the text the `*`s of
  * `model_name` matched. The entry is checked once at start; the deployment for a concrete name is built
- * when a client first asks for it, with the same rules (keys, `api_base`, parameters) as any entry.
+ * when a client first asks for it, with the same rules (keys, `api_base`, parameters) as every other entry.
  */
 import { buildDeployment } from './deployment.ts';
 import type { ModelEntry } from './schema.ts';

@@ -4,12 +4,12 @@
  */
 
 import { GatewayError } from '../../errors/gateway-error.ts';
+import { failure, streamSuccess } from '../http/call-result.ts';
 import { parseSse } from '../http/sse-parser.ts';
 import { originOf, postJson } from '../http/upstream-client.ts';
 import { midStreamError } from '../http/upstream-error.ts';
 import type {
   CallContext,
-  CallFailure,
   CallResult,
   Endpoint,
   JsonObject,
@@ -110,30 +110,9 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
       const apiBase = originOf(req.url);
       const answer = await postJson(req);
       if (!answer.ok) return failure(answer.status, answer.error, started, apiBase);
-      const upstream = answer.body;
-      async function* batches() {
-        try {
-          yield* parseSse(upstream);
-        } catch (err) {
-          throw midStreamError(err, apiBase, ctx.signal);
-        } finally {
-          // A consumer that stops early (client gone) must not leave the upstream socket busy.
-          if (!upstream.destroyed) upstream.destroy();
-        }
-      }
-      return {
-        ok: true,
-        kind: 'stream',
-        status: answer.status,
-        latencyMs: performance.now() - started,
-        apiBase,
-        headers: answer.headers,
-        batches: batches(),
-      };
+      return streamSuccess(answer, started, apiBase, parseSse, (err) =>
+        midStreamError(err, apiBase, ctx.signal),
+      );
     },
   };
-}
-
-function failure(status: number, error: GatewayError, started: number, apiBase: string): CallFailure {
-  return { ok: false, status, error, latencyMs: performance.now() - started, apiBase };
 }

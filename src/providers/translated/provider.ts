@@ -5,12 +5,12 @@
  * from the upstream's events into OpenAI chunks.
  */
 import { badRequest, GatewayError } from '../../errors/gateway-error.ts';
+import { failure, streamSuccess } from '../http/call-result.ts';
 import { parseSse } from '../http/sse-parser.ts';
 import { originOf, postJson } from '../http/upstream-client.ts';
 import { midStreamError } from '../http/upstream-error.ts';
 import type {
   CallContext,
-  CallFailure,
   CallResult,
   Endpoint,
   JsonObject,
@@ -171,47 +171,39 @@ export function createTranslatedProvider(options: TranslatedOptions): Provider {
       const sent = await send(endpoint, body, ctx, true);
       if (sent.failure) return sent.failure;
       const { started, apiBase, answer } = sent;
-      const upstream = answer.body;
       const translator = options.streamTranslator(body);
-      const toEvents = (chunks: JsonObject[]): SseEvent[] => chunks.map((c) => ({ data: JSON.stringify(c) }));
-      async function* batches(): AsyncGenerator<SseEvent[]> {
-        try {
-          for await (const batch of parseSse(upstream)) {
-            // An error event may follow others in the same read: the client gets those first.
-            const chunks: JsonObject[] = [];
-            let failed: { error: unknown } | undefined;
-            for (const event of batch) {
-              try {
-                chunks.push(...translator.event(event));
-              } catch (error) {
-                failed = { error };
-                break;
-              }
-            }
-            if (chunks.length > 0) yield toEvents(chunks);
-            if (failed) throw failed.error;
-          }
-          yield [...toEvents(translator.end()), { data: '[DONE]' }];
-        } catch (err) {
-          throw err instanceof GatewayError ? asOpenAiError(err) : midStreamError(err, apiBase, ctx.signal);
-        } finally {
-          // A consumer that stops early (client gone) must not leave the upstream socket busy.
-          if (!upstream.destroyed) upstream.destroy();
-        }
-      }
-      return {
-        ok: true,
-        kind: 'stream',
-        status: answer.status,
-        latencyMs: performance.now() - started,
+      return streamSuccess(
+        answer,
+        started,
         apiBase,
-        headers: answer.headers,
-        batches: batches(),
-      };
+        (upstream) => translated(upstream, translator),
+        (err) =>
+          err instanceof GatewayError ? asOpenAiError(err) : midStreamError(err, apiBase, ctx.signal),
+      );
     },
   };
 }
 
-function failure(status: number, error: GatewayError, started: number, apiBase: string): CallFailure {
-  return { ok: false, status, error, latencyMs: performance.now() - started, apiBase };
+/** The upstream's events as OpenAI chunks, batch by batch, ending with the translator's last chunks and [DONE]. */
+async function* translated(
+  upstream: AsyncIterable<Buffer | string>,
+  translator: StreamTranslator,
+): AsyncGenerator<SseEvent[]> {
+  const toEvents = (chunks: JsonObject[]): SseEvent[] => chunks.map((c) => ({ data: JSON.stringify(c) }));
+  for await (const batch of parseSse(upstream)) {
+    // An error event may follow others in the same read: the client gets those first.
+    const chunks: JsonObject[] = [];
+    let failed: { error: unknown } | undefined;
+    for (const event of batch) {
+      try {
+        chunks.push(...translator.event(event));
+      } catch (error) {
+        failed = { error };
+        break;
+      }
+    }
+    if (chunks.length > 0) yield toEvents(chunks);
+    if (failed) throw failed.error;
+  }
+  yield [...toEvents(translator.end()), { data: '[DONE]' }];
 }
