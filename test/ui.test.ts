@@ -174,8 +174,8 @@ describe('alerts in the UI', { skip }, () => {
 
     await traffic(s);
     await page.click('tr[data-rule="broken-errors"] button.evaluate');
-    await page.waitForSelector('.notice');
-    assert.match((await page.textContent('.notice')) ?? '', /firing for gpt-4o-mini/);
+    // The notice already says "created": wait for the evaluation's own words, not just any notice.
+    await page.locator('.notice', { hasText: 'firing for gpt-4o-mini' }).waitFor({ timeout: 5000 });
     await page.click('tr[data-rule="broken-errors"] button.evaluate');
     await page.waitForSelector('table.history tbody tr');
     assert.deepEqual(

@@ -3,6 +3,8 @@
  * (`OPENOBSERVE_URL`, `_ORG`, `_AUTH_TOKEN`, `_TRACES_STREAM_NAME`, `_TIMEOUT`, `_ENABLED`), and any OTLP
  * backend through the standard `OTEL_EXPORTER_OTLP_*` variables.
  */
+import { openObserveEnv, traceEndpoint } from '../sdk/openobserve-env.ts';
+
 export interface ExportTarget {
   /** For the start-up banner: never contains a credential. */
   label: string;
@@ -10,8 +12,6 @@ export interface ExportTarget {
   headers: Record<string, string>;
   timeoutMillis: number;
 }
-
-const FALSE = new Set(['false', '0', 'no', 'off']);
 
 export function exportTargets(env: NodeJS.ProcessEnv): ExportTarget[] {
   const targets: ExportTarget[] = [];
@@ -22,23 +22,12 @@ export function exportTargets(env: NodeJS.ProcessEnv): ExportTarget[] {
   return targets;
 }
 
+/** Unlike the client SDK, the gateway sends to OpenObserve only when OPENOBSERVE_URL is set. */
 function openObserveTarget(env: NodeJS.ProcessEnv): ExportTarget | undefined {
-  const base = env.OPENOBSERVE_URL?.trim();
-  if (!base || FALSE.has((env.OPENOBSERVE_ENABLED ?? 'true').trim().toLowerCase())) return undefined;
-  const org = env.OPENOBSERVE_ORG?.trim() || 'default';
-  const stream = env.OPENOBSERVE_TRACES_STREAM_NAME?.trim() || 'default';
-  // The seed's .env writes the URL with a trailing slash; both spellings must reach the same path.
-  const url = `${base.replace(/\/+$/, '')}/api/${encodeURIComponent(org)}/v1/traces`;
-  const headers: Record<string, string> = { 'stream-name': stream };
-  const token = env.OPENOBSERVE_AUTH_TOKEN?.trim();
-  if (token) headers.Authorization = token;
-  const seconds = Number(env.OPENOBSERVE_TIMEOUT ?? 30);
-  return {
-    label: `OpenObserve ${url} (stream ${stream})`,
-    url,
-    headers,
-    timeoutMillis: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 30_000,
-  };
+  const settings = openObserveEnv(env);
+  if (!env.OPENOBSERVE_URL?.trim() || !settings.enabled) return undefined;
+  const endpoint = traceEndpoint(settings);
+  return { label: `OpenObserve ${endpoint.url} (stream ${settings.streamName})`, ...endpoint };
 }
 
 function otlpTarget(env: NodeJS.ProcessEnv): ExportTarget | undefined {

@@ -1,0 +1,43 @@
+/** The CallResult values every HTTP provider returns, built in one place. */
+import type { GatewayError } from '../../errors/gateway-error.ts';
+import type { CallFailure, SseEvent, StreamSuccess } from '../spec.ts';
+import type { UpstreamAnswer } from './upstream-client.ts';
+
+export function failure(status: number, error: GatewayError, started: number, apiBase: string): CallFailure {
+  return { ok: false, status, error, latencyMs: performance.now() - started, apiBase };
+}
+
+type OpenAnswer = Extract<UpstreamAnswer, { ok: true }>;
+
+/**
+ * A stream that answered: `read` turns the upstream body into batches of OpenAI events, `onError` turns
+ * what breaks mid-way into the GatewayError the client's last event carries.
+ */
+export function streamSuccess(
+  answer: OpenAnswer,
+  started: number,
+  apiBase: string,
+  read: (body: OpenAnswer['body']) => AsyncIterable<SseEvent[]>,
+  onError: (err: unknown) => GatewayError,
+): StreamSuccess {
+  const upstream = answer.body;
+  async function* batches(): AsyncGenerator<SseEvent[]> {
+    try {
+      yield* read(upstream);
+    } catch (err) {
+      throw onError(err);
+    } finally {
+      // A consumer that stops early (client gone) must not leave the upstream socket busy.
+      if (!upstream.destroyed) upstream.destroy();
+    }
+  }
+  return {
+    ok: true,
+    kind: 'stream',
+    status: answer.status,
+    latencyMs: performance.now() - started,
+    apiBase,
+    headers: answer.headers,
+    batches: batches(),
+  };
+}
