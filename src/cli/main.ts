@@ -11,7 +11,7 @@ import { checkHealth } from '../gateway/health.ts';
 import { routerStateFor } from '../gateway/router-state.ts';
 import { buildApp } from '../server/app.ts';
 import { StoreClient } from '../store/store-client.ts';
-import { exportTargets } from '../telemetry/export-targets.ts';
+import { exportTargets, isSelf } from '../telemetry/export-targets.ts';
 import { storeExporter } from '../telemetry/store-exporter.ts';
 import { createTelemetry } from '../telemetry/telemetry.ts';
 import { type CliArgs, parseArgs } from './args.ts';
@@ -35,7 +35,11 @@ async function main(argv: string[]): Promise<number> {
     return validated(config.deployments.length, new Set(config.deployments.map((d) => d.modelName)).size);
   if (args.health) return health(args, config.deployments);
   const logger = pino({ level: config.logLevel, base: { service: 'tollgate' } });
-  const targets = exportTargets(process.env);
+  const targets = exportTargets(process.env).filter((t) => {
+    if (!isSelf(t, config.host, config.port)) return true;
+    process.stderr.write(`note: ${t.label} is this gateway: its spans go straight to its trace store\n`);
+    return false;
+  });
   const storeSettings = resolveTraceStore(args.traceStore, process.env, process.cwd(), targets.length > 0);
   const store = storeSettings
     ? await StoreClient.start({

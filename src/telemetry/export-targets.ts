@@ -50,3 +50,20 @@ function parseHeaders(text: string): Record<string, string> {
   }
   return headers;
 }
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1', '0.0.0.0']);
+
+/**
+ * Whether a target is this gateway itself (`OPENOBSERVE_URL=http://localhost:4000`, as a client's `.env`
+ * for the embedded store says): exporting to it would be a loop, and the spans belong in the store.
+ */
+export function isSelf(target: ExportTarget, host: string, port: number): boolean {
+  let url: URL;
+  try {
+    url = new URL(target.url);
+  } catch {
+    return false;
+  }
+  const targetPort = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  return targetPort === port && (LOOPBACK.has(url.hostname) || url.hostname === host);
+}
