@@ -25,10 +25,12 @@ export class StoreWriter {
   readonly #streams = new Map<string, Stream>();
   /** The prepared INSERT of each stream table. */
   readonly #inserts = new Map<string, Insert>();
+  /** `PRAGMA schema_version` when the cache above was last in step with the database. */
+  #schemaVersion = -1;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
-    for (const s of loadStreams(db)) this.#streams.set(key(s.org, s.name), s);
+    this.#reload();
   }
 
   /** Stores the rows of one batch atomically. */
@@ -45,21 +47,30 @@ export class StoreWriter {
     const db = this.#db;
     db.exec('BEGIN IMMEDIATE');
     try {
+      // Another process (a --num_workers sibling) may have added streams or columns since: start from
+      // what the database holds, or this one would add them a second time.
+      if (schemaVersion(db) !== this.#schemaVersion) this.#reload();
       for (const batch of batches) {
         if (batch.rows.length === 0) continue;
         const stream = this.#stream(batch.org, batch.stream);
         for (const row of batch.rows) this.#insert(stream, row);
         rollUp(db, stream.id, batch.rows);
       }
+      this.#schemaVersion = schemaVersion(db);
       db.exec('COMMIT');
     } catch (err) {
       db.exec('ROLLBACK');
       // Columns added in the failed transaction are gone again; reload what the database holds.
-      this.#streams.clear();
-      this.#inserts.clear();
-      for (const s of loadStreams(db)) this.#streams.set(key(s.org, s.name), s);
+      this.#reload();
       throw err;
     }
+  }
+
+  #reload(): void {
+    this.#streams.clear();
+    this.#inserts.clear();
+    for (const s of loadStreams(this.#db)) this.#streams.set(key(s.org, s.name), s);
+    this.#schemaVersion = schemaVersion(this.#db);
   }
 
   #stream(org: string, name: string): Stream {
@@ -119,6 +130,10 @@ interface Insert {
   statement: StatementSync;
   columns: string[];
   index: Map<string, number>;
+}
+
+function schemaVersion(db: DatabaseSync): number {
+  return (db.prepare('PRAGMA schema_version').get() as { schema_version: number }).schema_version;
 }
 
 function key(org: string, name: string): string {
