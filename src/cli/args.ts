@@ -80,11 +80,6 @@ export function parseArgs(argv: string[]): CliArgs {
     (n) => Number.isInteger(n) && n >= 1,
     'a whole number ≥ 1',
   );
-  if (numWorkers !== undefined) {
-    warnings.push(
-      '--num_workers is not supported yet and is ignored: Tollgate runs one process (run replicas to scale out)',
-    );
-  }
   const maxBudget = numberFlag('max_budget', v.max_budget, (n) => n >= 0, 'a number ≥ 0');
   if (maxBudget !== undefined)
     warnings.push('--max_budget is not supported yet and is ignored: no spend limit is enforced');

@@ -39,5 +39,9 @@ export function banner(config: GatewayConfig, version: string, port: number): st
       ? 'Auth: master key required (Authorization: Bearer <key> or x-api-key).'
       : 'Auth: no master key is set, so every caller is let in. Set general_settings.master_key or LITELLM_MASTER_KEY to require one.',
   );
+  if (config.numWorkers > 1)
+    lines.push(
+      `Workers: ${config.numWorkers} processes share the port${config.redis ? ' and their routing state (Redis)' : '; each keeps its own routing state (set router_settings.redis_host to share it)'}.`,
+    );
   return lines.join('\n');
 }

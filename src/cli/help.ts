@@ -14,7 +14,7 @@ Server:
                           0.0.0.0 accepts other machines)
   --port <number>         Port to listen on (env PORT; default 4000)
   -c, --config <file>     LiteLLM config.yaml: model_list and settings
-  --num_workers <n>       Not supported yet, ignored (env NUM_WORKERS)
+  --num_workers <n>       Processes sharing the port (env NUM_WORKERS, 1)
 
 Model (alone, or added to the config's model_list):
   -m, --model <model>     Serve one model: gpt-4o-mini, openai/<id>, mock/<name>

@@ -5,7 +5,7 @@ import { AlertDb } from '../alerts/alert-db.ts';
 import { Alerts } from '../alerts/alerts.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/load.ts';
-import { resolveTraceStore } from '../config/trace-store.ts';
+import { resolveTraceStore, type TraceStoreSettings } from '../config/trace-store.ts';
 import { loadPrices } from '../gateway/cost.ts';
 import { checkHealth } from '../gateway/health.ts';
 import { routerStateFor } from '../gateway/router-state.ts';
@@ -20,27 +20,32 @@ import { helpText } from './help.ts';
 import { installShutdown } from './shutdown.ts';
 import { tracesBanner } from './traces-banner.ts';
 import { UsageError } from './usage-error.ts';
+import { isRestart, isWorker, runPrimary, watchPrimary, workerIndex } from './workers.ts';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
 async function main(argv: string[]): Promise<number> {
+  watchPrimary();
   const args = parseArgs(argv);
   if (args.help) return print(helpText());
   if (args.version) return print(`tollgate ${VERSION}`);
   const { config, warnings } = await loadConfig(args, process.env, process.cwd());
-  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+  // Workers load the same config; the primary has said everything worth saying about it.
+  if (!isWorker()) for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   if (args.validateConfig)
     return validated(config.deployments.length, new Set(config.deployments.map((d) => d.modelName)).size);
   if (args.health) return health(args, config.deployments);
   const logger = pino({ level: config.logLevel, base: { service: 'tollgate' } });
   const targets = exportTargets(process.env).filter((t) => {
     if (!isSelf(t, config.host, config.port)) return true;
-    process.stderr.write(`note: ${t.label} is this gateway: its spans go straight to its trace store\n`);
+    if (!isWorker())
+      process.stderr.write(`note: ${t.label} is this gateway: its spans go straight to its trace store\n`);
     return false;
   });
   const storeSettings = resolveTraceStore(args.traceStore, process.env, process.cwd(), targets.length > 0);
+  if (config.numWorkers > 1 && !isWorker()) return primary(config.numWorkers, storeSettings);
   const store = storeSettings
     ? await StoreClient.start({
         ...storeSettings,
@@ -77,12 +82,26 @@ async function main(argv: string[]): Promise<number> {
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   listening = baseUrl(config.host, port);
-  alerts?.start();
-  const labels = targets.map((t) => t.label);
-  const traces = tracesBanner(config, baseUrl(config.host, port), labels, storeSettings, process.cwd());
-  process.stdout.write(`${banner(config, VERSION, port)}\n${traces}\n\n`);
+  // One alert schedule and one banner for the whole gateway, however many workers serve it.
+  if (workerIndex() === 0) alerts?.start();
+  if (workerIndex() === 0 && !isRestart()) {
+    const labels = targets.map((t) => t.label);
+    const traces = tracesBanner(config, baseUrl(config.host, port), labels, storeSettings, process.cwd());
+    process.stdout.write(`${banner(config, VERSION, port)}\n${traces}\n\n`);
+  }
   installShutdown(app, logger, telemetry, store);
   return -1;
+}
+
+/** The --num_workers primary: readies the store file once (its migrations), then forks the workers. */
+async function primary(n: number, store: TraceStoreSettings | undefined): Promise<number> {
+  if (store?.path === ':memory:')
+    process.stderr.write(
+      "warning: with --num_workers, an in-memory trace store is kept per worker; use a file (the default) to keep every worker's traces in one place\n",
+    );
+  else if (store)
+    await (await StoreClient.start({ ...store, queryTimeLimitMs: 10_000, maxBodyBytes: 0 })).close();
+  return runPrimary(n);
 }
 
 function print(text: string): number {

@@ -5,6 +5,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { StoreClient } from '../store/store-client.ts';
 import type { Telemetry } from '../telemetry/telemetry.ts';
+import { onPrimaryShutdown } from './workers.ts';
 
 const DEADLINE_MS = 25_000;
 
@@ -15,7 +16,13 @@ export function installShutdown(
   store?: StoreClient,
 ): void {
   let stopping = false;
+  /** Set when a --num_workers primary asked: the same stop may still arrive as a signal to the group. */
+  let askedByPrimary = false;
   const stop = (signal: NodeJS.Signals) => {
+    if (stopping && askedByPrimary) {
+      askedByPrimary = false;
+      return;
+    }
     if (stopping) {
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
@@ -46,6 +53,13 @@ export function installShutdown(
         },
       );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  // A --num_workers primary asks by message: Ctrl-C has already sent this worker its own SIGINT, and a
+  // signal from the primary on top would count as the second one that means "exit now".
+  onPrimaryShutdown(() => {
+    if (stopping) return;
+    stop('SIGTERM');
+    askedByPrimary = true;
+  });
 }

@@ -21,15 +21,11 @@ export function resolveSettings(
   const ls = file.litellm_settings ?? {};
   const rs = file.router_settings ?? {};
   const gs = file.general_settings ?? {};
-  if (args.numWorkers === undefined && (envValue(env, 'NUM_WORKERS') ?? '1') !== '1') {
-    warnings.push(
-      'NUM_WORKERS is not supported yet and is ignored: Tollgate runs one process (run replicas to scale out)',
-    );
-  }
   const settings: Settings = {
     // Loopback unless asked: a gateway that stores prompts should not be reachable from the network by accident.
     host: args.host ?? envValue(env, 'HOST') ?? '127.0.0.1',
     port: args.port ?? portFromEnv(env) ?? 4000,
+    numWorkers: args.numWorkers ?? workersFromEnv(env),
     aliases: aliases(rs.model_group_alias ?? {}, warnings),
     dropParams: args.dropParams || (ls.drop_params ?? false),
     // LiteLLM's default upstream timeout is 600 s; router_settings.timeout is its older spelling.
@@ -161,4 +157,14 @@ function redisSettings(rs: NonNullable<FileConfig['router_settings']>): RedisSet
   if (rs.redis_url) return { url: rs.redis_url, password };
   if (!rs.redis_host) return undefined;
   return { host: rs.redis_host, port: rs.redis_port ?? 6379, password };
+}
+
+/** NUM_WORKERS, as LiteLLM reads it; 1 when unset. */
+function workersFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = envValue(env, 'NUM_WORKERS');
+  if (raw === undefined) return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ConfigError(`NUM_WORKERS must be a whole number ≥ 1, got "${raw}"`);
+  return n;
 }

@@ -54,6 +54,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 export interface GatewayConfig {
   host: string;
   port: number;
+  /** Gateway processes sharing the port (`--num_workers`, NUM_WORKERS); 1 runs without a cluster. */
+  numWorkers: number;
   deployments: Deployment[];
   /** Extra names for model groups: alias → model group. */
   aliases: Record<string, string>;

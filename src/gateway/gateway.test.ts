@@ -8,6 +8,7 @@ import type { RequestRecord } from './record.ts';
 const config: GatewayConfig = {
   host: '127.0.0.1',
   port: 0,
+  numWorkers: 1,
   deployments: [
     {
       id: 'demo-1',

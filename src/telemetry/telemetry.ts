@@ -4,6 +4,7 @@
  * fails a request: a full queue drops spans, an exporter that is down is retried by the exporter.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { hostname } from 'node:os';
 import {
   defaultTextMapGetter,
   ROOT_CONTEXT,
@@ -57,6 +58,8 @@ export function createTelemetry(options: TelemetryOptions): Telemetry | undefine
   const resource = resourceFromAttributes({
     'service.name': options.serviceName,
     'service.version': options.version,
+    // Tells replicas and --num_workers processes apart in the trace (host and process id).
+    'service.instance.id': `${hostname()}-${process.pid}`,
   });
   const scope = { name: 'tollgate', version: options.version };
   const processor = (exporter: SpanExporter, timeoutMillis: number) =>

@@ -35,6 +35,7 @@ export function testConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
   return {
     host: '127.0.0.1',
     port: 0,
+    numWorkers: 1,
     deployments: [],
     aliases: {},
     dropParams: false,

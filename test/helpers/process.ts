@@ -40,6 +40,8 @@ export async function runCli(
 
 export interface Server {
   url: string;
+  /** The gateway's process id (the primary's, with --num_workers). */
+  pid: number;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -66,6 +68,7 @@ export async function startCli(
   }
   return {
     url,
+    pid: child.pid ?? 0,
     output: () => `${out().stdout}${out().stderr}`,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode !== null) return child.exitCode;
