@@ -7,6 +7,8 @@ export interface RunOptions {
   durationS: number;
   warmupS: number;
   rate: number;
+  /** A second open-loop rate (0: none). */
+  highRate: number;
   connections: number;
   rounds: number;
   /** Upstream delay of the extra "slow upstream" scenarios; 0 leaves them out. */
@@ -24,6 +26,7 @@ export const USAGE = `usage: node bench/run.ts [flags]
   --duration S      measured seconds per run (default 10; --quick: 2)
   --warmup S        discarded seconds before each run (default 2; --quick: 1)
   --rate N          open-loop rate, req/s (default 200)
+  --high-rate N     a second open-loop rate, req/s (default 1000; 0 to skip)
   --connections N   closed-loop connections (default 50)
   --rounds N        runs per target and scenario, alternating targets (default 2)
   --delay MS        also run the scenarios against a mock that waits MS before answering (e.g. 50)
@@ -52,6 +55,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
       rounds: { type: 'string' },
       delay: { type: 'string' },
       only: { type: 'string' },
+      'high-rate': { type: 'string' },
       'no-wrk': { type: 'boolean', default: false },
       out: { type: 'string' },
       quick: { type: 'boolean', default: false },
@@ -67,6 +71,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
     durationS: num(values.duration, quick ? 2 : 10, 'duration'),
     warmupS: num(values.warmup, quick ? 1 : 2, 'warmup'),
     rate: num(values.rate, 200, 'rate'),
+    highRate: num(values['high-rate'], 1000, 'high-rate'),
     connections: num(values.connections, 50, 'connections'),
     rounds: Math.max(1, Math.round(num(values.rounds, 2, 'rounds'))),
     delayMs: num(values.delay, 0, 'delay'),

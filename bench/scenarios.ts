@@ -31,6 +31,9 @@ export interface Scenario {
   metrics: MetricSpec[];
 }
 
+/** performance.md's rate; other rates get their own scenario ids. */
+const BASE_RATE = 200;
+
 const CPU: MetricSpec = { key: 'cpu', label: 'server CPU ms/req', kind: 'info' };
 
 function openLoop(rate: number, upstream: Upstream, stream: boolean, delayMs: number): Scenario {
@@ -45,7 +48,7 @@ function openLoop(rate: number, upstream: Upstream, stream: boolean, delayMs: nu
   }
   metrics.push({ key: 'rps', label: 'achieved req/s', kind: 'throughput' }, CPU);
   return {
-    id: `open-${stream ? 'stream' : 'plain'}-${upstream}`,
+    id: `open-${stream ? 'stream' : 'plain'}-${upstream}${rate === BASE_RATE ? '' : `-${rate}`}`,
     title: `open loop ${rate} req/s, ${stream ? 'streamed' : 'plain'}, ${fast ? 0 : delayMs} ms upstream`,
     upstream,
     stream,
@@ -87,6 +90,7 @@ export function buildScenarios(o: RunOptions, wrkAvailable: boolean): Scenario[]
   const list: Scenario[] = [];
   for (const stream of [false, true]) {
     list.push(openLoop(o.rate, 'fast', stream, 0));
+    if (o.highRate > 0) list.push(openLoop(o.highRate, 'fast', stream, 0));
     list.push(closedLoop('closed', o.connections, 'fast', stream, 0));
     if (useWrk) list.push(closedLoop('wrk', o.connections, 'fast', stream, 0));
   }

@@ -75,10 +75,10 @@ async function startSink(): Promise<{ url: string; stop: () => Promise<void> }> 
 type Tracing = 'off' | 'otlp' | 'store';
 
 /** Tollgate with tracing off, exporting every span to a local OTLP sink, or into its embedded store. */
-function tollgate(name: string, tracing: Tracing): TargetSpec {
+function tollgate(name: string, tracing: Tracing, extraArgs: string[] = []): TargetSpec {
   return {
     name,
-    optIn: tracing !== 'off',
+    optIn: tracing !== 'store' || extraArgs.length > 0,
     start: async (ctx: BenchContext): Promise<RunningTarget> => {
       const configPath = join(ctx.workDir, `${name}.yaml`);
       writeFileSync(configPath, configYaml(ctx));
@@ -103,6 +103,7 @@ function tollgate(name: string, tracing: Tracing): TargetSpec {
         String(port),
         '--host',
         '127.0.0.1',
+        ...extraArgs,
       ];
       const child = spawnTracked(NODE_BIN, args, ['ignore', logFd, logFd], env);
       closeSync(logFd);
@@ -136,6 +137,9 @@ function tollgate(name: string, tracing: Tracing): TargetSpec {
   };
 }
 
-export const tollgateTarget = tollgate('tollgate', 'off');
+/** As `npm start` runs it: every span kept in the embedded store. */
+export const tollgateTarget = tollgate('tollgate', 'store');
+export const tollgateNoStoreTarget = tollgate('tollgate-nostore', 'off');
 export const tollgateTracedTarget = tollgate('tollgate-traced', 'otlp');
-export const tollgateStoreTarget = tollgate('tollgate-store', 'store');
+/** `--num_workers 2`: two processes on the port, one store (RSS reported for the primary only). */
+export const tollgateTwoWorkersTarget = tollgate('tollgate-2w', 'store', ['--num_workers', '2']);
