@@ -15,6 +15,8 @@ export interface RunningGateway {
   url: string;
   /** An official OpenAI SDK client pointed at the gateway; no SDK-side retries, so tests see our answers. */
   client: (apiKey?: string) => OpenAI;
+  /** Client connections the gateway holds open now. */
+  connections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,10 @@ export async function startGateway(
     url,
     client: (apiKey = 'sk-test-unused') =>
       new OpenAI({ apiKey, baseURL: `${url}/v1`, maxRetries: 0, timeout: 15_000 }),
+    connections: () =>
+      new Promise((resolve, reject) =>
+        app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))),
+      ),
     close: () => app.close(),
   };
 }

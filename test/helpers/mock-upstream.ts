@@ -39,11 +39,17 @@ export interface MockUpstream {
   /** Base URL to use as `api_base`, ending in `/v1`. */
   url: string;
   received: Received[];
+  /** False to stop logging into `received` (long soaks, where the log would be most of the heap). */
+  keepLog: boolean;
+  /** Counts over every request: received, aborted by the gateway, and still being answered. */
+  counts: { received: number; aborted: number; open: number };
   /** Scripts for the next requests, used in order; afterwards `defaultScript` applies. */
   queue(...scripts: Script[]): void;
   defaultScript: Script;
   /** Resolves when some request has been aborted by the gateway. */
   nextAbort(): Promise<Received>;
+  /** Connections the gateway holds open to this upstream now (busy or kept alive). */
+  openSockets(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -56,9 +62,13 @@ export async function startMockUpstream(): Promise<MockUpstream> {
   const upstream: MockUpstream = {
     url: '',
     received,
+    keepLog: true,
+    counts: { received: 0, aborted: 0, open: 0 },
     queue: (...s) => scripts.push(...s),
     defaultScript: {},
     nextAbort: () => new Promise((resolve) => abortWaiters.push(resolve)),
+    openSockets: () =>
+      new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
     close: async () => {
       server.closeAllConnections();
       server.close();
@@ -72,9 +82,13 @@ export async function startMockUpstream(): Promise<MockUpstream> {
       body = JSON.parse(text) as Record<string, unknown>;
     } catch {}
     const entry: Received = { path: req.url ?? '', headers: req.headers, body, aborted: false };
-    received.push(entry);
+    if (upstream.keepLog) received.push(entry);
+    upstream.counts.received++;
+    upstream.counts.open++;
     res.once('close', () => {
+      upstream.counts.open--;
       if (res.writableFinished) return;
+      upstream.counts.aborted++;
       entry.aborted = true;
       for (const resolve of abortWaiters.splice(0)) resolve(entry);
     });
