@@ -46,6 +46,7 @@ export function testConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
     cooldowns: { allowedFails: 3, cooldownMs: 5000, disabled: false },
     routingStrategy: 'simple-shuffle',
     bodyLimitBytes: 1024 * 1024,
+    clientTimeoutMs: 60_000,
     logLevel: 'warn',
     hideInputs: false,
     hideOutputs: false,
