@@ -61,7 +61,7 @@ function slowClient(port: number, text: string, prefix: number, everyMs: number)
   return { socket, closed, sent: () => sent };
 }
 
-describe('slow clients', () => {
+describe('slow clients', { timeout: 20_000 }, () => {
   let upstream: MockUpstream;
   let gateway: RunningGateway;
   let port: number;
@@ -136,7 +136,7 @@ describe('slow clients', () => {
   });
 });
 
-describe('the client timeout', () => {
+describe('the client timeout', { timeout: 20_000 }, () => {
   it('limits how long a request takes to arrive, not how long its answer takes', async () => {
     const upstream = await startMockUpstream();
     const gateway = await startGateway(
