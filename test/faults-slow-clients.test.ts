@@ -4,7 +4,7 @@
  * server closes each such connection itself, soon after the timeout, while it keeps serving others.
  */
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -162,6 +162,41 @@ describe('the client timeout', { timeout: 20_000 }, () => {
       for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
       assert.equal(text, 'abc');
     } finally {
+      await gateway.close();
+      await upstream.close();
+    }
+  });
+
+  it('leaves idle keep-alive connections to the keep-alive timeout', async () => {
+    const upstream = await startMockUpstream();
+    const gateway = await startGateway(
+      testConfig({
+        clientTimeoutMs: TIMEOUT_MS,
+        deployments: [deployment({ modelName: 'gpt-test', model: 'm', apiBase: upstream.url })],
+      }),
+    );
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const ask = () =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const req = request(`${gateway.url}/v1/chat/completions`, {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json' },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on('error', reject);
+        req.end(BODY);
+      });
+    try {
+      assert.deepEqual(await ask(), { status: 200, reused: false });
+      await sleep(TIMEOUT_MS + SLACK_MS);
+      assert.equal(await gateway.connections(), 1, 'the idle connection is still open');
+      assert.deepEqual(await ask(), { status: 200, reused: true });
+    } finally {
+      agent.destroy();
       await gateway.close();
       await upstream.close();
     }
