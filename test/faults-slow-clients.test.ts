@@ -1,7 +1,8 @@
 /**
- * Slow clients: ones that trickle their headers or body in a byte at a time, and ones that open a
- * connection and send nothing. With a short client timeout (TOLLGATE_CLIENT_TIMEOUT, here 1 s) the
- * server closes each such connection itself, soon after the timeout, while it keeps serving others.
+ * Slow clients: ones that trickle their headers or body in a byte at a time, ones that open a
+ * connection and send nothing, and a streaming one that stops reading. With a short client timeout
+ * (TOLLGATE_CLIENT_TIMEOUT, here 1 s) the server closes each such connection itself, soon after the
+ * timeout (aborting the stalled stream's upstream call), while it keeps serving others.
  */
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
@@ -133,6 +134,32 @@ describe('slow clients', { timeout: 20_000 }, () => {
     assert.equal(await gateway.connections(), 0, 'the gateway holds no connection of theirs');
     assert.equal(upstream.counts.received, 5, 'nothing unfinished reached the upstream');
     assert.equal(await ask(), 200);
+  });
+
+  it('cuts off a streaming client that stops reading, and aborts its upstream call', async () => {
+    // ~16 MB of stream, sent at once: far more than the socket buffers between gateway and client.
+    upstream.queue({ chunks: Array.from({ length: 1000 }, () => 'x'.repeat(16 * 1024)) });
+    const aborted = upstream.nextAbort();
+    const started = Date.now();
+    const req = request(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/json' },
+    });
+    req.on('response', (res) => res.pause()); // and never reads again
+    req.on('error', () => {});
+    req.end(JSON.stringify({ ...JSON.parse(BODY), stream: true }));
+    try {
+      assert.equal((await aborted).aborted, true, 'the upstream call was aborted');
+      // A paused client does not see the close itself: the gateway's count shows it.
+      while ((await gateway.connections()) > 0) await sleep(20);
+      const closedAfterMs = Date.now() - started;
+      // The buffers fill first (a moment), then the stall runs for the timeout.
+      assert.ok(closedAfterMs < 4 * TIMEOUT_MS + SLACK_MS, `closed after ${closedAfterMs} ms`);
+    } finally {
+      req.destroy();
+    }
+    assert.equal(upstream.counts.open, 0);
   });
 });
 

@@ -79,7 +79,8 @@ export interface GatewayConfig {
   bodyLimitBytes: number;
   /**
    * How long a client may take to send its whole request, headers and body, before the server closes
-   * the connection (`TOLLGATE_CLIENT_TIMEOUT`, seconds, default 60). Answers are not limited by it.
+   * the connection (`TOLLGATE_CLIENT_TIMEOUT`, seconds, default 60); also how long a stream waits for a
+   * client that stopped reading. How long an answer takes is not limited by it.
    */
   clientTimeoutMs: number;
   logLevel: LogLevel;

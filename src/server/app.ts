@@ -84,7 +84,7 @@ export function buildApp(options: AppOptions): App {
   }
   registerHealthRoutes(app, registry, version);
   registerModelRoutes(app, registry);
-  registerLlmRoutes(app, gateway, telemetry);
+  registerLlmRoutes(app, gateway, config.clientTimeoutMs, telemetry);
   registerUiRoutes(app, store !== undefined);
   if (alerts)
     registerAlertRoutes(app, alerts, { masterKey: config.masterKey, loopback: isLoopback(config.host) });
