@@ -98,6 +98,16 @@ describe('loadConfig without a config file', () => {
     );
   });
 
+  it('takes the client timeout from TOLLGATE_CLIENT_TIMEOUT, 60 s by default', async () => {
+    assert.equal((await load([])).config.clientTimeoutMs, 60_000);
+    assert.equal((await load([], { TOLLGATE_CLIENT_TIMEOUT: '1.5' })).config.clientTimeoutMs, 1500);
+    for (const bad of ['0', '-1', 'soon'])
+      await assert.rejects(
+        load([], { TOLLGATE_CLIENT_TIMEOUT: bad }),
+        (err) => err instanceof ConfigError && /TOLLGATE_CLIENT_TIMEOUT must be/.test(err.message),
+      );
+  });
+
   it('refuses a blank master key instead of running without auth', async () => {
     await assert.rejects(load([], { LITELLM_MASTER_KEY: '  ' }), /LITELLM_MASTER_KEY is set but empty/);
     const dir = tempDir({ 'config.yaml': 'general_settings:\n  master_key: ""\n' });

@@ -46,6 +46,7 @@ export function resolveSettings(
       disabled: rs.disable_cooldowns ?? false,
     },
     bodyLimitBytes: Math.round((gs.max_request_size_mb ?? 16) * MIB),
+    clientTimeoutMs: clientTimeout(env) * 1000,
     logLevel: logLevel(args, env, warnings),
     // OpenInference's own switches, or LiteLLM's turn_off_message_logging for both.
     hideInputs: isTrue(envValue(env, 'OPENINFERENCE_HIDE_INPUTS')) || (ls.turn_off_message_logging ?? false),
@@ -96,6 +97,16 @@ function portFromEnv(env: NodeJS.ProcessEnv): number | undefined {
     throw new ConfigError(`PORT must be a whole number from 0 to 65535 (0 picks a free port), got "${raw}"`);
   }
   return port;
+}
+
+/** TOLLGATE_CLIENT_TIMEOUT: seconds a client has to send its request (a trickling client is cut off). */
+function clientTimeout(env: NodeJS.ProcessEnv): number {
+  const raw = envValue(env, 'TOLLGATE_CLIENT_TIMEOUT');
+  if (raw === undefined) return 60;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new ConfigError(`TOLLGATE_CLIENT_TIMEOUT must be a number of seconds > 0, got "${raw}"`);
+  return seconds;
 }
 
 /** `--detailed_debug` wins; `--debug` is LiteLLM's info level, which is already the default. */

@@ -79,6 +79,12 @@ export interface GatewayConfig {
   masterKey?: string;
   /** Largest accepted request body in bytes. */
   bodyLimitBytes: number;
+  /**
+   * How long a client may take to send its whole request, headers and body, before the server closes
+   * the connection (`TOLLGATE_CLIENT_TIMEOUT`, seconds, default 60); also how long a stream waits for a
+   * client that stopped reading. How long an answer takes is not limited by it.
+   */
+  clientTimeoutMs: number;
   logLevel: LogLevel;
   /** Leave prompts (`input.value`, input messages) out of spans. */
   hideInputs: boolean;

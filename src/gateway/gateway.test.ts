@@ -28,6 +28,7 @@ const config: GatewayConfig = {
   cooldowns: { allowedFails: 3, cooldownMs: 5000, disabled: false },
   routingStrategy: 'simple-shuffle',
   bodyLimitBytes: 1 << 20,
+  clientTimeoutMs: 60_000,
   logLevel: 'warn',
   hideInputs: false,
   hideOutputs: false,

@@ -47,8 +47,14 @@ export function buildApp(options: AppOptions): App {
       disableRequestLogging: logger.level !== 'debug' && logger.level !== 'trace',
     }),
     bodyLimit: config.bodyLimitBytes,
-    // A client that trickles its request in is cut off instead of holding a connection forever.
-    requestTimeout: 60_000,
+    // A client that trickles its request in (or sends nothing) is cut off instead of holding a
+    // connection forever. Node checks connections every connectionsCheckingInterval (30 s by default,
+    // which would stretch a 60 s timeout to 90), so a few checks per timeout.
+    requestTimeout: config.clientTimeoutMs,
+    http: {
+      headersTimeout: config.clientTimeoutMs,
+      connectionsCheckingInterval: Math.min(5_000, Math.max(100, config.clientTimeoutMs / 4)),
+    },
     // Longer than typical load balancer idle timeouts, so they close first and no request races a close.
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
@@ -78,7 +84,7 @@ export function buildApp(options: AppOptions): App {
   }
   registerHealthRoutes(app, registry, version);
   registerModelRoutes(app, registry);
-  registerLlmRoutes(app, gateway, telemetry);
+  registerLlmRoutes(app, gateway, config.clientTimeoutMs, telemetry);
   registerUiRoutes(app, store !== undefined);
   if (alerts)
     registerAlertRoutes(app, alerts, { masterKey: config.masterKey, loopback: isLoopback(config.host) });

@@ -15,6 +15,8 @@ export interface RunningGateway {
   url: string;
   /** An official OpenAI SDK client pointed at the gateway; no SDK-side retries, so tests see our answers. */
   client: (apiKey?: string) => OpenAI;
+  /** Client connections the gateway holds open now. */
+  connections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export function testConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
     cooldowns: { allowedFails: 3, cooldownMs: 5000, disabled: false },
     routingStrategy: 'simple-shuffle',
     bodyLimitBytes: 1024 * 1024,
+    clientTimeoutMs: 60_000,
     logLevel: 'warn',
     hideInputs: false,
     hideOutputs: false,
@@ -71,6 +74,10 @@ export async function startGateway(
     url,
     client: (apiKey = 'sk-test-unused') =>
       new OpenAI({ apiKey, baseURL: `${url}/v1`, maxRetries: 0, timeout: 15_000 }),
+    connections: () =>
+      new Promise((resolve, reject) =>
+        app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))),
+      ),
     close: () => app.close(),
   };
 }

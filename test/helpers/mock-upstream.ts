@@ -21,8 +21,10 @@ export interface Script {
   /** For streams: chunks of content to send, and the pause between them. */
   chunks?: string[];
   chunkDelayMs?: number;
-  /** For streams: destroy the socket after this many chunks. */
+  /** For streams: destroy the socket after this many chunks (0: right after the headers). */
   dieAfterChunks?: number;
+  /** For JSON answers: send the headers and half the body, then destroy the socket. */
+  cutBody?: boolean;
   /** Answer 400 to any request carrying `stream_options`, as some OpenAI-compatible servers do. */
   rejectStreamOptions?: boolean;
 }
@@ -39,11 +41,17 @@ export interface MockUpstream {
   /** Base URL to use as `api_base`, ending in `/v1`. */
   url: string;
   received: Received[];
+  /** False to stop logging into `received` (long soaks, where the log would be most of the heap). */
+  keepLog: boolean;
+  /** Counts over every request: received, aborted by the gateway, and still being answered. */
+  counts: { received: number; aborted: number; open: number };
   /** Scripts for the next requests, used in order; afterwards `defaultScript` applies. */
   queue(...scripts: Script[]): void;
   defaultScript: Script;
   /** Resolves when some request has been aborted by the gateway. */
   nextAbort(): Promise<Received>;
+  /** Connections the gateway holds open to this upstream now (busy or kept alive). */
+  openSockets(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -56,9 +64,13 @@ export async function startMockUpstream(): Promise<MockUpstream> {
   const upstream: MockUpstream = {
     url: '',
     received,
+    keepLog: true,
+    counts: { received: 0, aborted: 0, open: 0 },
     queue: (...s) => scripts.push(...s),
     defaultScript: {},
     nextAbort: () => new Promise((resolve) => abortWaiters.push(resolve)),
+    openSockets: () =>
+      new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
     close: async () => {
       server.closeAllConnections();
       server.close();
@@ -72,9 +84,13 @@ export async function startMockUpstream(): Promise<MockUpstream> {
       body = JSON.parse(text) as Record<string, unknown>;
     } catch {}
     const entry: Received = { path: req.url ?? '', headers: req.headers, body, aborted: false };
-    received.push(entry);
+    if (upstream.keepLog) received.push(entry);
+    upstream.counts.received++;
+    upstream.counts.open++;
     res.once('close', () => {
+      upstream.counts.open--;
       if (res.writableFinished) return;
+      upstream.counts.aborted++;
       entry.aborted = true;
       for (const resolve of abortWaiters.splice(0)) resolve(entry);
     });
@@ -121,7 +137,9 @@ async function answer(
   if (path.endsWith('/chat/completions') || path.endsWith('/completions')) {
     const chat = path.endsWith('/chat/completions');
     if (body.stream === true) return streamAnswer(res, body, script, chat);
-    return json(res, chat ? chatCompletion(body) : textCompletion(body), script.headers);
+    const answer = chat ? chatCompletion(body) : textCompletion(body);
+    if (script.cutBody) return cutJson(res, answer);
+    return json(res, answer, script.headers);
   }
   if (path.endsWith('/embeddings')) return json(res, embeddings(body), script.headers);
   json(res, { error: { message: `mock upstream: no route ${path}` } }, {}, 404);
@@ -130,6 +148,13 @@ async function answer(
 function json(res: ServerResponse, value: unknown, headers: Record<string, string> = {}, status = 200) {
   res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'req_mock_1', ...headers });
   res.end(JSON.stringify(value));
+}
+
+/** Promises the whole body (content-length), sends half of it, then drops the connection. */
+function cutJson(res: ServerResponse, value: unknown) {
+  const text = Buffer.from(JSON.stringify(value));
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': text.length });
+  res.write(text.subarray(0, text.length >> 1), () => res.socket?.destroy());
 }
 
 /** As OpenAI reports it, details included: 2 of the prompt tokens came from the cache, 1 was reasoning. */
@@ -196,6 +221,8 @@ async function streamAnswer(
   chat: boolean,
 ) {
   res.writeHead(200, { 'content-type': 'text/event-stream', ...script.headers });
+  // Headers go out now, as a streaming server sends them, so a stream can die right after them.
+  res.flushHeaders();
   const pieces = script.chunks ?? ['Hello', ' from', ' the', ' stream'];
   const base = { id: 'chatcmpl-mock-s', created: 1_700_000_000, model: UPSTREAM_MODEL };
   const events: unknown[] = [];

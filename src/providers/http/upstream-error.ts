@@ -54,6 +54,23 @@ export function upstreamHttpError(
   });
 }
 
+/**
+ * A JSON answer whose body broke off (or stalled) after its headers. Nothing reached the client yet,
+ * so, like a dropped connection, it is retryable.
+ */
+export function cutAnswerError(err: unknown, origin: string, signal: AbortSignal): GatewayError {
+  const base = networkError(err, origin, signal);
+  if (base.status === 499) return base;
+  const what = base.status === 504 ? 'stopped sending' : 'broke off';
+  return new GatewayError(`The upstream at ${origin} ${what} in the middle of its answer`, {
+    status: base.status,
+    type: base.type,
+    code: base.code,
+    retryable: true,
+    cause: err,
+  });
+}
+
 /** A stream that broke after it started: the client gets this as the last event. */
 export function midStreamError(err: unknown, origin: string, signal: AbortSignal): GatewayError {
   const base = networkError(err, origin, signal);

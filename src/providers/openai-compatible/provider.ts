@@ -7,7 +7,7 @@ import { GatewayError } from '../../errors/gateway-error.ts';
 import { failure, streamSuccess } from '../http/call-result.ts';
 import { parseSse } from '../http/sse-parser.ts';
 import { originOf, postJson } from '../http/upstream-client.ts';
-import { midStreamError } from '../http/upstream-error.ts';
+import { cutAnswerError, midStreamError } from '../http/upstream-error.ts';
 import type {
   CallContext,
   CallResult,
@@ -75,7 +75,7 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
       try {
         text = await answer.body.text();
       } catch (err) {
-        return failure(answer.status, midStreamError(err, apiBase, ctx.signal), started, apiBase);
+        return failure(answer.status, cutAnswerError(err, apiBase, ctx.signal), started, apiBase);
       }
       let json: JsonObject;
       try {

@@ -8,7 +8,7 @@ import { badRequest, GatewayError } from '../../errors/gateway-error.ts';
 import { failure, streamSuccess } from '../http/call-result.ts';
 import { parseSse } from '../http/sse-parser.ts';
 import { originOf, postJson } from '../http/upstream-client.ts';
-import { midStreamError } from '../http/upstream-error.ts';
+import { cutAnswerError, midStreamError } from '../http/upstream-error.ts';
 import type {
   CallContext,
   CallResult,
@@ -142,7 +142,7 @@ export function createTranslatedProvider(options: TranslatedOptions): Provider {
                 type: 'api_error',
                 code: 'upstream_invalid_json',
               })
-            : midStreamError(err, apiBase, ctx.signal);
+            : cutAnswerError(err, apiBase, ctx.signal);
         return failure(answer.status, error, started, apiBase);
       }
       let translated: TranslatedAnswer;

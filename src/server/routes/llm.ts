@@ -28,15 +28,22 @@ const SSE_HEADERS = {
   'x-accel-buffering': 'no',
 };
 
-export function registerLlmRoutes(app: FastifyInstance, gateway: Gateway, telemetry?: Telemetry): void {
+/** `stallMs`: how long a stream waits for a client that stopped reading before it gives up on it. */
+export function registerLlmRoutes(
+  app: FastifyInstance,
+  gateway: Gateway,
+  stallMs: number,
+  telemetry?: Telemetry,
+): void {
   for (const [url, endpoint] of ROUTES) {
-    app.post(url, (request, reply) => handle(endpoint, gateway, telemetry, request, reply));
+    app.post(url, (request, reply) => handle(endpoint, gateway, stallMs, telemetry, request, reply));
   }
 }
 
 async function handle(
   endpoint: Endpoint,
   gateway: Gateway,
+  stallMs: number,
   telemetry: Telemetry | undefined,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -72,7 +79,7 @@ async function handle(
   // Written straight to the socket: a stream through Fastify's reply costs a Readable per request.
   reply.hijack();
   res.writeHead(200, { ...SSE_HEADERS, ...headers, ...outcome.headers });
-  await writeStream(res, outcome.chunks);
+  await writeStream(res, outcome.chunks, stallMs);
 }
 
 function rejectedRecord(endpoint: Endpoint, body: unknown, error: GatewayError): RequestRecord {
@@ -83,21 +90,32 @@ function rejectedRecord(endpoint: Endpoint, body: unknown, error: GatewayError):
   return record;
 }
 
-/** Writes chunks as they come, waiting for the client to drain when its buffer is full. */
-async function writeStream(res: ServerResponse, chunks: AsyncIterable<string>): Promise<void> {
+/**
+ * Writes chunks as they come, waiting for the client to drain when its buffer is full. A client that
+ * reads nothing for `stallMs` is cut off (as nginx's send_timeout does): otherwise it would hold the
+ * upstream request open for as long as it likes, since the upstream is read only as fast as it is.
+ */
+async function writeStream(
+  res: ServerResponse,
+  chunks: AsyncIterable<string>,
+  stallMs: number,
+): Promise<void> {
   try {
     for await (const chunk of chunks) {
       if (res.destroyed) break;
-      if (!res.write(chunk)) await drainedOrClosed(res);
+      if (!res.write(chunk)) await drainedOrClosed(res, stallMs);
     }
   } finally {
     if (!res.destroyed) res.end();
   }
 }
 
-function drainedOrClosed(res: ServerResponse): Promise<void> {
+function drainedOrClosed(res: ServerResponse, stallMs: number): Promise<void> {
   return new Promise((resolve) => {
+    // Closing the response aborts the upstream call ('close' above) and ends the loop.
+    const timer = setTimeout(() => res.destroy(), stallMs);
     const done = () => {
+      clearTimeout(timer);
       res.off('drain', done);
       res.off('close', done);
       resolve();
