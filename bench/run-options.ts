@@ -27,9 +27,10 @@ export const USAGE = `usage: node bench/run.ts [flags]
   --connections N   closed-loop connections (default 50)
   --rounds N        runs per target and scenario, alternating targets (default 2)
   --delay MS        also run the scenarios against a mock that waits MS before answering (e.g. 50)
-  --only a,b        measure only these targets: direct, tollgate, tollgate-traced (opt-in: spans
-                    exported to a local OTLP sink), passthrough (opt-in: a minimal
-                    node:http + undici proxy, the practical ceiling). Default: direct,tollgate
+  --only a,b        measure only these targets. Default: direct, tollgate (as npm start runs it:
+                    tracing on, spans into its embedded store), portkey (the peer, @portkey-ai/gateway).
+                    Opt-in: tollgate-nostore (tracing off), tollgate-traced (spans exported to a local
+                    OTLP sink), passthrough (a minimal node:http + undici proxy, the practical ceiling)
   --no-wrk          skip wrk even if it is installed
   --out FILE        markdown report (default bench/results/latest.md)
   --quick           short runs for a smoke test`;

@@ -1,15 +1,20 @@
 // The targets `bench/run.ts` knows, in the order they are measured within each round.
-// `direct` must stay first: it is the baseline the others are compared with.
-// A peer gateway (Portkey) is one more TargetSpec here.
+// `direct` must stay first: it is the baseline the others are compared with; `portkey` is the peer
+// (report.ts compares every other gateway with it too).
 import { directTarget } from './direct-target.ts';
 import { passthroughTarget } from './passthrough-target.ts';
+import { portkeyTarget } from './portkey-target.ts';
 import type { TargetSpec } from './target-types.ts';
-import { tollgateStoreTarget, tollgateTarget, tollgateTracedTarget } from './tollgate-target.ts';
+import { tollgateNoStoreTarget, tollgateTarget, tollgateTracedTarget } from './tollgate-target.ts';
 
 export const TARGETS: readonly TargetSpec[] = [
   directTarget,
   passthroughTarget,
   tollgateTarget,
+  tollgateNoStoreTarget,
   tollgateTracedTarget,
-  tollgateStoreTarget,
+  portkeyTarget,
 ];
+
+/** The peer gateway the others are compared with, when it is measured. */
+export const PEER = 'portkey';
