@@ -7,7 +7,7 @@ import { chatBody, JSON_HEADERS } from './endpoint.ts';
 import type { BenchContext, RunningTarget, TargetSpec, Upstream } from './target-types.ts';
 import { waitUntilLive } from './wait-live.ts';
 
-const MODEL: Record<Upstream, string> = { fast: 'bench', slow: 'bench-slow' };
+const MODEL: Record<Upstream, string> = { fast: 'bench', slow: 'bench-slow', trickle: 'bench-trickle' };
 /** Overridable to bench another entry point (bin/tollgate.js) or to test this harness with a stand-in. */
 const ENTRY = process.env.TOLLGATE_BENCH_ENTRY ?? 'src/cli/main.ts';
 
