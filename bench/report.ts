@@ -106,14 +106,17 @@ function resultsTable(input: ReportInput): string[] {
 
 function memoryTable(input: ReportInput): string[] {
   const lines = [
-    '| process | idle MB | peak after a run MB | after load MB | target |',
-    '|---|---|---|---|---|',
+    `| process | idle MB | peak after a run MB (slow streams excluded) | after load MB | peak vs ${PEER} | target |`,
+    '|---|---|---|---|---|---|',
   ];
+  const peer = input.memory.find((m) => m.target === PEER);
   for (const m of input.memory) {
     const name = m.target === BASELINE ? 'mock upstream (direct)' : m.target;
     const target = m.target === 'tollgate' ? '≤ 120 under load' : '';
+    const vsPeer =
+      peer && m.target !== PEER && m.target !== BASELINE ? `${(m.peakMb / peer.peakMb).toFixed(2)}×` : '';
     lines.push(
-      `| ${name} | ${m.idleMb.toFixed(0)} | ${m.peakMb.toFixed(0)} | ${m.afterMb.toFixed(0)} | ${target} |`,
+      `| ${name} | ${m.idleMb.toFixed(0)} | ${m.peakMb.toFixed(0)} | ${m.afterMb.toFixed(0)} | ${vsPeer} | ${target} |`,
     );
   }
   return lines;
