@@ -5,6 +5,7 @@ import { runOpenLoop } from './open-loop.ts';
 import { cpuMs } from './proc-stats.ts';
 import type { RunOptions } from './run-options.ts';
 import type { Scenario } from './scenarios.ts';
+import { runSlowStreams } from './slow-streams.ts';
 import type { Route } from './target-types.ts';
 import { runWrk } from './wrk.ts';
 
@@ -48,6 +49,22 @@ export async function measure(s: Scenario, route: Route, o: RunOptions): Promise
           p99: r.latency.p99,
           ttfb50: r.ttfb.p50,
           cpu: cpuPer(r.totalSent),
+        },
+        errors: r.errors,
+        firstError: r.firstError,
+      };
+    }
+    case 'streams': {
+      const r = await runSlowStreams({ endpoint: route.endpoint, clients: s.load.clients, pid: route.pid });
+      return {
+        values: {
+          rssPeak: r.peakRssMb,
+          failed: r.errors,
+          maxOpen: r.maxOpen,
+          p50: r.duration.p50,
+          p99: r.duration.p99,
+          ttfb99: r.ttfb.p99,
+          cpu: cpuPer(r.clients),
         },
         errors: r.errors,
         firstError: r.firstError,

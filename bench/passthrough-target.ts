@@ -4,7 +4,7 @@ import { NODE_BIN, spawnTracked, stopChild, waitForLine } from './child-process.
 import { chatBody, JSON_HEADERS } from './endpoint.ts';
 import type { BenchContext, RunningTarget, TargetSpec, Upstream } from './target-types.ts';
 
-const MODEL: Record<Upstream, string> = { fast: 'bench', slow: 'bench-slow' };
+const MODEL: Record<Upstream, string> = { fast: 'bench', slow: 'bench-slow', trickle: 'bench-trickle' };
 
 export const passthroughTarget: TargetSpec = {
   name: 'passthrough',

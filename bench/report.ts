@@ -6,6 +6,7 @@ import type { Measurement } from './measure.ts';
 import type { RunOptions } from './run-options.ts';
 import type { MetricSpec, Scenario } from './scenarios.ts';
 import { median } from './stats.ts';
+import { PEER } from './targets.ts';
 
 export interface RunRecord {
   scenario: string;
@@ -39,6 +40,7 @@ function fmt(key: string, v: number): string {
   if (!Number.isFinite(v)) return '—';
   if (key === 'rps') return rate(v);
   if (key === 'cpu') return v.toFixed(3);
+  if (key === 'rssPeak' || key === 'failed' || key === 'maxOpen') return v.toFixed(0);
   return ms(v);
 }
 
@@ -49,9 +51,21 @@ function values(input: ReportInput, scenario: string, target: string, key: strin
 }
 
 function compare(metric: MetricSpec, base: number, other: number): string {
+  if (metric.kind === 'memory' || metric.kind === 'info') return '';
   if (!Number.isFinite(base) || !Number.isFinite(other)) return '—';
   if (metric.kind === 'latency') return `${other >= base ? '+' : '−'}${ms(Math.abs(other - base))}`;
-  if (metric.kind === 'throughput') return `${((other / base) * 100).toFixed(0)} %`;
+  return `${((other / base) * 100).toFixed(0)} %`;
+}
+
+/**
+ * A gateway against the peer: for latencies the ratio of what each adds on top of direct (0.25× =
+ * a quarter of the peer's overhead), for throughput and memory the plain ratio (gateway / peer).
+ */
+function compareToPeer(metric: MetricSpec, direct: number, peer: number, other: number): string {
+  const ratio = (a: number, b: number): string =>
+    Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—';
+  if (metric.kind === 'latency') return ratio(Math.max(other - direct, 0), peer - direct);
+  if (metric.kind === 'throughput' || metric.kind === 'memory') return ratio(other, peer);
   return '';
 }
 
@@ -59,14 +73,31 @@ function resultsTable(input: ReportInput): string[] {
   const others = input.targets.filter((t) => t !== BASELINE);
   const hasBase = input.targets.includes(BASELINE);
   const compared = hasBase ? others : [];
-  const head = ['scenario', 'metric', ...input.targets, ...compared.map((t) => `${t} vs direct`), 'target'];
+  const hasPeer = input.targets.includes(PEER);
+  const againstPeer = hasBase && hasPeer ? others.filter((t) => t !== PEER) : [];
+  const head = [
+    'scenario',
+    'metric',
+    ...input.targets,
+    ...compared.map((t) => `${t} vs direct`),
+    ...againstPeer.map((t) => `${t} vs ${PEER}`),
+    'target',
+  ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const s of input.scenarios) {
     s.metrics.forEach((metric, i) => {
       const med = (t: string) => median(values(input, s.id, t, metric.key));
       const cells = input.targets.map((t) => fmt(metric.key, med(t)));
       const diffs = compared.map((t) => compare(metric, med(BASELINE), med(t)));
-      const row = [i === 0 ? s.title : '', metric.label, ...cells, ...diffs, metric.target ?? ''];
+      const peerRatios = againstPeer.map((t) => compareToPeer(metric, med(BASELINE), med(PEER), med(t)));
+      const row = [
+        i === 0 ? s.title : '',
+        metric.label,
+        ...cells,
+        ...diffs,
+        ...peerRatios,
+        metric.target ?? '',
+      ];
       lines.push(`| ${row.join(' | ')} |`);
     });
   }
@@ -75,14 +106,17 @@ function resultsTable(input: ReportInput): string[] {
 
 function memoryTable(input: ReportInput): string[] {
   const lines = [
-    '| process | idle MB | peak after a run MB | after load MB | target |',
-    '|---|---|---|---|---|',
+    `| process | idle MB | peak after a run MB (slow streams excluded) | after load MB | peak vs ${PEER} | target |`,
+    '|---|---|---|---|---|---|',
   ];
+  const peer = input.memory.find((m) => m.target === PEER);
   for (const m of input.memory) {
     const name = m.target === BASELINE ? 'mock upstream (direct)' : m.target;
-    const target = m.target === 'tollgate' ? '≤ 120' : '';
+    const target = m.target === 'tollgate' ? '≤ 120 under load' : '';
+    const vsPeer =
+      peer && m.target !== PEER && m.target !== BASELINE ? `${(m.peakMb / peer.peakMb).toFixed(2)}×` : '';
     lines.push(
-      `| ${name} | ${m.idleMb.toFixed(0)} | ${m.peakMb.toFixed(0)} | ${m.afterMb.toFixed(0)} | ${target} |`,
+      `| ${name} | ${m.idleMb.toFixed(0)} | ${m.peakMb.toFixed(0)} | ${m.afterMb.toFixed(0)} | ${vsPeer} | ${target} |`,
     );
   }
   return lines;
@@ -115,6 +149,10 @@ export function renderReport(input: ReportInput): string {
     'Latency: open loop from the scheduled send time to the last byte; closed loop from send to last byte. ' +
       '"vs direct" is gateway − direct for latencies and gateway / direct for throughput. ' +
       '"server CPU" is the mock’s for direct and the gateway’s own (mock excluded) otherwise.',
+    `"vs ${PEER}" (the peer gateway): for latencies (gateway − direct) / (${PEER} − direct), the share of the ` +
+      `peer's overhead (below 1× = less); for req/s and memory gateway / ${PEER}.`,
+    'Slow streams: peak RSS sampled every 100 ms while the streams are open (the mock’s for direct); ' +
+      'stream latencies are send → last byte of a ~5 s trickled answer.',
     '',
   ];
   for (const u of input.unavailable) {

@@ -26,6 +26,7 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 function summary(m: Measurement): string {
   const v = m.values;
   const parts = [
+    ...(v.rssPeak === undefined ? [] : [`peak RSS ${v.rssPeak.toFixed(0)} MB`]),
     `p50 ${ms(v.p50 ?? Number.NaN)}`,
     `p99 ${ms(v.p99 ?? Number.NaN)}`,
     `${rate(v.rps ?? Number.NaN)} req/s`,
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
 
   const mocks: Partial<Record<Upstream, MockProcess>> = { fast: await startMockProcess({ delay: 0 }) };
   if (o.delayMs > 0) mocks.slow = await startMockProcess({ delay: o.delayMs });
+  // 48 content events + role, stop, usage and [DONE], 100 ms apart: ~5.1 s per stream.
+  if (o.slowStreams > 0) mocks.trickle = await startMockProcess({ delay: 0, chunkDelay: 100, chunks: 48 });
   const ctx: BenchContext = { mocks, workDir, logDir };
   const { running, unavailable } = await startTargets(o, ctx);
   if (running.length === 0) throw new Error('no target could be started');
@@ -78,7 +81,10 @@ async function main(): Promise<void> {
   const scenarios = buildScenarios(o, wrk);
   const total = scenarios.length * o.rounds * running.length;
   const perRunS = o.warmupS + o.durationS + o.pauseMs / 1000;
-  log(`${total} runs, about ${Math.ceil((total * perRunS) / 60)} min; wrk ${wrk ? 'on' : 'off'}`);
+  // A slow-streams run is the 1 s ramp, the ~5 s streams and the pause, whatever --duration says.
+  const runS = (s: (typeof scenarios)[number]) => (s.load.kind === 'streams' ? 7 : perRunS);
+  const totalS = scenarios.reduce((sum, s) => sum + runS(s) * o.rounds * running.length, 0);
+  log(`${total} runs, about ${Math.ceil(totalS / 60)} min; wrk ${wrk ? 'on' : 'off'}`);
 
   const runs: RunRecord[] = [];
   for (const s of scenarios) {
@@ -92,7 +98,8 @@ async function main(): Promise<void> {
         }
         runs.push({ scenario: s.id, target: t.name, round, m });
         const mem = memory.get(t.name);
-        if (mem) mem.peakMb = Math.max(mem.peakMb, rssMb(t.pid));
+        // The slow-streams scenario reports its own peak; this one is performance.md's "under load".
+        if (mem && s.load.kind !== 'streams') mem.peakMb = Math.max(mem.peakMb, rssMb(t.pid));
         log(`[${runs.length}/${total}] ${s.id} · ${t.name} · round ${round}: ${summary(m)}`);
         await sleep(o.pauseMs);
       }

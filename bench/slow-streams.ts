@@ -1,78 +1,135 @@
-// 1,000 concurrent slow streams (performance.md: RSS ≤ 250 MB, no error): each client holds a streamed
-// request open while the mock sends a chunk every 100 ms for ~5 s; the target's RSS is sampled
-// throughout. Run: `npm run bench:streams [-- --clients 1000 --only direct,tollgate,portkey]`.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Many slow streams held open at once: N clients each send one streamed request to an upstream that
+// trickles its answer (one SSE event every 100 ms, ~5 s), and the server process's RSS is sampled
+// while they are all open. This is performance.md's "1,000 concurrent slow streams" (RSS ≤ 250 MB,
+// no error): what a gateway holds per open stream, not how fast it is.
+// Run: node bench/slow-streams.ts --url http://127.0.0.1:PORT/v1/chat/completions --clients 1000 --pid PID
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
-import { REPO_ROOT } from './child-process.ts';
-import { sleep } from './clock.ts';
-import { startMockProcess } from './mock-process.ts';
-import { rssMb } from './proc-stats.ts';
-import type { RunningTarget } from './target-types.ts';
-import { TARGETS } from './targets.ts';
+import { nowMs, sleep } from './clock.ts';
+import type { Endpoint } from './endpoint.ts';
+import { endpointFromUrl } from './endpoint.ts';
+import { latencyLine } from './format.ts';
+import { rssMbNow } from './proc-stats.ts';
+import { describeFailure, isOk, send } from './send.ts';
+import type { Summary } from './stats.ts';
+import { summarize } from './stats.ts';
 
-const { values } = parseArgs({
-  options: {
-    clients: { type: 'string', default: '1000' },
-    only: { type: 'string', default: 'direct,tollgate,portkey' },
-  },
-});
-const clients = Number(values.clients);
-const names = values.only.split(',');
+export interface SlowStreamsOptions {
+  endpoint: Endpoint;
+  clients: number;
+  /** The process whose RSS is sampled (the gateway, or the mock for direct). */
+  pid: number;
+  /** Clients start evenly over this window: 1,000 SYNs at once would overflow the listen backlog
+   * (511 in Node) and measure the kernel's SYN retry (1 s) instead of the gateway. */
+  rampMs?: number;
+  timeoutMs?: number;
+}
 
-/** Opens `clients` streams at once and reads each to its end; resolves with the failures. */
-async function holdStreams(target: RunningTarget): Promise<number> {
-  const { endpoint } = target.route('slow', true);
-  const pool = new Pool(endpoint.origin, { connections: clients, pipelining: 1 });
+export interface SlowStreamsResult {
+  clients: number;
+  ok: number;
+  errors: number;
+  firstError?: string;
+  /** Most streams open at the same time (the point of the scenario: should reach `clients`). */
+  maxOpen: number;
+  idleRssMb: number;
+  peakRssMb: number;
+  /** Send → last byte; ~the upstream's trickle time when the gateway keeps up. */
+  duration: Summary;
+  ttfb: Summary;
+}
+
+const SAMPLE_MS = 100;
+
+export async function runSlowStreams(opts: SlowStreamsOptions): Promise<SlowStreamsResult> {
+  const rampMs = opts.rampMs ?? 1000;
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  // One connection per client: the point is N streams open at the same time.
+  const pool = new Pool(opts.endpoint.origin, {
+    connections: opts.clients,
+    pipelining: 1,
+    keepAliveTimeout: 10_000,
+  });
+  const body = Buffer.from(opts.endpoint.body);
+  const idleRssMb = rssMbNow(opts.pid);
+  let peakRssMb = idleRssMb;
+  let open = 0;
+  let maxOpen = 0;
+  let done = false;
+  const sampler = (async () => {
+    while (!done) {
+      const rss = rssMbNow(opts.pid);
+      if (Number.isFinite(rss)) peakRssMb = Math.max(peakRssMb, rss);
+      await sleep(SAMPLE_MS);
+    }
+  })();
+
+  const durations: number[] = [];
+  const ttfbs: number[] = [];
+  let ok = 0;
   let errors = 0;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      try {
-        const res = await pool.request({
-          method: 'POST',
-          path: endpoint.path,
-          headers: endpoint.headers,
-          body: endpoint.body,
-          headersTimeout: 60_000,
-          bodyTimeout: 60_000,
-        });
-        const text = await res.body.text();
-        if (res.statusCode !== 200 || !text.includes('[DONE]')) errors++;
-      } catch {
-        errors++;
-      }
-    }),
-  );
+  let firstError: string | undefined;
+  const client = async (i: number): Promise<void> => {
+    await sleep((i * rampMs) / opts.clients);
+    const sentAt = nowMs();
+    open++;
+    maxOpen = Math.max(maxOpen, open);
+    const o = await send(pool, opts.endpoint, body, timeoutMs);
+    open--;
+    if (isOk(o)) {
+      ok++;
+      durations.push(o.endAt - sentAt);
+      ttfbs.push(o.firstByteAt - sentAt);
+    } else {
+      errors++;
+      firstError ??= describeFailure(o);
+    }
+  };
+  await Promise.all(Array.from({ length: opts.clients }, (_, i) => client(i)));
+  done = true;
+  await sampler;
   await pool.close();
-  return errors;
+  return {
+    clients: opts.clients,
+    ok,
+    errors,
+    firstError,
+    maxOpen,
+    idleRssMb,
+    peakRssMb,
+    duration: summarize(durations),
+    ttfb: summarize(ttfbs),
+  };
 }
 
-const slow = await startMockProcess({ delay: 0, chunkDelay: 100, chunks: 50 });
-const ctx = {
-  mocks: { slow, fast: slow },
-  workDir: mkdtempSync(join(tmpdir(), 'tollgate-streams-')),
-  logDir: join(REPO_ROOT, 'bench', 'results'),
-};
-console.log(`| target | clients | idle RSS MB | peak RSS MB | errors | seconds |\n|---|---|---|---|---|---|`);
-for (const spec of TARGETS.filter((t) => names.includes(t.name))) {
-  const target = await spec.start(ctx);
-  // The mock does the work for direct: its memory is what is measured there.
-  const pid = spec.name === 'direct' ? slow.pid : target.pid;
-  await sleep(500);
-  const idle = rssMb(pid);
-  let peak = idle;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, rssMb(pid));
-  }, 100);
-  const started = performance.now();
-  const errors = await holdStreams(target);
-  clearInterval(sampler);
-  const seconds = (performance.now() - started) / 1000;
-  console.log(
-    `| ${spec.name} | ${clients} | ${idle.toFixed(0)} | ${peak.toFixed(0)} | ${errors} | ${seconds.toFixed(1)} |`,
-  );
-  await target.stop();
+export function formatSlowStreams(r: SlowStreamsResult): string {
+  return [
+    `${r.clients} slow streams: ${r.ok} ok, ${r.errors} errors, at most ${r.maxOpen} open at once`,
+    `  RSS: ${r.idleRssMb.toFixed(0)} MB before, peak ${r.peakRssMb.toFixed(0)} MB`,
+    latencyLine('  duration', r.duration),
+    latencyLine('  ttfb    ', r.ttfb),
+    r.firstError ? `  first error: ${r.firstError}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
-await slow.stop();
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      url: { type: 'string', default: 'http://127.0.0.1:8080/v1/chat/completions' },
+      model: { type: 'string', default: 'bench' },
+      header: { type: 'string', multiple: true, default: [] },
+      clients: { type: 'string', default: '1000' },
+      pid: { type: 'string' },
+    },
+  });
+  const result = await runSlowStreams({
+    endpoint: endpointFromUrl(values.url, values.model, true, values.header),
+    clients: Number(values.clients),
+    pid: Number(values.pid ?? process.pid),
+  });
+  console.log(formatSlowStreams(result));
+}
+
+if (import.meta.main) await main();

@@ -3,8 +3,11 @@
 import type { Endpoint } from './endpoint.ts';
 import type { MockProcess } from './mock-process.ts';
 
-/** Which mock answers: 0 ms, or the `--delay` one that imitates a model's time to first token. */
-export type Upstream = 'fast' | 'slow';
+/**
+ * Which mock answers: 0 ms; the `--delay` one that imitates a model's time to first token; or the
+ * trickling one of the slow-streams scenario (one SSE event every 100 ms, ~5 s per answer).
+ */
+export type Upstream = 'fast' | 'slow' | 'trickle';
 
 export interface BenchContext {
   mocks: Partial<Record<Upstream, MockProcess>>;

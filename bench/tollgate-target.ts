@@ -1,18 +1,15 @@
 // Tollgate as a child process, configured with one model per mock upstream, started the way a user
 // would start it (src/cli/main.ts) and considered up once /health/liveliness answers 200.
-import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { request } from 'undici';
 import { freePort, NODE_BIN, REPO_ROOT, spawnTracked, stopChild, waitForLine } from './child-process.ts';
-import { sleep } from './clock.ts';
 import { chatBody, JSON_HEADERS } from './endpoint.ts';
 import type { BenchContext, RunningTarget, TargetSpec, Upstream } from './target-types.ts';
+import { waitUntilLive } from './wait-live.ts';
 
-const MODEL: Record<Upstream, string> = { fast: 'bench', slow: 'bench-slow' };
+const MODEL: Record<Upstream, string> = { fast: 'bench', slow: 'bench-slow', trickle: 'bench-trickle' };
 /** Overridable to bench another entry point (bin/tollgate.js) or to test this harness with a stand-in. */
 const ENTRY = process.env.TOLLGATE_BENCH_ENTRY ?? 'src/cli/main.ts';
-const READY_TIMEOUT_MS = 20_000;
 
 /** Node flags from `npm start` (e.g. the heap sizing), so the bench runs Tollgate exactly as users do. */
 function startFlags(): string[] {
@@ -37,34 +34,6 @@ function configYaml(ctx: BenchContext): string {
   return ['model_list:', ...entries, ''].join('\n');
 }
 
-function logTail(path: string): string {
-  try {
-    return readFileSync(path, 'utf8').split('\n').slice(-15).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-async function waitUntilLive(child: ChildProcess, origin: string, logPath: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(
-        `tollgate exited (${child.exitCode ?? child.signalCode}) before it was live (log: ${logPath}):\n${logTail(logPath)}`,
-      );
-    }
-    try {
-      const res = await request(`${origin}/health/liveliness`, { headersTimeout: 1000, bodyTimeout: 1000 });
-      await res.body.dump();
-      if (res.statusCode === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`tollgate not live after ${READY_TIMEOUT_MS} ms (log: ${logPath}):\n${logTail(logPath)}`);
-}
-
 /** The OTLP sink a traced Tollgate exports to, in its own process like the mock. */
 async function startSink(): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawnTracked(NODE_BIN, ['bench/otlp-sink.ts', '--port', '0'], ['ignore', 'pipe', 'inherit']);
@@ -75,10 +44,10 @@ async function startSink(): Promise<{ url: string; stop: () => Promise<void> }> 
 type Tracing = 'off' | 'otlp' | 'store';
 
 /** Tollgate with tracing off, exporting every span to a local OTLP sink, or into its embedded store. */
-function tollgate(name: string, tracing: Tracing, extraArgs: string[] = []): TargetSpec {
+function tollgate(name: string, tracing: Tracing, optIn: boolean): TargetSpec {
   return {
     name,
-    optIn: tracing !== 'store' || extraArgs.length > 0,
+    optIn,
     start: async (ctx: BenchContext): Promise<RunningTarget> => {
       const configPath = join(ctx.workDir, `${name}.yaml`);
       writeFileSync(configPath, configYaml(ctx));
@@ -108,7 +77,7 @@ function tollgate(name: string, tracing: Tracing, extraArgs: string[] = []): Tar
       const child = spawnTracked(NODE_BIN, args, ['ignore', logFd, logFd], env);
       closeSync(logFd);
       try {
-        await waitUntilLive(child, origin, logPath);
+        await waitUntilLive(name, child, `${origin}/health/liveliness`, logPath);
       } catch (err) {
         await stopChild(child);
         await sink?.stop();
@@ -137,9 +106,8 @@ function tollgate(name: string, tracing: Tracing, extraArgs: string[] = []): Tar
   };
 }
 
-/** As `npm start` runs it: every span kept in the embedded store. */
-export const tollgateTarget = tollgate('tollgate', 'store');
-export const tollgateNoStoreTarget = tollgate('tollgate-nostore', 'off');
-export const tollgateTracedTarget = tollgate('tollgate-traced', 'otlp');
-/** `--num_workers 2`: two processes on the port, one store (RSS reported for the primary only). */
-export const tollgateTwoWorkersTarget = tollgate('tollgate-2w', 'store', ['--num_workers', '2']);
+/** As `npm start` runs it with no OPENOBSERVE_URL: tracing on, every span into the embedded store. */
+export const tollgateTarget = tollgate('tollgate', 'store', false);
+/** Opt-in comparators: what the store costs (tracing off), and exporting to an OTLP sink instead. */
+export const tollgateNoStoreTarget = tollgate('tollgate-nostore', 'off', true);
+export const tollgateTracedTarget = tollgate('tollgate-traced', 'otlp', true);
