@@ -5,7 +5,12 @@ import { directTarget } from './direct-target.ts';
 import { passthroughTarget } from './passthrough-target.ts';
 import { portkeyTarget } from './portkey-target.ts';
 import type { TargetSpec } from './target-types.ts';
-import { tollgateNoStoreTarget, tollgateTarget, tollgateTracedTarget } from './tollgate-target.ts';
+import {
+  tollgateNoStoreTarget,
+  tollgateTarget,
+  tollgateTracedTarget,
+  tollgateTwoWorkersTarget,
+} from './tollgate-target.ts';
 
 export const TARGETS: readonly TargetSpec[] = [
   directTarget,
@@ -13,6 +18,7 @@ export const TARGETS: readonly TargetSpec[] = [
   tollgateTarget,
   tollgateNoStoreTarget,
   tollgateTracedTarget,
+  tollgateTwoWorkersTarget,
   portkeyTarget,
 ];
 

@@ -44,7 +44,7 @@ async function startSink(): Promise<{ url: string; stop: () => Promise<void> }> 
 type Tracing = 'off' | 'otlp' | 'store';
 
 /** Tollgate with tracing off, exporting every span to a local OTLP sink, or into its embedded store. */
-function tollgate(name: string, tracing: Tracing, optIn: boolean): TargetSpec {
+function tollgate(name: string, tracing: Tracing, optIn: boolean, extraArgs: string[] = []): TargetSpec {
   return {
     name,
     optIn,
@@ -111,3 +111,5 @@ export const tollgateTarget = tollgate('tollgate', 'store', false);
 /** Opt-in comparators: what the store costs (tracing off), and exporting to an OTLP sink instead. */
 export const tollgateNoStoreTarget = tollgate('tollgate-nostore', 'off', true);
 export const tollgateTracedTarget = tollgate('tollgate-traced', 'otlp', true);
+/** `--num_workers 2`: two processes on the port, one store (RSS reported for the primary only). */
+export const tollgateTwoWorkersTarget = tollgate('tollgate-2w', 'store', true, ['--num_workers', '2']);
