@@ -61,8 +61,8 @@ export function mutate(r: Rng, bytes: Buffer): Buffer {
 /** A short description of an input for a failure message: its first bytes as JSON or hex. */
 export function describeInput(input: Buffer | string): string {
   const text = typeof input === 'string' ? input : input.toString('utf8');
-  const shown = /^[\x20-\x7e\s]*$/.test(text.slice(0, 300))
-    ? JSON.stringify(text.slice(0, 300))
+  const shown = /^[\x20-\x7e\s]*$/.test(text.slice(0, 1500))
+    ? JSON.stringify(text.slice(0, 1500))
     : `hex ${Buffer.from(input).subarray(0, 150).toString('hex')}`;
-  return `${shown}${text.length > 300 ? ` … (${text.length} chars)` : ''}`;
+  return `${shown}${text.length > 1500 ? ` … (${text.length} chars)` : ''}`;
 }
