@@ -2,6 +2,8 @@
  * The one error class of the gateway. Everything that can go wrong for a client becomes one of these,
  * and `server/error-handler.ts` is the only place that turns it into OpenAI's error JSON.
  */
+import { redactKeys } from './redact.ts';
+
 export interface GatewayErrorOptions {
   status: number;
   /** OpenAI's `error.type`, e.g. `invalid_request_error`. */
@@ -27,7 +29,8 @@ export class GatewayError extends Error {
   readonly retryAfterSeconds: number | undefined;
 
   constructor(message: string, options: GatewayErrorOptions) {
-    super(message, { cause: options.cause });
+    // Messages reach clients, spans and logs; upstreams put keys in theirs.
+    super(redactKeys(message), { cause: options.cause });
     this.name = 'GatewayError';
     this.status = options.status;
     this.type = options.type;

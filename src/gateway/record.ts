@@ -75,7 +75,9 @@ export function newRecord(
   return {
     callId,
     endpoint,
-    requestedModel: String(requestBody.model),
+    // A refused request is traced too, so the body may be any JSON: String() throws on {"toString": 1}.
+    requestedModel:
+      typeof requestBody.model === 'string' ? requestBody.model : (JSON.stringify(requestBody.model) ?? ''),
     requestBody,
     stream,
     startedAt: Date.now(),

@@ -13,6 +13,13 @@ export function installJsonBody(app: FastifyInstance): void {
       done(badRequest('The request body is empty; send a JSON object.', null, 'invalid_body'), undefined);
       return;
     }
+    if (tooDeep(body, MAX_DEPTH)) {
+      done(
+        badRequest(`The JSON body is nested more than ${MAX_DEPTH} levels deep.`, null, 'invalid_json'),
+        undefined,
+      );
+      return;
+    }
     try {
       done(null, JSON.parse(body));
     } catch (err) {
@@ -23,4 +30,25 @@ export function installJsonBody(app: FastifyInstance): void {
       );
     }
   });
+}
+
+/** Deeper bodies than this are refused: JSON.stringify of the body (for the upstream, for the trace) overflows the stack at a few thousand levels. */
+const MAX_DEPTH = 128;
+
+/** Whether brackets outside strings nest deeper than `max`; one pass over the text, before parsing. */
+function tooDeep(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
 }

@@ -57,9 +57,14 @@ export function openStoreDatabase(path: string): DatabaseSync {
 }
 
 /** A second connection that can only read, for user queries. */
-export function openReadOnly(path: string): DatabaseSync {
+/**
+ * The searches' connection. `maxValueBytes` bounds any string or blob a search builds: no stored value
+ * is longer than an ingest body, while nested `replace()` calls build a gigabyte from a few bytes
+ * without reading a row, out of reach of the per-row time limit.
+ */
+export function openReadOnly(path: string, maxValueBytes: number): DatabaseSync {
   // Not query_only: the per-search views live in the temp schema, which must stay writable.
-  return new DatabaseSync(path, { readOnly: true, timeout: 5000 });
+  return new DatabaseSync(path, { readOnly: true, timeout: 5000, limits: { length: maxValueBytes } });
 }
 
 function migrate(db: DatabaseSync): void {

@@ -58,7 +58,7 @@ export class TraceStore {
     const path =
       options.path === ':memory:' ? `file:tollgate-${randomUUID()}?mode=memory&cache=shared` : options.path;
     this.#write = openStoreDatabase(path);
-    this.#read = openReadOnly(path);
+    this.#read = openReadOnly(path, Math.max(options.maxBodyBytes, 1024 * 1024));
     this.#writer = new StoreWriter(this.#write);
     this.#runner = new QueryRunner(this.#read, { timeLimitMs: options.queryTimeLimitMs });
   }

@@ -144,5 +144,7 @@ function key(org: string, name: string): string {
 function stored(value: Cell, type: ColumnType): SQLInputValue {
   if (type === 'Utf8') return typeof value === 'string' ? value : String(value);
   if (typeof value === 'boolean') return value ? 1 : 0;
+  // OTLP times are unsigned 64-bit and JSON integers unbounded; SQLite refuses to bind past int64.
+  if (typeof value === 'bigint' && BigInt.asIntN(64, value) !== value) return String(value);
   return value;
 }

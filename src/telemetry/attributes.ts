@@ -21,6 +21,16 @@ const OPERATION = { chat: 'chat', completions: 'text_completion', embeddings: 'e
 
 /** Fields of a request body that are content, not parameters. */
 const CONTENT_FIELDS = new Set(['messages', 'prompt', 'input', 'model', 'mock_response']);
+/** Credentials LiteLLM lets a client send in the body: never written into a span. */
+const CREDENTIAL_FIELDS = new Set([
+  'api_key',
+  'aws_access_key_id',
+  'aws_secret_access_key',
+  'aws_session_token',
+  'azure_ad_token',
+  'vertex_credentials',
+  'client_secret',
+]);
 
 export interface AttributeOptions {
   hideInputs: boolean;
@@ -44,7 +54,7 @@ export function requestSpanAttributes(
   status: number,
   options: AttributeOptions,
 ): Attributes {
-  const body = record.requestBody;
+  const body = withoutCredentials(record.requestBody);
   const embedding = record.endpoint === 'embeddings';
   const deployment = record.deployment;
   const a: Attributes = {
@@ -138,6 +148,13 @@ function usageAttributes(record: RequestRecord): Attributes {
     a['gen_ai.usage.reasoning.output_tokens'] = u.reasoningTokens;
   }
   return a;
+}
+
+function withoutCredentials(body: JsonObject): JsonObject {
+  if (!Object.keys(body).some((key) => CREDENTIAL_FIELDS.has(key))) return body;
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(body)) if (!CREDENTIAL_FIELDS.has(key)) out[key] = value;
+  return out;
 }
 
 function invocationParameters(body: JsonObject): string {

@@ -58,6 +58,9 @@ function presentedKeys(request: FastifyRequest): string[] {
     const key = colon >= 0 ? decoded.slice(colon + 1) : decoded;
     if (key.trim()) keys.push(key);
   }
+  // As on the LLM routes, Authorization decides when it carries a key: a wrong one is not rescued by
+  // a right x-api-key (any key presented must be the right one).
+  if (keys.length > 0) return keys;
   const apiKey = request.headers['x-api-key'];
   const fromHeader = (Array.isArray(apiKey) ? apiKey[0] : apiKey)?.trim();
   if (fromHeader) keys.push(fromHeader);

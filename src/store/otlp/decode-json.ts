@@ -3,6 +3,7 @@
  * accepted too, as protobuf JSON parsers do), ids as hex, 64-bit integers as numbers or strings.
  */
 import {
+  MAX_VALUE_DEPTH,
   type OtlpAttributes,
   OtlpDecodeError,
   type OtlpResourceSpans,
@@ -55,7 +56,7 @@ function span(s: Json): OtlpSpan {
     })),
     statusCode: isObject(status) ? statusCode(field(status, 'code')) : 0,
     statusMessage: isObject(status) ? text(field(status, 'message')) : '',
-    flags: Number(field(s, 'flags') ?? 0) || 0,
+    flags: Number(scalar(field(s, 'flags') ?? 0)) || 0,
   };
 }
 
@@ -66,25 +67,30 @@ function attributes(owner: Json): OtlpAttributes {
   ]);
 }
 
-function value(v: unknown): OtlpValue {
+function value(v: unknown, depth = 0): OtlpValue {
   if (!isObject(v)) return null;
+  if (depth > MAX_VALUE_DEPTH)
+    throw new OtlpDecodeError(`Invalid json: attribute values nest deeper than ${MAX_VALUE_DEPTH} levels`);
   const s = field(v, 'stringValue', 'string_value');
-  if (s != null) return String(s);
+  if (s != null) return text(s);
   const b = field(v, 'boolValue', 'bool_value');
   if (b != null) return b === true || b === 'true';
   const i = field(v, 'intValue', 'int_value');
   if (i != null) return int(i);
   const d = field(v, 'doubleValue', 'double_value');
-  if (d != null) return Number(d);
+  if (d != null) return Number(scalar(d));
   const a = field(v, 'arrayValue', 'array_value');
-  if (isObject(a)) return list(a, 'values', 'values').map(value);
+  if (isObject(a)) return list(a, 'values', 'values').map((e) => value(e, depth + 1));
   const kv = field(v, 'kvlistValue', 'kvlist_value');
   if (isObject(kv))
     return {
-      kvlist: list(kv, 'values', 'values').map((e) => [text(field(e, 'key')), value(field(e, 'value'))]),
+      kvlist: list(kv, 'values', 'values').map((e) => [
+        text(field(e, 'key')),
+        value(field(e, 'value'), depth + 1),
+      ]),
     };
   const bytes = field(v, 'bytesValue', 'bytes_value');
-  if (bytes != null) return String(bytes);
+  if (bytes != null) return text(bytes);
   return null;
 }
 
@@ -104,7 +110,16 @@ function isObject(v: unknown): v is Json {
 }
 
 function text(v: unknown): string {
-  return typeof v === 'string' ? v : v == null ? '' : String(v);
+  return typeof v === 'string' ? v : v == null ? '' : String(scalar(v));
+}
+
+/** Where OTLP wants a scalar, an object or array is a bad body (String() would even throw on some). */
+function scalar(v: unknown): unknown {
+  if (typeof v === 'object' && v !== null)
+    throw new OtlpDecodeError(
+      `Invalid json: expected a string or number, got ${Array.isArray(v) ? 'an array' : 'an object'}`,
+    );
+  return v;
 }
 
 /** Ids are hex in OTLP/JSON; base64 (the generic protobuf JSON mapping) is accepted as well. */
@@ -128,7 +143,7 @@ function int(v: unknown): number | bigint {
     const n = BigInt(v);
     return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
   }
-  return Number(v) || 0;
+  return Number(scalar(v)) || 0;
 }
 
 const KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
@@ -136,11 +151,11 @@ const KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSU
 function kind(v: unknown): number {
   if (typeof v === 'number') return v;
   const at = KINDS.indexOf(text(v).replace(/^SPAN_KIND_/, ''));
-  return at >= 0 ? at : Number(v) || 0;
+  return at >= 0 ? at : Number(scalar(v)) || 0;
 }
 
 function statusCode(v: unknown): number {
   if (typeof v === 'number') return v;
   const at = ['UNSET', 'OK', 'ERROR'].indexOf(text(v).replace(/^STATUS_CODE_/, ''));
-  return at >= 0 ? at : Number(v) || 0;
+  return at >= 0 ? at : Number(scalar(v)) || 0;
 }

@@ -48,6 +48,9 @@ export interface OtlpResourceSpans {
   spans: OtlpSpan[];
 }
 
+/** Deepest nesting of array and kvlist values: deeper ones overflow the stack when stored as JSON. */
+export const MAX_VALUE_DEPTH = 64;
+
 /** A body that could not be decoded at all: the whole request is refused, 400 unless said otherwise. */
 export class OtlpDecodeError extends Error {
   readonly status: number;

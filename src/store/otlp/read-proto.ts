@@ -7,6 +7,7 @@
  */
 import protobuf from 'protobufjs';
 import {
+  MAX_VALUE_DEPTH,
   type OtlpAttributes,
   OtlpDecodeError,
   type OtlpEvent,
@@ -167,20 +168,21 @@ function status(r: Reader, end: number, s: OtlpSpan): void {
   });
 }
 
-function keyValue(r: Reader, end: number): [string, OtlpValue] {
+function keyValue(r: Reader, end: number, depth = 0): [string, OtlpValue] {
   let key = '';
   let value: OtlpValue = null;
   fields(r, end, (n, wire) => {
     if (wire !== LEN) return false;
     if (n === 1) key = r.string();
-    else if (n === 2) value = anyValue(r, r.uint32() + r.pos);
+    else if (n === 2) value = anyValue(r, r.uint32() + r.pos, depth);
     else return false;
     return true;
   });
   return [key, value];
 }
 
-function anyValue(r: Reader, end: number): OtlpValue {
+function anyValue(r: Reader, end: number, depth: number): OtlpValue {
+  if (depth > MAX_VALUE_DEPTH) throw new Error(`attribute values nest deeper than ${MAX_VALUE_DEPTH} levels`);
   let value: OtlpValue = null;
   fields(r, end, (n, wire) => {
     if (n === 1 && wire === LEN) value = r.string();
@@ -190,12 +192,20 @@ function anyValue(r: Reader, end: number): OtlpValue {
     else if (n === 5 && wire === LEN) {
       const list: OtlpValue[] = [];
       const listEnd = r.uint32() + r.pos;
-      fields(r, listEnd, (m, w) => m === 1 && w === LEN && list.push(anyValue(r, r.uint32() + r.pos)) > 0);
+      fields(
+        r,
+        listEnd,
+        (m, w) => m === 1 && w === LEN && list.push(anyValue(r, r.uint32() + r.pos, depth + 1)) > 0,
+      );
       value = list;
     } else if (n === 6 && wire === LEN) {
       const kvlist: OtlpAttributes = [];
       const listEnd = r.uint32() + r.pos;
-      fields(r, listEnd, (m, w) => m === 1 && w === LEN && push(kvlist, keyValue(r, r.uint32() + r.pos)));
+      fields(
+        r,
+        listEnd,
+        (m, w) => m === 1 && w === LEN && push(kvlist, keyValue(r, r.uint32() + r.pos, depth + 1)),
+      );
       value = { kvlist };
     } else if (n === 7 && wire === LEN) value = Buffer.from(r.bytes()).toString('base64');
     else return false;

@@ -3,6 +3,7 @@
  * plus the per-row tick that enforces the query time limit from inside SQLite.
  */
 import type { DatabaseSync } from 'node:sqlite';
+import v8 from 'node:v8';
 import { QueryError } from './query-error.ts';
 
 type Value = string | number | bigint | null | Uint8Array;
@@ -43,6 +44,10 @@ function contains(field: Value, s: Value, ignoreCase: boolean): number | null {
   return (ignoreCase ? a.toLowerCase().includes(b.toLowerCase()) : a.includes(b)) ? 1 : 0;
 }
 
+// Backtracking on `(a+)+$` would hold the store's thread for hours, out of reach of the time limit.
+// V8's linear-time engine (the `l` flag) cannot blow up, and refuses what OpenObserve's regex crate
+// refuses too: backreferences and lookaround.
+v8.setFlagsFromString('--enable-experimental-regexp-engine');
 const regexes = new Map<string, RegExp>();
 function matches(field: Value, pattern: Value): number {
   if (field === null || pattern === null) return 0;
@@ -50,9 +55,12 @@ function matches(field: Value, pattern: Value): number {
   let re = regexes.get(source);
   if (!re) {
     try {
-      re = new RegExp(source);
-    } catch {
-      throw new QueryError(`Invalid regular expression: ${source}`);
+      re = new RegExp(source, 'l');
+    } catch (err) {
+      throw new QueryError(
+        `Invalid regular expression: ${source} (${err instanceof Error ? err.message : String(err)}; ` +
+          'backreferences and lookaround are not supported)',
+      );
     }
     if (regexes.size > 256) regexes.clear();
     regexes.set(source, re);

@@ -17,8 +17,18 @@ export interface RunnerOptions {
   timeLimitMs: number;
 }
 
-/** Functions that build huge values from nothing: a way to exhaust memory without reading a row. */
-const DENIED_FUNCTIONS = new Set(['load_extension', 'zeroblob', 'randomblob', 'printf', 'format']);
+/**
+ * Functions that build huge values from nothing (a way to exhaust memory without reading a row), and
+ * fts3_tokenizer, which hands out and takes raw pointers: a classic step in SQLite exploits.
+ */
+const DENIED_FUNCTIONS = new Set([
+  'load_extension',
+  'zeroblob',
+  'randomblob',
+  'printf',
+  'format',
+  'fts3_tokenizer',
+]);
 
 export class QueryRunner {
   readonly #db: DatabaseSync;
