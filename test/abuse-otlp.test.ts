@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
 import { request } from 'undici';
-import { describeInput, mutate, rng } from './helpers/fuzz.ts';
+import { describeInput, FUZZ_SCALE, mutate, rng } from './helpers/fuzz.ts';
 import { testConfig } from './helpers/gateway-server.ts';
 import { type StoreGateway, startStoreGateway } from './helpers/store-gateway.ts';
 
@@ -160,7 +160,7 @@ describe('abuse: the OTLP receiver', () => {
   it('answers mutated and random protobuf bodies with 200/206/400', async () => {
     const valid = protoBody([spanObject('p1', 6), spanObject('p2', 2)]);
     const inputs: Array<[Buffer, Record<string, string>]> = [];
-    for (let i = 0; i < 400; i++)
+    for (let i = 0; i < 400 * FUZZ_SCALE; i++)
       inputs.push([r.int(5) === 0 ? r.bytes(r.int(300)) : mutate(r, valid), PROTO_TYPE]);
     await postAll(inputs);
   });
@@ -195,7 +195,7 @@ describe('abuse: the OTLP receiver', () => {
   it('answers mutated, mistyped and random JSON bodies with 200/206/400', async () => {
     const valid = Buffer.from(jsonBody([spanObject('j1', 4), spanObject('j2', 1)]));
     const inputs: Array<[Buffer | string, Record<string, string>]> = [];
-    for (let i = 0; i < 300; i++)
+    for (let i = 0; i < 300 * FUZZ_SCALE; i++)
       inputs.push([r.int(6) === 0 ? r.bytes(r.int(200)) : mutate(r, valid), JSON_TYPE]);
     const WRONG: unknown[] = [
       null,

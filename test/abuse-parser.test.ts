@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { request } from 'undici';
-import { describeInput, mutate, rng } from './helpers/fuzz.ts';
+import { describeInput, FUZZ_SCALE, mutate, rng } from './helpers/fuzz.ts';
 import { deployment, type RunningGateway, testConfig } from './helpers/gateway-server.ts';
 import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
 import { type StoreGateway, startStoreGateway } from './helpers/store-gateway.ts';
@@ -219,7 +219,7 @@ describe('abuse: the LLM request parser', () => {
   });
 
   it('answers random bytes and mutated valid bodies with 2xx/4xx', async () => {
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 300 * FUZZ_SCALE; i++) {
       const path = r.pick(PATHS);
       const valid = Buffer.from(JSON.stringify(BASES[path]));
       const body = r.int(4) === 0 ? r.bytes(r.int(200)) : mutate(r, valid);

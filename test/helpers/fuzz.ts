@@ -66,3 +66,6 @@ export function describeInput(input: Buffer | string): string {
     : `hex ${Buffer.from(input).subarray(0, 150).toString('hex')}`;
   return `${shown}${text.length > 1500 ? ` … (${text.length} chars)` : ''}`;
 }
+
+/** How many generated inputs per fuzz loop, times this: `ABUSE_SCALE=100` for a long fuzz run. */
+export const FUZZ_SCALE = Math.max(1, Number(process.env.ABUSE_SCALE ?? 1));
