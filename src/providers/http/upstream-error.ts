@@ -59,28 +59,36 @@ export function upstreamHttpError(
  * so, like a dropped connection, it is retryable.
  */
 export function cutAnswerError(err: unknown, origin: string, signal: AbortSignal): GatewayError {
-  const base = networkError(err, origin, signal);
-  if (base.status === 499) return base;
-  const what = base.status === 504 ? 'stopped sending' : 'broke off';
-  return new GatewayError(`The upstream at ${origin} ${what} in the middle of its answer`, {
-    status: base.status,
-    type: base.type,
-    code: base.code,
-    retryable: true,
-    cause: err,
-  });
+  return brokeOff(err, origin, signal, { failed: 'broke off', where: 'its answer', retryable: true });
 }
 
 /** A stream that broke after it started: the client gets this as the last event. */
 export function midStreamError(err: unknown, origin: string, signal: AbortSignal): GatewayError {
+  return brokeOff(err, origin, signal, {
+    failed: 'failed',
+    where: 'the stream',
+    retryable: false,
+    code: 'upstream_stream_error',
+  });
+}
+
+interface BrokeOff {
+  failed: string;
+  where: string;
+  retryable: boolean;
+  code?: string;
+}
+
+/** An answer that started and then stopped: a timeout says "stopped sending", anything else `failed`. */
+function brokeOff(err: unknown, origin: string, signal: AbortSignal, how: BrokeOff): GatewayError {
   const base = networkError(err, origin, signal);
   if (base.status === 499) return base;
-  const what = base.status === 504 ? 'stopped sending' : 'failed';
-  return new GatewayError(`The upstream at ${origin} ${what} in the middle of the stream`, {
+  const what = base.status === 504 ? 'stopped sending' : how.failed;
+  return new GatewayError(`The upstream at ${origin} ${what} in the middle of ${how.where}`, {
     status: base.status,
     type: base.type,
-    code: 'upstream_stream_error',
-    retryable: false,
+    code: how.code ?? base.code,
+    retryable: how.retryable,
     cause: err,
   });
 }
