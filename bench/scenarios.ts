@@ -34,9 +34,6 @@ export interface Scenario {
   metrics: MetricSpec[];
 }
 
-/** performance.md's rate; other rates get their own scenario ids. */
-const BASE_RATE = 200;
-
 const CPU: MetricSpec = { key: 'cpu', label: 'server CPU ms/req', kind: 'info' };
 
 function openLoop(rate: number, upstream: Upstream, stream: boolean, delayMs: number): Scenario {

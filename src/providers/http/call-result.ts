@@ -1,7 +1,8 @@
 /** The CallResult values every HTTP provider returns, built in one place. */
-import type { GatewayError } from '../../errors/gateway-error.ts';
-import type { CallFailure, SseEvent, StreamSuccess } from '../spec.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import type { CallFailure, JsonObject, SseEvent, StreamSuccess } from '../spec.ts';
 import type { UpstreamAnswer } from './upstream-client.ts';
+import { cutAnswerError } from './upstream-error.ts';
 
 export function failure(status: number, error: GatewayError, started: number, apiBase: string): CallFailure {
   return { ok: false, status, error, latencyMs: performance.now() - started, apiBase };
@@ -40,4 +41,31 @@ export function streamSuccess(
     headers: answer.headers,
     batches: batches(),
   };
+}
+
+/**
+ * Reads a JSON answer's body: its text and parsed object, or the error for a body that broke off
+ * (retryable) or is not JSON.
+ */
+export async function readJsonAnswer(
+  answer: OpenAnswer,
+  apiBase: string,
+  signal: AbortSignal,
+): Promise<{ ok: true; text: string; json: JsonObject } | { ok: false; error: GatewayError }> {
+  let text: string;
+  try {
+    text = await answer.body.text();
+  } catch (err) {
+    return { ok: false, error: cutAnswerError(err, apiBase, signal) };
+  }
+  try {
+    return { ok: true, text, json: JSON.parse(text) as JsonObject };
+  } catch {
+    const error = new GatewayError(`The upstream at ${apiBase} answered with invalid JSON`, {
+      status: 502,
+      type: 'api_error',
+      code: 'upstream_invalid_json',
+    });
+    return { ok: false, error };
+  }
 }

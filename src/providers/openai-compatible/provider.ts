@@ -4,10 +4,10 @@
  */
 
 import { GatewayError } from '../../errors/gateway-error.ts';
-import { failure, streamSuccess } from '../http/call-result.ts';
+import { failure, readJsonAnswer, streamSuccess } from '../http/call-result.ts';
 import { parseSse } from '../http/sse-parser.ts';
 import { originOf, postJson } from '../http/upstream-client.ts';
-import { cutAnswerError, midStreamError } from '../http/upstream-error.ts';
+import { midStreamError } from '../http/upstream-error.ts';
 import type {
   CallContext,
   CallResult,
@@ -71,23 +71,9 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
       const apiBase = originOf(req.url);
       const answer = await postJson(req);
       if (!answer.ok) return failure(answer.status, answer.error, started, apiBase);
-      let text: string;
-      try {
-        text = await answer.body.text();
-      } catch (err) {
-        return failure(answer.status, cutAnswerError(err, apiBase, ctx.signal), started, apiBase);
-      }
-      let json: JsonObject;
-      try {
-        json = JSON.parse(text) as JsonObject;
-      } catch {
-        const error = new GatewayError(`The upstream at ${apiBase} answered with invalid JSON`, {
-          status: 502,
-          type: 'api_error',
-          code: 'upstream_invalid_json',
-        });
-        return failure(answer.status, error, started, apiBase);
-      }
+      const read = await readJsonAnswer(answer, apiBase, ctx.signal);
+      if (!read.ok) return failure(answer.status, read.error, started, apiBase);
+      const { text, json } = read;
       const choice = Array.isArray(json.choices) ? (json.choices[0] as JsonObject | undefined) : undefined;
       return {
         ok: true,

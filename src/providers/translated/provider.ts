@@ -5,10 +5,10 @@
  * from the upstream's events into OpenAI chunks.
  */
 import { badRequest, GatewayError } from '../../errors/gateway-error.ts';
-import { failure, streamSuccess } from '../http/call-result.ts';
+import { failure, readJsonAnswer, streamSuccess } from '../http/call-result.ts';
 import { parseSse } from '../http/sse-parser.ts';
 import { originOf, postJson } from '../http/upstream-client.ts';
-import { cutAnswerError, midStreamError } from '../http/upstream-error.ts';
+import { midStreamError } from '../http/upstream-error.ts';
 import type {
   CallContext,
   CallResult,
@@ -131,20 +131,9 @@ export function createTranslatedProvider(options: TranslatedOptions): Provider {
       const sent = await send(endpoint, body, ctx, false);
       if (sent.failure) return sent.failure;
       const { started, apiBase, answer } = sent;
-      let upstream: JsonObject;
-      try {
-        upstream = JSON.parse(await answer.body.text()) as JsonObject;
-      } catch (err) {
-        const error =
-          err instanceof SyntaxError
-            ? new GatewayError(`The upstream at ${apiBase} answered with invalid JSON`, {
-                status: 502,
-                type: 'api_error',
-                code: 'upstream_invalid_json',
-              })
-            : cutAnswerError(err, apiBase, ctx.signal);
-        return failure(answer.status, error, started, apiBase);
-      }
+      const read = await readJsonAnswer(answer, apiBase, ctx.signal);
+      if (!read.ok) return failure(answer.status, read.error, started, apiBase);
+      const upstream = read.json;
       let translated: TranslatedAnswer;
       try {
         translated = options.response(endpoint, upstream, body);
