@@ -9,14 +9,8 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import { clientClosed } from '../providers/http/upstream-error.ts';
 import { mockProvider } from '../providers/mock/provider.ts';
 import { getProvider } from '../providers/registry.ts';
-import type {
-  CallFailure,
-  Endpoint,
-  JsonObject,
-  JsonSuccess,
-  Provider,
-  StreamSuccess,
-} from '../providers/spec.ts';
+import type { CallFailure, Endpoint, JsonSuccess, Provider, StreamSuccess } from '../providers/spec.ts';
+import type { JsonObject } from '../shared/json.ts';
 import { backoffMs, MAX_RETRY_AFTER_MS } from './backoff.ts';
 import { costOf } from './cost.ts';
 import { fallbackGroups } from './fallbacks.ts';

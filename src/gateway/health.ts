@@ -5,7 +5,7 @@
 import type { Deployment } from '../config/types.ts';
 import { mockProvider } from '../providers/mock/provider.ts';
 import { getProvider } from '../providers/registry.ts';
-import type { JsonObject } from '../providers/spec.ts';
+import type { JsonObject } from '../shared/json.ts';
 
 const HEALTH_TIMEOUT_MS = 30_000;
 

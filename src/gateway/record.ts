@@ -4,7 +4,8 @@
  */
 import type { Deployment } from '../config/types.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
-import type { Endpoint, JsonObject, Usage } from '../providers/spec.ts';
+import type { Endpoint, Usage } from '../providers/spec.ts';
+import type { JsonObject } from '../shared/json.ts';
 import type { Cost } from './cost.ts';
 
 export interface AttemptRecord {

@@ -4,7 +4,8 @@
  * under `drop_params` — no parameters the provider cannot take.
  */
 import type { Deployment } from '../config/types.ts';
-import type { Endpoint, JsonObject, Provider } from '../providers/spec.ts';
+import type { Endpoint, Provider } from '../providers/spec.ts';
+import type { JsonObject } from '../shared/json.ts';
 
 /** Fields that steer the gateway (LiteLLM's request extras); an upstream never sees them. */
 const GATEWAY_ONLY = new Set([

@@ -5,7 +5,8 @@
  */
 import { GatewayError } from '../errors/gateway-error.ts';
 import { readUsage } from '../providers/openai-compatible/usage.ts';
-import type { JsonObject, SseEvent } from '../providers/spec.ts';
+import type { SseEvent } from '../providers/spec.ts';
+import type { JsonObject } from '../shared/json.ts';
 import type { RequestRecord } from './record.ts';
 import { withoutInjectedUsage } from './stream-usage.ts';
 import { estimateUsage, prepareTokenizer } from './token-estimate.ts';

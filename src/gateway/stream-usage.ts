@@ -6,7 +6,8 @@
  * without it.
  */
 import type { GatewayError } from '../errors/gateway-error.ts';
-import type { JsonObject, SseEvent } from '../providers/spec.ts';
+import type { SseEvent } from '../providers/spec.ts';
+import type { JsonObject } from '../shared/json.ts';
 import { prepareTokenizer } from './token-estimate.ts';
 
 export class StreamUsage {

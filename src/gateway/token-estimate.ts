@@ -4,7 +4,8 @@
  * (~70 MB), so they are loaded only once some upstream has shown it will not report usage.
  */
 import { contentText } from '../providers/content-text.ts';
-import type { JsonObject, Usage } from '../providers/spec.ts';
+import type { Usage } from '../providers/spec.ts';
+import type { JsonObject } from '../shared/json.ts';
 
 let countTokens: ((text: string) => number) | undefined;
 let loading: Promise<void> | undefined;

@@ -8,7 +8,7 @@ import type { GatewayError } from '../errors/gateway-error.ts';
 
 export type Endpoint = 'chat' | 'completions' | 'embeddings';
 
-export type JsonObject = Record<string, unknown>;
+import type { JsonObject } from '../shared/json.ts';
 
 export interface Usage {
   promptTokens: number;

@@ -1,7 +1,8 @@
 /** Checks a parsed body against its endpoint's schema and explains the first problem in plain words. */
 import type { z } from 'zod';
 import { badRequest, type GatewayError } from '../errors/gateway-error.ts';
-import type { Endpoint, JsonObject } from '../providers/spec.ts';
+import type { Endpoint } from '../providers/spec.ts';
+import type { JsonObject } from '../shared/json.ts';
 import { REQUEST_SCHEMAS } from './request-schemas.ts';
 
 export function validateBody(endpoint: Endpoint, body: unknown): JsonObject {

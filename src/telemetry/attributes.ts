@@ -6,7 +6,7 @@
 import { SemanticConventions as SC } from '@arizeai/openinference-semantic-conventions';
 import type { Attributes } from '@opentelemetry/api';
 import type { AttemptRecord, RequestRecord } from '../gateway/record.ts';
-import type { JsonObject } from '../providers/spec.ts';
+import type { JsonObject } from '../shared/json.ts';
 import { cut } from './cut.ts';
 import { inputMessageAttributes, outputMessageAttributes } from './message-attributes.ts';
 

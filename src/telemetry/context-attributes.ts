@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { SemanticConventions as SC } from '@arizeai/openinference-semantic-conventions';
 import type { Attributes } from '@opentelemetry/api';
-import type { JsonObject } from '../providers/spec.ts';
+import type { JsonObject } from '../shared/json.ts';
 
 export function contextAttributes(body: JsonObject, headers: IncomingHttpHeaders): Attributes {
   const a: Attributes = {};

@@ -5,7 +5,7 @@
 import { SemanticConventions as SC } from '@arizeai/openinference-semantic-conventions';
 import type { Attributes } from '@opentelemetry/api';
 import { contentText } from '../providers/content-text.ts';
-import type { JsonObject } from '../providers/spec.ts';
+import type { JsonObject } from '../shared/json.ts';
 import { cut } from './cut.ts';
 
 /** `llm.input_messages.*` and `llm.tools.*` from a chat request body. */

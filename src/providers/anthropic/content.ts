@@ -5,7 +5,7 @@
  * `cache_control` (LiteLLM's way to mark a prompt-cache breakpoint) stays on its block.
  */
 import { badRequest } from '../../errors/gateway-error.ts';
-import type { JsonObject } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
 import { isObject } from './json.ts';
 
 /** `data:<media type>;base64,<payload>`, the only data: URL form Anthropic's base64 source can carry. */

@@ -1,5 +1,5 @@
 /** Narrowing helpers for the untyped JSON that crosses the translation in both directions. */
-import type { JsonObject } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
 
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -6,7 +6,7 @@
  * A message's `cache_control` (LiteLLM's form) marks its last block as a prompt-cache breakpoint.
  */
 import { badRequest } from '../../errors/gateway-error.ts';
-import type { JsonObject } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
 import { contentBlocks, withCacheControl } from './content.ts';
 import { isObject } from './json.ts';
 

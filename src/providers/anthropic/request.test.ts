@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { fixtureJson } from '../../../test/fixtures/anthropic/fixtures.ts';
 import type { Deployment } from '../../config/types.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
-import type { JsonObject } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
 import { DEFAULT_MAX_TOKENS, messagesRequest, messagesUrl } from './request.ts';
 
 const claude = (modelInfo: Record<string, unknown> = {}): Deployment => ({

@@ -1,7 +1,7 @@
 /** An OpenAI chat request as the body of Anthropic's `POST /v1/messages`. */
 import type { Deployment } from '../../config/types.ts';
 import { badRequest } from '../../errors/gateway-error.ts';
-import type { JsonObject } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
 import { conversation } from './messages.ts';
 import { anthropicToolChoice, anthropicTools } from './tools.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fixtureJson } from '../../../test/fixtures/anthropic/fixtures.ts';
-import type { JsonObject } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
 import { chatAnswer } from './response.ts';
 
 type Choice = { message: JsonObject; finish_reason: string | null };

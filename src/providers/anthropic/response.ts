@@ -1,6 +1,6 @@
 /** An Anthropic message as an OpenAI `chat.completion`: text, tool calls, thinking, stop reason, usage. */
 
-import type { JsonObject } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
 import { chatCompletion, completionId, nowSeconds } from '../translated/openai-shape.ts';
 import type { TranslatedAnswer } from '../translated/provider.ts';
 import { isObject, objectOr } from './json.ts';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fixtureText } from '../../../test/fixtures/anthropic/fixtures.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
+import type { JsonObject } from '../../shared/json.ts';
 import { parseSse } from '../http/sse-parser.ts';
-import type { JsonObject } from '../spec.ts';
 import { anthropicStreamTranslator } from './stream.ts';
 
 interface Chunk {

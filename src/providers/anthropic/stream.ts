@@ -5,7 +5,8 @@
  * usage chunk at the end when the request asked for it.
  */
 import { GatewayError } from '../../errors/gateway-error.ts';
-import type { JsonObject, SseEvent, Usage } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
+import type { SseEvent, Usage } from '../spec.ts';
 import { type ChunkHeader, chunk, completionId, nowSeconds, usageChunk } from '../translated/openai-shape.ts';
 import type { StreamTranslator } from '../translated/provider.ts';
 import { streamError } from './errors.ts';

@@ -1,6 +1,6 @@
 /** OpenAI's `tools`, `tool_choice` and `parallel_tool_calls` as Anthropic's `tools` and `tool_choice`. */
 import { badRequest } from '../../errors/gateway-error.ts';
-import type { JsonObject } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
 import { isObject } from './json.ts';
 
 export function anthropicTools(tools: unknown): JsonObject[] | undefined {

@@ -1,5 +1,7 @@
 /** Anthropic's usage counters and stop reasons in OpenAI's terms, for whole answers and streams alike. */
-import type { JsonObject, Usage } from '../spec.ts';
+
+import type { JsonObject } from '../../shared/json.ts';
+import type { Usage } from '../spec.ts';
 import { finiteNumber } from './json.ts';
 
 /**

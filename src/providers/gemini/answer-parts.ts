@@ -3,7 +3,7 @@
  * summaries (`reasoning_content`, as LiteLLM names them) and function calls as `tool_calls`.
  */
 import { randomUUID } from 'node:crypto';
-import type { JsonObject } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
 import type { GeminiPart } from './types.ts';
 
 export interface AnswerPieces {

@@ -3,7 +3,7 @@
  * (`data:` URLs) or file references (http(s) URLs), and audio as inline data.
  */
 import { badRequest } from '../../errors/gateway-error.ts';
-import type { JsonObject } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
 import type { GeminiPart } from './types.ts';
 
 /** Types Gemini accepts by URL, guessed from the extension; an unknown one is left for Gemini to sniff. */

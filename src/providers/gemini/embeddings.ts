@@ -4,7 +4,8 @@
  * characters a token): zero would make every embedding look free to cost tracking and tpm limits.
  */
 import { badRequest, GatewayError } from '../../errors/gateway-error.ts';
-import type { JsonObject, Usage } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
+import type { Usage } from '../spec.ts';
 import type { TranslatedAnswer } from '../translated/provider.ts';
 
 export function embeddingsRequest(body: JsonObject, model: string): JsonObject {

@@ -5,7 +5,7 @@
  * (`resource_exhausted`), which says more than the numeric code the base would keep.
  */
 import { GatewayError } from '../../errors/gateway-error.ts';
-import type { JsonObject } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
 
 /** Gemini's wording: "The input token count (…) exceeds the maximum number of tokens allowed (…)". */
 const TOO_LONG = /exceeds the maximum number of tokens|input token count.*exceeds/i;

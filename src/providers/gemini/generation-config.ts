@@ -3,7 +3,7 @@
  * `toolConfig`. Only parameters a client set are written: Gemini's own defaults apply otherwise.
  */
 import { badRequest } from '../../errors/gateway-error.ts';
-import type { JsonObject } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
 
 /** OpenAI name → Gemini `generationConfig` name, for parameters whose value carries over unchanged. */
 const SAME_VALUE: ReadonlyArray<[string, string]> = [

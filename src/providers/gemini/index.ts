@@ -3,7 +3,9 @@
  * `{api_base}/v1beta/models/{model}:generateContent`, `:streamGenerateContent?alt=sse` and
  * `:batchEmbedContents`. The key goes in the `x-goog-api-key` header, never in the URL (URLs get logged).
  */
-import type { Endpoint, JsonObject } from '../spec.ts';
+
+import type { JsonObject } from '../../shared/json.ts';
+import type { Endpoint } from '../spec.ts';
 import { createTranslatedProvider } from '../translated/provider.ts';
 import { embeddingsAnswer, embeddingsRequest } from './embeddings.ts';
 import { geminiError } from './errors.ts';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fixtureJson } from '../../../test/fixtures/gemini/fixtures.ts';
-import type { JsonObject } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
 import { embeddingsRequest } from './embeddings.ts';
 import { chatRequest, geminiParams } from './request.ts';
 

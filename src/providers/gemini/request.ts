@@ -1,5 +1,7 @@
 /** An OpenAI chat request as a Gemini `generateContent` request body, and the parameters that carry over. */
-import type { Endpoint, JsonObject } from '../spec.ts';
+
+import type { JsonObject } from '../../shared/json.ts';
+import type { Endpoint } from '../spec.ts';
 import { geminiTools, generationConfig, toolConfig } from './generation-config.ts';
 import { conversation } from './messages.ts';
 

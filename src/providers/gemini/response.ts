@@ -1,6 +1,6 @@
 /** A Gemini `generateContent` answer as an OpenAI `chat.completion`, one choice per candidate. */
 import { GatewayError } from '../../errors/gateway-error.ts';
-import type { JsonObject } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
 import { chatChoice, chatCompletion, completionId, nowSeconds } from '../translated/openai-shape.ts';
 import type { TranslatedAnswer } from '../translated/provider.ts';
 import { answerPieces } from './answer-parts.ts';

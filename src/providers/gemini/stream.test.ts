@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { fixtureText } from '../../../test/fixtures/gemini/fixtures.ts';
+import type { JsonObject } from '../../shared/json.ts';
 import { parseSse } from '../http/sse-parser.ts';
-import type { JsonObject } from '../spec.ts';
 import { geminiStreamTranslator } from './stream.ts';
 
 type Chunk = {

@@ -3,7 +3,8 @@
  * holding the next piece of each candidate; the last one carries the finish reason and the usage.
  */
 import { GatewayError } from '../../errors/gateway-error.ts';
-import type { JsonObject, SseEvent, Usage } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
+import type { SseEvent, Usage } from '../spec.ts';
 import { type ChunkHeader, chunk, completionId, nowSeconds, usageChunk } from '../translated/openai-shape.ts';
 import type { StreamTranslator } from '../translated/provider.ts';
 import { answerPieces } from './answer-parts.ts';

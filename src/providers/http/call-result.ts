@@ -1,6 +1,7 @@
 /** The CallResult values every HTTP provider returns, built in one place. */
 import { GatewayError } from '../../errors/gateway-error.ts';
-import type { CallFailure, JsonObject, SseEvent, StreamSuccess } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
+import type { CallFailure, SseEvent, StreamSuccess } from '../spec.ts';
 import type { UpstreamAnswer } from './upstream-client.ts';
 import { cutAnswerError } from './upstream-error.ts';
 

@@ -3,6 +3,7 @@
  * call nobody). No network; a little latency and real streaming so the whole path behaves as live.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { JsonObject } from '../../shared/json.ts';
 import { contentText } from '../content-text.ts';
 import { clientClosed } from '../http/upstream-error.ts';
 import { openAiParams } from '../openai-compatible/params.ts';
@@ -11,7 +12,6 @@ import type {
   CallContext,
   CallResult,
   Endpoint,
-  JsonObject,
   JsonSuccess,
   Provider,
   SseEvent,

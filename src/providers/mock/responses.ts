@@ -1,6 +1,7 @@
 /** OpenAI-shaped bodies and chunks for the mock provider, so clients cannot tell it from a real API. */
 import { randomUUID } from 'node:crypto';
-import type { JsonObject, Usage } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
+import type { Usage } from '../spec.ts';
 
 export interface MockAnswer {
   id: string;

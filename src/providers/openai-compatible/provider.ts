@@ -4,19 +4,12 @@
  */
 
 import { GatewayError } from '../../errors/gateway-error.ts';
+import type { JsonObject } from '../../shared/json.ts';
 import { failure, readJsonAnswer, streamSuccess } from '../http/call-result.ts';
 import { parseSse } from '../http/sse-parser.ts';
 import { originOf, postJson } from '../http/upstream-client.ts';
 import { midStreamError } from '../http/upstream-error.ts';
-import type {
-  CallContext,
-  CallResult,
-  Endpoint,
-  JsonObject,
-  JsonSuccess,
-  Provider,
-  StreamSuccess,
-} from '../spec.ts';
+import type { CallContext, CallResult, Endpoint, JsonSuccess, Provider, StreamSuccess } from '../spec.ts';
 import { openAiParams } from './params.ts';
 import { readUsage } from './usage.ts';
 

@@ -3,7 +3,8 @@
  * dialect: one place decides what a translated answer looks like to the client.
  */
 import { randomUUID } from 'node:crypto';
-import type { JsonObject, Usage } from '../spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
+import type { Usage } from '../spec.ts';
 
 /** An id in OpenAI's style, as LiteLLM gives translated answers. */
 export const completionId = (): string => `chatcmpl-${randomUUID()}`;

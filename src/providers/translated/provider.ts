@@ -5,6 +5,7 @@
  * from the upstream's events into OpenAI chunks.
  */
 import { badRequest, GatewayError } from '../../errors/gateway-error.ts';
+import type { JsonObject } from '../../shared/json.ts';
 import { failure, readJsonAnswer, streamSuccess } from '../http/call-result.ts';
 import { parseSse } from '../http/sse-parser.ts';
 import { originOf, postJson } from '../http/upstream-client.ts';
@@ -13,7 +14,6 @@ import type {
   CallContext,
   CallResult,
   Endpoint,
-  JsonObject,
   JsonSuccess,
   Provider,
   SseEvent,
