@@ -8,6 +8,8 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { loadPrices } from '../src/gateway/cost.ts';
+import { createGateway } from '../src/gateway/gateway.ts';
+import { ModelRegistry } from '../src/gateway/model-registry.ts';
 import { routerStateFor } from '../src/gateway/router-state.ts';
 import { buildApp } from '../src/server/app.ts';
 import { StoreClient } from '../src/store/store-client.ts';
@@ -66,8 +68,10 @@ describe('abuse: secrets in logs and spans', () => {
       ],
     });
     await loadPrices(config.deployments);
-    const routerState = await routerStateFor(config, logger);
-    const { app } = buildApp({ config, logger, version: 'test', telemetry, store, routerState });
+    const registry = new ModelRegistry(config.deployments, config.aliases);
+    const gateway = createGateway(config, registry, logger, await routerStateFor(config, logger));
+    gateway.onFinish((record) => telemetry?.record(record));
+    const app = buildApp({ config, logger, version: 'test', gateway, registry, store });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -7,7 +7,9 @@ import { ConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/load.ts';
 import { resolveTraceStore, type TraceStoreSettings } from '../config/trace-store.ts';
 import { loadPrices } from '../gateway/cost.ts';
+import { createGateway } from '../gateway/gateway.ts';
 import { checkHealth } from '../gateway/health.ts';
+import { ModelRegistry } from '../gateway/model-registry.ts';
 import { routerStateFor } from '../gateway/router-state.ts';
 import { buildApp } from '../server/app.ts';
 import { StoreClient } from '../store/store-client.ts';
@@ -76,8 +78,10 @@ async function main(argv: string[]): Promise<number> {
           log: (message) => logger.warn(message),
         })
       : undefined;
-  const routerState = await routerStateFor(config, logger);
-  const { app } = buildApp({ config, logger, version: VERSION, telemetry, store, alerts, routerState });
+  const registry = new ModelRegistry(config.deployments, config.aliases);
+  const gateway = createGateway(config, registry, logger, await routerStateFor(config, logger));
+  if (telemetry) gateway.onFinish((record) => telemetry.record(record));
+  const app = buildApp({ config, logger, version: VERSION, gateway, registry, store, alerts });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -89,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
     const traces = tracesBanner(config, baseUrl(config.host, port), labels, storeSettings, process.cwd());
     process.stdout.write(`${banner(config, VERSION, port)}\n${traces}\n\n`);
   }
-  installShutdown(app, logger, telemetry, store);
+  installShutdown(app, gateway, logger, telemetry, store);
   return -1;
 }
 

@@ -3,14 +3,18 @@
  * within a deadline, so a stuck stream cannot keep a deploy waiting forever. A second signal exits now.
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Gateway } from '../gateway/gateway.ts';
 import type { StoreClient } from '../store/store-client.ts';
 import type { Telemetry } from '../telemetry/telemetry.ts';
 import { onPrimaryShutdown } from './workers.ts';
 
 const DEADLINE_MS = 25_000;
+/** Left after the deadline for the stopped requests to unwind and their spans to be exported. */
+const LAST_EXPORT_MS = 3_000;
 
 export function installShutdown(
   app: FastifyInstance,
+  gateway: Gateway,
   logger: FastifyBaseLogger,
   telemetry?: Telemetry,
   store?: StoreClient,
@@ -30,10 +34,16 @@ export function installShutdown(
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing requests in flight');
     const timer = setTimeout(() => {
-      logger.warn('shutdown deadline reached: closing remaining connections');
-      app.server.closeAllConnections();
-      process.exit(1);
-    }, DEADLINE_MS);
+      logger.warn('shutdown deadline reached: stopping the requests still in flight');
+      // Each ends as `shutdown` (its client gets a 503 or a last error event) and is traced as such.
+      gateway.shutdown();
+      const last = setTimeout(() => {
+        app.server.closeAllConnections();
+        telemetry?.shutdown().finally(() => process.exit(1));
+        setTimeout(() => process.exit(1), LAST_EXPORT_MS).unref();
+      }, 500);
+      last.unref();
+    }, DEADLINE_MS - LAST_EXPORT_MS);
     timer.unref();
     app
       .close()

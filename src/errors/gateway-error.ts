@@ -54,3 +54,12 @@ export function isRetryableStatus(status: number): boolean {
 
 export const badRequest = (message: string, param: string | null = null, code: string | null = null) =>
   new GatewayError(message, { status: 400, type: 'invalid_request_error', param, code });
+
+/** A client that went away: nobody is left to answer, so this is never retried. */
+export function clientClosed(): GatewayError {
+  return new GatewayError('The client closed the request', {
+    status: 499,
+    type: 'client_closed_request',
+    retryable: false,
+  });
+}

@@ -38,17 +38,12 @@ const log = { debug: () => {}, warn: () => {} };
 
 describe('gateway (no HTTP server)', () => {
   const gateway = createGateway(config, new ModelRegistry(config.deployments, config.aliases), log);
+  const ended: RequestRecord[] = [];
+  gateway.onFinish((r) => ended.push(r));
 
   it('answers through an alias and fills the request record', async () => {
-    let ended: RequestRecord | undefined;
     const body = { model: 'fast', messages: [{ role: 'user', content: 'hi' }], mock_response: 'pong' };
-    const outcome = await gateway.handle('chat', body, {
-      callId: 'c1',
-      signal: new AbortController().signal,
-      onEnd: (r) => {
-        ended = r;
-      },
-    });
+    const outcome = await gateway.handle('chat', body, { callId: 'c1' }).outcome;
     assert.equal(outcome.kind, 'json');
     assert.equal(outcome.record.modelGroup, 'demo');
     assert.equal(outcome.record.deployment?.id, 'demo-1');
@@ -56,11 +51,11 @@ describe('gateway (no HTTP server)', () => {
     assert.deepEqual([usage?.promptTokens, usage?.completionTokens, usage?.totalTokens], [10, 20, 30]);
     assert.equal(outcome.record.finishReason, 'stop');
     assert.equal(outcome.record.attempts.length, 1);
-    assert.equal(ended, outcome.record);
+    assert.equal(ended.at(-1), outcome.record);
+    assert.equal(outcome.record.ending, 'completed');
   });
 
   it('reports usage and time to first chunk of a stream once it has been read', async () => {
-    let ended: RequestRecord | undefined;
     const body = {
       model: 'demo',
       messages: [],
@@ -68,31 +63,52 @@ describe('gateway (no HTTP server)', () => {
       stream_options: { include_usage: true },
       mock_response: 'a b c',
     };
-    const outcome = await gateway.handle('chat', body, {
-      callId: 'c2',
-      signal: new AbortController().signal,
-      onEnd: (r) => {
-        ended = r;
-      },
-    });
+    const outcome = await gateway.handle('chat', body, { callId: 'c2' }).outcome;
     assert.equal(outcome.kind, 'stream');
     if (outcome.kind !== 'stream') return;
+    assert.notEqual(ended.at(-1), outcome.record, 'not over before its stream is read');
     let text = '';
     for await (const chunk of outcome.chunks) text += chunk;
     assert.ok(text.endsWith('data: [DONE]\n\n'));
-    assert.equal(ended?.usage?.totalTokens, 30);
-    assert.ok((ended?.firstChunkMs ?? -1) >= 0);
+    const record = ended.at(-1);
+    assert.equal(record, outcome.record);
+    assert.equal(record?.usage?.totalTokens, 30);
+    assert.ok((record?.firstChunkMs ?? -1) >= 0);
+    assert.ok(record?.attempts[0]?.endedAt !== undefined);
+  });
+
+  it('ends a request once, when both the work and the client side are over', async () => {
+    const before = ended.length;
+    const body = { model: 'demo', messages: [{ role: 'user', content: 'hi' }], stream: true };
+    const exchange = gateway.handle('chat', body, { callId: 'c4', connected: true });
+    const outcome = await exchange.outcome;
+    if (outcome.kind !== 'stream') return assert.fail('expected a stream');
+    let chunks = 0;
+    for await (const _ of outcome.chunks) {
+      if (++chunks === 3) {
+        exchange.clientGone('closed');
+        break;
+      }
+    }
+    exchange.delivered();
+    exchange.clientGone('timeout');
+    assert.equal(ended.length, before + 1);
+    const record = ended.at(-1);
+    assert.equal(record?.ending, 'client_closed');
+    assert.equal(record?.httpStatus, 499);
+    assert.ok((record?.output ?? '').length > 0, 'the text relayed before the hang-up');
+    // The demo reports usage only at its end, which this stream never reached: counted locally.
+    assert.equal(record?.usageEstimated, true);
+    assert.ok((record?.usage?.completionTokens ?? 0) > 0);
+    assert.equal(record?.attempts[0]?.aborted, true);
   });
 
   it('returns an unknown model as an error value listing the models', async () => {
-    const outcome = await gateway.handle(
-      'chat',
-      { model: 'nope', messages: [] },
-      { callId: 'c3', signal: new AbortController().signal },
-    );
+    const outcome = await gateway.handle('chat', { model: 'nope', messages: [] }, { callId: 'c3' }).outcome;
     assert.equal(outcome.kind, 'error');
     if (outcome.kind !== 'error') return;
     assert.equal(outcome.error.status, 404);
     assert.match(outcome.error.message, /demo, fast/);
+    assert.equal(ended.at(-1)?.ending, 'failed');
   });
 });

@@ -3,8 +3,8 @@
  * healthy and unhealthy endpoints. Used by `GET /health` and `tollgate --health`.
  */
 import type { Deployment } from '../config/types.ts';
-import { mockProvider } from '../providers/mock/provider.ts';
 import { getProvider } from '../providers/registry.ts';
+import type { Provider } from '../providers/spec.ts';
 import type { JsonObject } from '../shared/json.ts';
 
 const HEALTH_TIMEOUT_MS = 30_000;
@@ -40,7 +40,7 @@ export async function checkHealth(deployments: Deployment[], signal?: AbortSigna
 
 async function checkOne(deployment: Deployment, parent?: AbortSignal): Promise<EndpointHealth> {
   const base = { model: deployment.litellmModel, model_name: deployment.modelName, model_id: deployment.id };
-  const provider = getProvider(deployment.provider) ?? mockProvider;
+  const provider = getProvider(deployment.provider) ?? mockProvider();
   const timeout = AbortSignal.timeout(Math.min(deployment.timeoutMs ?? HEALTH_TIMEOUT_MS, HEALTH_TIMEOUT_MS));
   const signal = parent ? AbortSignal.any([parent, timeout]) : timeout;
   const ctx = { deployment, signal, timeoutMs: HEALTH_TIMEOUT_MS };
@@ -51,4 +51,11 @@ async function checkOne(deployment: Deployment, parent?: AbortSignal): Promise<E
   const result = await provider.call(embedding ? 'embeddings' : 'chat', body, ctx);
   if (result.ok) return { ...base, api_base: result.apiBase };
   return { ...base, api_base: result.apiBase, error: `${result.error.status}: ${result.error.message}` };
+}
+
+/** The demo provider stands in for one that is not available, so a check still says something. */
+function mockProvider(): Provider {
+  const mock = getProvider('mock');
+  if (mock === undefined) throw new Error('the mock provider is not registered');
+  return mock;
 }

@@ -24,7 +24,24 @@ export interface AttemptRecord {
   dropped: string[];
   /** The wait before this attempt, when it is a retry. */
   retryDelayMs?: number;
+  /**
+   * Epoch milliseconds when the call was over: its answer read, or for a stream its last event or the
+   * moment it was cut off. Unset until then.
+   */
+  endedAt?: number;
+  /** True when the call was stopped half-way because the client left (or the gateway shut down). */
+  aborted?: boolean;
 }
+
+/**
+ * How a request ended. `client_closed`: the client went away before the whole answer was written;
+ * `client_timeout`: it stopped reading and was cut off; `shutdown`: the gateway stopped it on its way
+ * down. Whatever ends a request first decides this; nothing later overwrites it.
+ */
+export type Ending = 'completed' | 'failed' | 'client_closed' | 'client_timeout' | 'shutdown';
+
+/** The client's request headers, as far as the record needs them (`traceparent`, `x-user-id`, …). */
+export type ClientHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 export interface RequestRecord {
   callId: string;
@@ -39,8 +56,6 @@ export interface RequestRecord {
   output?: string;
   /** The answer's `choices` (for streams: one assistant message assembled from the deltas). */
   outputChoices?: unknown;
-  /** Text of a streamed answer, assembled as the chunks pass. */
-  streamedText?: string;
   modelGroup?: string;
   /** Fallback groups tried after the requested one failed. */
   attemptedFallbacks: number;
@@ -59,12 +74,15 @@ export interface RequestRecord {
   cost?: Cost;
   /** True when the upstream reported no usage and the tokens were counted locally. */
   usageEstimated?: boolean;
-  /** True when the gateway asked the upstream for stream usage that the client did not ask for. */
-  usageInjected?: boolean;
   /** Milliseconds from request start to the first streamed chunk. */
   firstChunkMs?: number;
   finishedPerf?: number;
   error?: GatewayError;
+  /** Set when the request is over: how it ended, and the HTTP status the client got (499: it left). */
+  ending?: Ending;
+  httpStatus?: number;
+  /** The client's headers, for its trace context and the user and session it names. */
+  clientHeaders: ClientHeaders;
 }
 
 export function newRecord(
@@ -72,6 +90,7 @@ export function newRecord(
   endpoint: Endpoint,
   requestBody: JsonObject,
   stream: boolean,
+  clientHeaders: ClientHeaders = {},
 ): RequestRecord {
   return {
     callId,
@@ -85,6 +104,7 @@ export function newRecord(
     startedPerf: performance.now(),
     attempts: [],
     attemptedFallbacks: 0,
+    clientHeaders,
   };
 }
 

@@ -50,11 +50,45 @@ export interface JsonSuccess extends CallFacts {
   responseModel?: string;
 }
 
-/** One server-sent event: `data` is the JSON text of an OpenAI chunk, or `[DONE]`. */
-export interface SseEvent {
-  data: string;
-  /** The exact upstream bytes of the event (with its trailing blank line), relayed as they are. */
+/**
+ * One event of an answer stream, parsed once. `data` is the parsed payload (an OpenAI chunk, a
+ * Messages API event, …) or, for end markers such as OpenAI's `[DONE]`, their literal text. Events of a
+ * pass-through provider carry the upstream's exact bytes in `raw`, which reach the client unchanged;
+ * translated events have none and are serialised once, by the relay.
+ */
+export interface StreamEvent {
+  /** The SSE `event:` name, for dialects that name their events (Anthropic's Messages API). */
+  event?: string;
+  data: JsonObject | string;
+  /** The exact upstream bytes of the event (with its trailing blank line). */
   raw?: string;
+}
+
+/** A tool call of a streamed answer, assembled from its deltas. */
+export interface StreamToolCall {
+  id?: string;
+  name?: string;
+  arguments: string;
+}
+
+/**
+ * What a stream says about itself, kept up to date by the provider as its events are pulled: once the
+ * events end it is the end-of-stream summary; if the client leaves half-way it holds what was relayed
+ * until then. Consumers (the record, telemetry, spend) read this and never the events' shapes.
+ */
+export interface StreamSummary {
+  usage?: Usage;
+  finishReason?: string;
+  responseModel?: string;
+  /** The answer's text, as relayed so far. */
+  text: string;
+  /** Reasoning text the provider streamed (`reasoning_content`, Anthropic's thinking). */
+  reasoning?: string;
+  toolCalls?: StreamToolCall[];
+}
+
+export function emptySummary(): StreamSummary {
+  return { text: '' };
 }
 
 export interface StreamSuccess extends CallFacts {
@@ -63,9 +97,10 @@ export interface StreamSuccess extends CallFacts {
   headers: Record<string, string>;
   /**
    * Events in arrival order, batched per upstream read (never an empty batch); throws a GatewayError
-   * when the upstream fails mid-stream.
+   * when the upstream fails mid-stream. Stopping early (client gone) closes the upstream call.
    */
-  batches: AsyncIterable<SseEvent[]>;
+  events: AsyncIterable<StreamEvent[]>;
+  summary: StreamSummary;
 }
 
 export interface CallFailure extends CallFacts {

@@ -2,11 +2,9 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Alerts } from '../alerts/alerts.ts';
 import type { GatewayConfig } from '../config/types.ts';
-import { createGateway, type Gateway } from '../gateway/gateway.ts';
-import { ModelRegistry } from '../gateway/model-registry.ts';
-import type { RouterState } from '../gateway/router-state.ts';
+import type { Gateway } from '../gateway/gateway.ts';
+import type { ModelRegistry } from '../gateway/model-registry.ts';
 import type { StoreClient } from '../store/store-client.ts';
-import type { Telemetry } from '../telemetry/telemetry.ts';
 import { createAuthHook, PUBLIC_ROUTES } from './auth.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { installJsonBody } from './json-body.ts';
@@ -22,24 +20,17 @@ export interface AppOptions {
   config: GatewayConfig;
   logger: FastifyBaseLogger;
   version: string;
-  /** Where finished requests are traced; none when no exporter is configured. */
-  telemetry?: Telemetry;
+  /** The gateway the LLM routes hand requests to (its subscribers trace them), and its model groups. */
+  gateway: Gateway;
+  registry: ModelRegistry;
   /** The embedded trace store, whose OTLP and search API the app serves. */
   store?: StoreClient;
   /** Alert rules over the store, with their HTTP API. */
   alerts?: Alerts;
-  /** Where routing keeps cooldowns and counters (redis-state.ts); this process's memory by default. */
-  routerState?: RouterState;
 }
 
-export interface App {
-  app: FastifyInstance;
-  gateway: Gateway;
-  registry: ModelRegistry;
-}
-
-export function buildApp(options: AppOptions): App {
-  const { config, logger, version, telemetry, store, alerts } = options;
+export function buildApp(options: AppOptions): FastifyInstance {
+  const { config, logger, version, gateway, registry, store, alerts } = options;
   const app = Fastify({
     loggerInstance: logger,
     // Per-request log lines cost real time on the hot path; they are for debugging only.
@@ -61,8 +52,6 @@ export function buildApp(options: AppOptions): App {
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
   });
-  const registry = new ModelRegistry(config.deployments, config.aliases);
-  const gateway = createGateway(config, registry, logger, options.routerState);
   app.addHook('onClose', () => gateway.close());
   installJsonBody(app);
   installErrorHandlers(app, config.bodyLimitBytes);
@@ -84,9 +73,9 @@ export function buildApp(options: AppOptions): App {
   }
   registerHealthRoutes(app, registry, version);
   registerModelRoutes(app, registry);
-  registerLlmRoutes(app, gateway, config.clientTimeoutMs, telemetry);
+  registerLlmRoutes(app, gateway, config.clientTimeoutMs);
   registerUiRoutes(app, store !== undefined);
   if (alerts)
     registerAlertRoutes(app, alerts, { masterKey: config.masterKey, loopback: isLoopback(config.host) });
-  return { app, gateway, registry };
+  return app;
 }

@@ -106,6 +106,7 @@ export function requestSpanAttributes(
     if (record.output !== undefined) a[SC.OUTPUT_VALUE] = cut(record.output, max);
     if (record.endpoint === 'chat') Object.assign(a, outputMessageAttributes(record.outputChoices, max));
   }
+  if (record.ending !== undefined) a['tollgate.end_reason'] = record.ending;
   if (record.error !== undefined) a['error.type'] = record.error.type;
   return a;
 }
@@ -120,6 +121,7 @@ export function attemptSpanAttributes(attempt: AttemptRecord): Attributes {
   const [host, port] = attempt.apiBase.split(':');
   if (host) a['server.address'] = host;
   if (port) a['server.port'] = Number(port);
+  if (attempt.aborted) a['tollgate.attempt.aborted'] = true;
   if (attempt.error !== undefined) a['error.type'] = attempt.error.type;
   return a;
 }

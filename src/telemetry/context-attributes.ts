@@ -2,12 +2,13 @@
  * Who and what a request belongs to: `user.id`, `session.id`, `metadata` and `tag.tags`, from the body's
  * `user` and `metadata` fields (LiteLLM's places for them) or the `x-user-id` / `x-session-id` headers.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+
 import { SemanticConventions as SC } from '@arizeai/openinference-semantic-conventions';
 import type { Attributes } from '@opentelemetry/api';
+import type { ClientHeaders } from '../gateway/record.ts';
 import type { JsonObject } from '../shared/json.ts';
 
-export function contextAttributes(body: JsonObject, headers: IncomingHttpHeaders): Attributes {
+export function contextAttributes(body: JsonObject, headers: ClientHeaders): Attributes {
   const a: Attributes = {};
   const metadata =
     typeof body.metadata === 'object' && body.metadata !== null ? (body.metadata as JsonObject) : undefined;
@@ -25,7 +26,7 @@ export function contextAttributes(body: JsonObject, headers: IncomingHttpHeaders
   return a;
 }
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+function header(headers: ClientHeaders, name: string): string | undefined {
   const value = headers[name];
   const first = Array.isArray(value) ? value[0] : value;
   return first?.trim() || undefined;

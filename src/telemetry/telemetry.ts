@@ -3,7 +3,6 @@
  * over from its RequestRecord and handed to a bounded batch queue per export target. Never blocks or
  * fails a request: a full queue drops spans, an exporter that is down is retried by the exporter.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import { hostname } from 'node:os';
 import {
   defaultTextMapGetter,
@@ -30,8 +29,8 @@ import type { ExportTarget } from './export-targets.ts';
 import { finishedSpan, type SpanEvent } from './finished-span.ts';
 
 export interface Telemetry {
-  /** Records a finished request; `headers` are the client's, for its `traceparent`. */
-  record(record: RequestRecord, status: number, headers: IncomingHttpHeaders): void;
+  /** Records a finished request (a gateway's finish subscriber): one request span, one per attempt. */
+  record(record: RequestRecord): void;
   /** Exports what is queued, within the exporters' timeouts. */
   shutdown(): Promise<void>;
 }
@@ -86,10 +85,13 @@ export function createTelemetry(options: TelemetryOptions): Telemetry | undefine
   };
 
   return {
-    record(record, status, headers) {
+    record(record) {
+      const headers = record.clientHeaders;
       const caller = trace.getSpanContext(propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter));
-      // A client that left is not a failure of the gateway or the model.
-      const failed = record.error !== undefined && record.error.status !== 499;
+      const status = record.httpStatus ?? record.error?.status ?? 200;
+      // A client that left is not a failure of the gateway or the model: its span says so, unset.
+      const clientEnded = record.ending === 'client_closed' || record.ending === 'client_timeout';
+      const failed = record.error !== undefined && record.error.status !== 499 && !clientEnded;
       const requestSpan = emit({
         name: REQUEST_SPAN_NAME[record.endpoint],
         kind: SpanKind.SERVER,
@@ -102,7 +104,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry | undefine
         },
         status: failed
           ? { code: SpanStatusCode.ERROR, message: record.error?.message }
-          : { code: SpanStatusCode.OK },
+          : { code: clientEnded ? SpanStatusCode.UNSET : SpanStatusCode.OK },
       });
       for (const attempt of record.attempts) {
         const events: SpanEvent[] = attempt.dropped.map((param) => ({
@@ -119,7 +121,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry | undefine
           kind: SpanKind.CLIENT,
           parent: requestSpan,
           startMs: attempt.startedAt,
-          endMs: attempt.startedAt + attempt.latencyMs,
+          endMs: attempt.endedAt ?? attempt.startedAt + attempt.latencyMs,
           attributes: attemptSpanAttributes(attempt),
           status: attempt.error
             ? { code: SpanStatusCode.ERROR, message: attempt.error.message }

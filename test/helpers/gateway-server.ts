@@ -5,6 +5,8 @@ import pino from 'pino';
 import type { Alerts } from '../../src/alerts/alerts.ts';
 import type { Deployment, GatewayConfig } from '../../src/config/types.ts';
 import { loadPrices } from '../../src/gateway/cost.ts';
+import { createGateway } from '../../src/gateway/gateway.ts';
+import { ModelRegistry } from '../../src/gateway/model-registry.ts';
 import { routerStateFor } from '../../src/gateway/router-state.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { StoreClient } from '../../src/store/store-client.ts';
@@ -64,8 +66,10 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   await loadPrices(config.deployments);
-  const routerState = await routerStateFor(config, logger);
-  const { app } = buildApp({ config, logger, version: 'test', telemetry, store, alerts, routerState });
+  const registry = new ModelRegistry(config.deployments, config.aliases);
+  const gateway = createGateway(config, registry, logger, await routerStateFor(config, logger));
+  if (telemetry) gateway.onFinish((record) => telemetry.record(record));
+  const app = buildApp({ config, logger, version: 'test', gateway, registry, store, alerts });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;

@@ -4,6 +4,8 @@ import { fixtureText } from '../../../test/fixtures/anthropic/fixtures.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { JsonObject } from '../../shared/json.ts';
 import { parseSse } from '../http/sse-parser.ts';
+import { chunkEvents, wantsUsage } from '../openai-compatible/chat-stream.ts';
+import { emptySummary } from '../spec.ts';
 import { anthropicStreamTranslator } from './stream.ts';
 
 interface Chunk {
@@ -13,16 +15,23 @@ interface Chunk {
   usage?: JsonObject;
 }
 
+/** The chunks a client gets, as the translated base passes them on (the usage chunk only when asked). */
+function clientChunks(body: JsonObject): (chunks: JsonObject[]) => JsonObject[] {
+  const summary = emptySummary();
+  return (chunks) => chunkEvents(chunks, summary, wantsUsage(body)).map((e) => e.data as JsonObject);
+}
+
 /** Feeds a transcript through the real SSE parser in small reads, as a network would deliver it. */
 async function translate(sse: string, body: JsonObject = {}): Promise<Chunk[]> {
-  const translator = anthropicStreamTranslator(body);
+  const translator = anthropicStreamTranslator();
+  const client = clientChunks(body);
   async function* reads() {
     yield* sse.match(/[\s\S]{1,37}/g) ?? [];
   }
   const out: JsonObject[] = [];
   for await (const batch of parseSse(reads()))
-    for (const event of batch) out.push(...translator.event(event));
-  out.push(...translator.end());
+    for (const event of batch) out.push(...client(translator.event(event)));
+  out.push(...client(translator.end()));
   return out as unknown as Chunk[];
 }
 
@@ -87,8 +96,9 @@ describe('anthropic stream translation', () => {
   });
 
   it('streams thinking as reasoning_content', async () => {
-    const translator = anthropicStreamTranslator({});
+    const translator = anthropicStreamTranslator();
     const [chunk] = translator.event({
+      raw: '',
       data: '{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Hmm."}}',
     }) as unknown as Chunk[];
     assert.deepEqual(chunk?.choices[0]?.delta, { reasoning_content: 'Hmm.' });

@@ -6,16 +6,16 @@
  */
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { JsonObject } from '../../shared/json.ts';
-import type { SseEvent, Usage } from '../spec.ts';
+import type { SseMessage } from '../http/sse-parser.ts';
+import type { Usage } from '../spec.ts';
 import { type ChunkHeader, chunk, completionId, nowSeconds, usageChunk } from '../translated/openai-shape.ts';
 import type { StreamTranslator } from '../translated/provider.ts';
 import { streamError } from './errors.ts';
 import { isObject, objectOr } from './json.ts';
 import { anthropicUsage, finishReason } from './usage.ts';
 
-export function anthropicStreamTranslator(body: JsonObject): StreamTranslator {
+export function anthropicStreamTranslator(): StreamTranslator {
   const header: ChunkHeader = { id: completionId(), model: '', created: nowSeconds() };
-  const includeUsage = objectOr(body.stream_options).include_usage === true;
   /** Anthropic's block index → OpenAI's tool call index. */
   const toolIndex = new Map<number, number>();
   let usageFields: JsonObject = {};
@@ -70,7 +70,7 @@ export function anthropicStreamTranslator(body: JsonObject): StreamTranslator {
   }
 
   return {
-    event(event: SseEvent): JsonObject[] {
+    event(event: SseMessage): JsonObject[] {
       let data: unknown;
       try {
         data = JSON.parse(event.data);
@@ -88,7 +88,7 @@ export function anthropicStreamTranslator(body: JsonObject): StreamTranslator {
           retryable: false,
         });
       const usage: Usage = anthropicUsage(usageFields);
-      return includeUsage ? [usageChunk(header, usage)] : [];
+      return [usageChunk(header, usage)];
     },
   };
 }

@@ -5,6 +5,8 @@ import { describe, it } from 'node:test';
 import { fixtureText } from '../../../test/fixtures/gemini/fixtures.ts';
 import type { JsonObject } from '../../shared/json.ts';
 import { parseSse } from '../http/sse-parser.ts';
+import { chunkEvents, wantsUsage } from '../openai-compatible/chat-stream.ts';
+import { emptySummary } from '../spec.ts';
 import { geminiStreamTranslator } from './stream.ts';
 
 type Chunk = {
@@ -14,13 +16,20 @@ type Chunk = {
   usage?: JsonObject;
 };
 
+/** The chunks a client gets, as the translated base passes them on (the usage chunk only when asked). */
+function clientChunks(body: JsonObject): (chunks: JsonObject[]) => JsonObject[] {
+  const summary = emptySummary();
+  return (chunks) => chunkEvents(chunks, summary, wantsUsage(body)).map((e) => e.data as JsonObject);
+}
+
 /** Runs a transcript through the SSE parser and a translator, as the translated base does. */
 async function translate(sse: string, body: JsonObject = {}): Promise<Chunk[]> {
   const translator = geminiStreamTranslator({ model: 'gemini-2.5-flash', ...body });
+  const client = clientChunks(body);
   const out: JsonObject[] = [];
   for await (const batch of parseSse(Readable.from([Buffer.from(sse)])))
-    for (const e of batch) out.push(...translator.event(e));
-  out.push(...translator.end());
+    for (const e of batch) out.push(...client(translator.event(e)));
+  out.push(...client(translator.end()));
   return out as Chunk[];
 }
 

@@ -4,7 +4,8 @@
  */
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { JsonObject } from '../../shared/json.ts';
-import type { SseEvent, Usage } from '../spec.ts';
+import type { SseMessage } from '../http/sse-parser.ts';
+import type { Usage } from '../spec.ts';
 import { type ChunkHeader, chunk, completionId, nowSeconds, usageChunk } from '../translated/openai-shape.ts';
 import type { StreamTranslator } from '../translated/provider.ts';
 import { answerPieces } from './answer-parts.ts';
@@ -20,13 +21,12 @@ interface ChoiceState {
 }
 
 export function geminiStreamTranslator(body: JsonObject): StreamTranslator {
-  const includeUsage = (body.stream_options as JsonObject | undefined)?.include_usage === true;
   const choices = new Map<number, ChoiceState>();
   let header: ChunkHeader | undefined;
   let usage: Usage | undefined;
 
   return {
-    event(event: SseEvent): JsonObject[] {
+    event(event: SseMessage): JsonObject[] {
       const response = parse(event.data);
       const blocked = blockedPrompt(response);
       if (blocked) throw blocked;
@@ -73,7 +73,7 @@ export function geminiStreamTranslator(body: JsonObject): StreamTranslator {
           code: 'upstream_stream_error',
           retryable: false,
         });
-      return includeUsage && usage ? [usageChunk(header, usage)] : [];
+      return usage ? [usageChunk(header, usage)] : [];
     },
   };
 }

@@ -1,7 +1,7 @@
 /** The CallResult values every HTTP provider returns, built in one place. */
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { JsonObject } from '../../shared/json.ts';
-import type { CallFailure, SseEvent, StreamSuccess } from '../spec.ts';
+import type { CallFailure, StreamEvent, StreamSuccess, StreamSummary } from '../spec.ts';
 import type { UpstreamAnswer } from './upstream-client.ts';
 import { cutAnswerError } from './upstream-error.ts';
 
@@ -12,18 +12,20 @@ export function failure(status: number, error: GatewayError, started: number, ap
 type OpenAnswer = Extract<UpstreamAnswer, { ok: true }>;
 
 /**
- * A stream that answered: `read` turns the upstream body into batches of OpenAI events, `onError` turns
- * what breaks mid-way into the GatewayError the client's last event carries.
+ * A stream that answered: `read` turns the upstream body into batches of events (keeping `summary` up
+ * to date as it goes), `onError` turns what breaks mid-way into the GatewayError the client's last
+ * event carries.
  */
 export function streamSuccess(
   answer: OpenAnswer,
   started: number,
   apiBase: string,
-  read: (body: OpenAnswer['body']) => AsyncIterable<SseEvent[]>,
+  summary: StreamSummary,
+  read: (body: OpenAnswer['body']) => AsyncIterable<StreamEvent[]>,
   onError: (err: unknown) => GatewayError,
 ): StreamSuccess {
   const upstream = answer.body;
-  async function* batches(): AsyncGenerator<SseEvent[]> {
+  async function* batches(): AsyncGenerator<StreamEvent[]> {
     try {
       yield* read(upstream);
     } catch (err) {
@@ -40,7 +42,8 @@ export function streamSuccess(
     latencyMs: performance.now() - started,
     apiBase,
     headers: answer.headers,
-    batches: batches(),
+    events: batches(),
+    summary,
   };
 }
 

@@ -3,10 +3,18 @@
  * bytes so a pass-through relay changes nothing. Events are handed over in batches, one per upstream
  * read, so a relay does one write per read instead of one per event.
  */
-import type { SseEvent } from '../spec.ts';
+/** One server-sent event as it came over the wire: its text, not yet parsed. */
+export interface SseMessage {
+  /** The `event:` field, when the server names its events. */
+  event?: string;
+  /** The `data:` lines joined by newlines (OpenAI's chunk JSON, or `[DONE]`). */
+  data: string;
+  /** The exact upstream bytes of the event (with its trailing blank line), relayed as they are. */
+  raw: string;
+}
 
 /** Yields, per upstream read, the events it completed (never an empty batch); comments are skipped. */
-export async function* parseSse(body: AsyncIterable<Buffer | string>): AsyncGenerator<SseEvent[]> {
+export async function* parseSse(body: AsyncIterable<Buffer | string>): AsyncGenerator<SseMessage[]> {
   const decoder = new TextDecoder();
   let buffer = '';
   // Most servers end lines with LF only; look for CRLF separators only once one has been seen.
@@ -15,7 +23,7 @@ export async function* parseSse(body: AsyncIterable<Buffer | string>): AsyncGene
     const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     if (!crlf && text.includes('\r')) crlf = true;
     buffer += text;
-    const batch: SseEvent[] = [];
+    const batch: SseMessage[] = [];
     let start = 0;
     for (let end = eventEnd(buffer, start, crlf); end !== -1; end = eventEnd(buffer, start, crlf)) {
       const event = toEvent(buffer.slice(start, end));
@@ -38,18 +46,25 @@ function eventEnd(buffer: string, from: number, crlf: boolean): number {
   return Math.min(lf, cr);
 }
 
-function toEvent(block: string): SseEvent | undefined {
+function toEvent(block: string): SseMessage | undefined {
   if (block.trim() === '') return undefined;
   // The common case, one `data:` line, without splitting the block into lines.
   if (block.startsWith('data:') && !block.includes('\n')) {
     return { data: block.charCodeAt(5) === 32 ? block.slice(6) : block.slice(5), raw: `${block}\n\n` };
   }
   let data: string | undefined;
+  let event: string | undefined;
   for (const line of block.split(/\r?\n/)) {
+    if (line.startsWith('event:')) event = fieldValue(line, 6);
     if (!line.startsWith('data:')) continue;
-    const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+    const value = fieldValue(line, 5);
     data = data === undefined ? value : `${data}\n${value}`;
   }
   if (data === undefined) return undefined;
-  return { data, raw: `${block}\n\n` };
+  return event === undefined ? { data, raw: `${block}\n\n` } : { event, data, raw: `${block}\n\n` };
+}
+
+/** A field's value: what follows the colon, less one leading space (the SSE spec's rule). */
+function fieldValue(line: string, colon: number): string {
+  return line.charCodeAt(colon) === 32 ? line.slice(colon + 1) : line.slice(colon);
 }

@@ -1,16 +1,7 @@
 /** Turns what went wrong talking to an upstream into a GatewayError a client can act on. */
-import { GatewayError } from '../../errors/gateway-error.ts';
+import { clientClosed, GatewayError } from '../../errors/gateway-error.ts';
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
-
-/** A client that went away: nobody is left to answer, so this is never retried. */
-export function clientClosed(): GatewayError {
-  return new GatewayError('The client closed the request', {
-    status: 499,
-    type: 'client_closed_request',
-    retryable: false,
-  });
-}
 
 /** Network-level failures: timeouts are 504, anything that kept us from an answer is 502. */
 export function networkError(err: unknown, origin: string, signal: AbortSignal): GatewayError {

@@ -3,20 +3,23 @@
  * call nobody). No network; a little latency and real streaming so the whole path behaves as live.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { clientClosed } from '../../errors/gateway-error.ts';
+import { contentText } from '../../shared/content-text.ts';
 import type { JsonObject } from '../../shared/json.ts';
-import { contentText } from '../content-text.ts';
-import { clientClosed } from '../http/upstream-error.ts';
+import { chunkEvents, DONE, wantsUsage } from '../openai-compatible/chat-stream.ts';
 import { openAiParams } from '../openai-compatible/params.ts';
 import { readUsage } from '../openai-compatible/usage.ts';
-import type {
-  CallContext,
-  CallResult,
-  Endpoint,
-  JsonSuccess,
-  Provider,
-  SseEvent,
-  StreamSuccess,
-  Usage,
+import {
+  type CallContext,
+  type CallResult,
+  type Endpoint,
+  emptySummary,
+  type JsonSuccess,
+  type Provider,
+  type StreamEvent,
+  type StreamSuccess,
+  type StreamSummary,
+  type Usage,
 } from '../spec.ts';
 import { demoAnswer, estimateTokens } from './demo-text.ts';
 import { embed, encodeEmbedding } from './embedding.ts';
@@ -69,8 +72,10 @@ export const mockProvider: Provider = {
 
   async stream(endpoint, body, ctx): Promise<CallResult<StreamSuccess>> {
     const answer = answerFor(endpoint, body);
-    const includeUsage = (body.stream_options as JsonObject | undefined)?.include_usage === true;
-    const paced = !isScripted(body);
+    const summary = emptySummary();
+    const kind = endpoint === 'chat' ? 'chat' : 'completions';
+    const clientWantsUsage = wantsUsage(body);
+    const chunks = [...streamChunks(kind, answer, clientWantsUsage)];
     return {
       ok: true,
       kind: 'stream',
@@ -78,27 +83,37 @@ export const mockProvider: Provider = {
       latencyMs: 0,
       apiBase: API_BASE,
       headers: {},
-      batches: events(endpoint === 'chat' ? 'chat' : 'completions', answer, includeUsage, paced, ctx),
+      events: events(chunks, summary, clientWantsUsage, !isScripted(body), ctx),
+      summary,
     };
   },
 };
 
+/**
+ * The answer's chunks, paced like a model (unless scripted). The mock always makes the usage chunk, as
+ * an upstream asked for usage does; the client sees it only when it asked. An abort (the client gone)
+ * ends the stream at once, as it would cut a real upstream call.
+ */
 async function* events(
-  kind: 'chat' | 'completions',
-  answer: MockAnswer,
-  includeUsage: boolean,
+  chunks: JsonObject[],
+  summary: StreamSummary,
+  clientWantsUsage: boolean,
   paced: boolean,
   ctx: CallContext,
-): AsyncGenerator<SseEvent[]> {
-  const all = [...streamChunks(kind, answer, includeUsage)].map((chunk) => ({ data: JSON.stringify(chunk) }));
-  all.push({ data: '[DONE]' });
+): AsyncGenerator<StreamEvent[]> {
   if (!paced) {
-    yield all;
+    yield [...chunkEvents(chunks, summary, clientWantsUsage), { data: DONE }];
     return;
   }
-  for (let i = 0; i < all.length; i++) {
-    await sleep(i === 0 ? FIRST_TOKEN_MS : CHUNK_GAP_MS, undefined, { signal: ctx.signal });
-    yield all.slice(i, i + 1);
+  for (let i = 0; i <= chunks.length; i++) {
+    try {
+      await sleep(i === 0 ? FIRST_TOKEN_MS : CHUNK_GAP_MS, undefined, { signal: ctx.signal });
+    } catch {
+      throw clientClosed();
+    }
+    const batch = i < chunks.length ? chunkEvents(chunks.slice(i, i + 1), summary, clientWantsUsage) : [];
+    if (i === chunks.length) batch.push({ data: DONE });
+    if (batch.length > 0) yield batch;
   }
 }
 

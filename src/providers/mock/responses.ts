@@ -60,7 +60,11 @@ export function textCompletion(a: MockAnswer): JsonObject {
   };
 }
 
-/** The chunks of a streamed answer, in order, as OpenAI sends them (usage chunk only when asked). */
+/**
+ * The chunks of a streamed answer, in order, as OpenAI sends them to a client that asked for usage when
+ * `includeUsage` (`"usage": null` on each). The usage chunk always comes last: it is what the gateway
+ * reads the counts from, and it is left out for clients that did not ask.
+ */
 export function* streamChunks(
   kind: 'chat' | 'completions',
   a: MockAnswer,
@@ -89,7 +93,7 @@ export function* streamChunks(
     yield { ...head, choices: [choice(kind === 'chat' ? { content: piece } : piece, null)], ...extra };
   }
   yield { ...head, choices: [choice(kind === 'chat' ? {} : '', 'stop')], ...extra };
-  if (includeUsage) yield { ...head, choices: [], usage: usageJson(a.usage) };
+  yield { ...head, choices: [], usage: usageJson(a.usage) };
 }
 
 /** Word-sized pieces that keep their whitespace, like a tokenizer's output would. */

@@ -6,12 +6,22 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { JsonObject } from '../../shared/json.ts';
 import { failure, readJsonAnswer, streamSuccess } from '../http/call-result.ts';
-import { parseSse } from '../http/sse-parser.ts';
 import { originOf, postJson } from '../http/upstream-client.ts';
 import { midStreamError } from '../http/upstream-error.ts';
-import type { CallContext, CallResult, Endpoint, JsonSuccess, Provider, StreamSuccess } from '../spec.ts';
+import {
+  type CallContext,
+  type CallResult,
+  type Endpoint,
+  emptySummary,
+  type JsonSuccess,
+  type Provider,
+  type StreamSuccess,
+} from '../spec.ts';
+import { wantsUsage } from './chat-stream.ts';
 import { openAiParams } from './params.ts';
+import { passThrough } from './pass-through.ts';
 import { readUsage } from './usage.ts';
+import { UsageRequests } from './usage-requests.ts';
 
 export interface OpenAiCompatibleOptions {
   name: string;
@@ -23,6 +33,12 @@ export interface OpenAiCompatibleOptions {
   supportedParams?: (endpoint: Endpoint, model: string) => ReadonlySet<string>;
   /** Where an endpoint lives under the base URL; OpenAI's is `{base}/chat/completions`, … */
   url?: (base: string, path: string, deployment: CallContext['deployment']) => string;
+  /**
+   * Ask for usage in streams the client did not ask it for (`stream_options.include_usage`), and take
+   * out what that adds before the client sees it, as vercel/ai's `includeUsage`. On by default: spans
+   * and spend want exact counts. An upstream that refuses the option is called without it from then on.
+   */
+  includeUsage?: boolean;
 }
 
 const PATHS: Record<Endpoint, string> = {
@@ -35,6 +51,7 @@ const bearer = (apiKey: string) => ({ authorization: `Bearer ${apiKey}` });
 
 export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provider {
   const authHeaders = options.authHeaders ?? bearer;
+  const usageRequests = new UsageRequests(options.includeUsage ?? true);
 
   function requestFor(endpoint: Endpoint, body: JsonObject, ctx: CallContext) {
     const base = (ctx.deployment.apiBase ?? options.defaultApiBase ?? '').replace(/\/+$/, '');
@@ -85,12 +102,28 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
 
     async stream(endpoint, body, ctx): Promise<CallResult<StreamSuccess>> {
       const started = performance.now();
-      const req = requestFor(endpoint, body, ctx);
+      const clientWantsUsage = wantsUsage(body);
+      const id = ctx.deployment.id;
+      let asked = usageRequests.ask(body, clientWantsUsage, id);
+      let req = requestFor(endpoint, asked ?? body, ctx);
       const apiBase = originOf(req.url);
-      const answer = await postJson(req);
+      let answer = await postJson(req);
+      if (!answer.ok && asked !== undefined && usageRequests.refusedBy(answer.error, id)) {
+        // Its refusal is remembered: this is the only request that pays for the second call.
+        asked = undefined;
+        req = requestFor(endpoint, body, ctx);
+        answer = await postJson(req);
+      }
       if (!answer.ok) return failure(answer.status, answer.error, started, apiBase);
-      return streamSuccess(answer, started, apiBase, parseSse, (err) =>
-        midStreamError(err, apiBase, ctx.signal),
+      const summary = emptySummary();
+      const hideUsage = asked !== undefined;
+      return streamSuccess(
+        answer,
+        started,
+        apiBase,
+        summary,
+        (upstream) => passThrough(upstream, summary, hideUsage),
+        (err) => midStreamError(err, apiBase, ctx.signal),
       );
     },
   };

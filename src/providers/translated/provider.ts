@@ -7,18 +7,21 @@
 import { badRequest, GatewayError } from '../../errors/gateway-error.ts';
 import type { JsonObject } from '../../shared/json.ts';
 import { failure, readJsonAnswer, streamSuccess } from '../http/call-result.ts';
-import { parseSse } from '../http/sse-parser.ts';
+import { parseSse, type SseMessage } from '../http/sse-parser.ts';
 import { originOf, postJson } from '../http/upstream-client.ts';
 import { midStreamError } from '../http/upstream-error.ts';
-import type {
-  CallContext,
-  CallResult,
-  Endpoint,
-  JsonSuccess,
-  Provider,
-  SseEvent,
-  StreamSuccess,
-  Usage,
+import { chunkEvents, DONE, wantsUsage } from '../openai-compatible/chat-stream.ts';
+import {
+  type CallContext,
+  type CallResult,
+  type Endpoint,
+  emptySummary,
+  type JsonSuccess,
+  type Provider,
+  type StreamEvent,
+  type StreamSuccess,
+  type StreamSummary,
+  type Usage,
 } from '../spec.ts';
 
 export interface UpstreamCall {
@@ -38,8 +41,11 @@ export interface TranslatedAnswer {
 /** Turns one stream's upstream events into OpenAI chunks; one per stream, so it may keep state. */
 export interface StreamTranslator {
   /** The OpenAI chunks for one upstream event (often none); throws a GatewayError for an error event. */
-  event(event: SseEvent): JsonObject[];
-  /** Chunks after the upstream's last event (the usage chunk); throws when the stream ended too early. */
+  event(event: SseMessage): JsonObject[];
+  /**
+   * Chunks after the upstream's last event: the usage chunk whenever usage is known (the base leaves it
+   * out when the client did not ask for it); throws when the stream ended too early.
+   */
   end(): JsonObject[];
 }
 
@@ -161,11 +167,14 @@ export function createTranslatedProvider(options: TranslatedOptions): Provider {
       if (sent.failure) return sent.failure;
       const { started, apiBase, answer } = sent;
       const translator = options.streamTranslator(body);
+      const summary = emptySummary();
+      const clientWantsUsage = wantsUsage(body);
       return streamSuccess(
         answer,
         started,
         apiBase,
-        (upstream) => translated(upstream, translator),
+        summary,
+        (upstream) => translated(upstream, translator, summary, clientWantsUsage),
         (err) =>
           err instanceof GatewayError ? asOpenAiError(err) : midStreamError(err, apiBase, ctx.signal),
       );
@@ -177,8 +186,9 @@ export function createTranslatedProvider(options: TranslatedOptions): Provider {
 async function* translated(
   upstream: AsyncIterable<Buffer | string>,
   translator: StreamTranslator,
-): AsyncGenerator<SseEvent[]> {
-  const toEvents = (chunks: JsonObject[]): SseEvent[] => chunks.map((c) => ({ data: JSON.stringify(c) }));
+  summary: StreamSummary,
+  clientWantsUsage: boolean,
+): AsyncGenerator<StreamEvent[]> {
   for await (const batch of parseSse(upstream)) {
     // An error event may follow others in the same read: the client gets those first.
     const chunks: JsonObject[] = [];
@@ -191,8 +201,9 @@ async function* translated(
         break;
       }
     }
-    if (chunks.length > 0) yield toEvents(chunks);
+    const events = chunkEvents(chunks, summary, clientWantsUsage);
+    if (events.length > 0) yield events;
     if (failed) throw failed.error;
   }
-  yield [...toEvents(translator.end()), { data: '[DONE]' }];
+  yield [...chunkEvents(translator.end(), summary, clientWantsUsage), { data: DONE }];
 }

@@ -3,12 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors/gateway-error.ts';
-import type { Gateway } from '../../gateway/gateway.ts';
-import { newRecord, type RequestRecord } from '../../gateway/record.ts';
-import { clientClosed } from '../../providers/http/upstream-error.ts';
+import type { Exchange, Gateway, HandleOptions } from '../../gateway/gateway.ts';
 import type { Endpoint } from '../../providers/spec.ts';
-import type { JsonObject } from '../../shared/json.ts';
-import type { Telemetry } from '../../telemetry/telemetry.ts';
 import { sendError } from '../error-handler.ts';
 import { tollgateHeaders } from '../response-headers.ts';
 import { validateBody } from '../validate-body.ts';
@@ -30,47 +26,37 @@ const SSE_HEADERS = {
 };
 
 /** `stallMs`: how long a stream waits for a client that stopped reading before it gives up on it. */
-export function registerLlmRoutes(
-  app: FastifyInstance,
-  gateway: Gateway,
-  stallMs: number,
-  telemetry?: Telemetry,
-): void {
+export function registerLlmRoutes(app: FastifyInstance, gateway: Gateway, stallMs: number): void {
   for (const [url, endpoint] of ROUTES) {
-    app.post(url, (request, reply) => handle(endpoint, gateway, stallMs, telemetry, request, reply));
+    app.post(url, (request, reply) => handle(endpoint, gateway, stallMs, request, reply));
   }
 }
 
+/**
+ * Hands the request to the gateway, which owns it to its end, and writes the answer. The route's only
+ * reports are about the client's side: the answer was all written, or the client went away.
+ */
 async function handle(
   endpoint: Endpoint,
   gateway: Gateway,
   stallMs: number,
-  telemetry: Telemetry | undefined,
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
-  const controller = new AbortController();
   const res = reply.raw;
-  let record: RequestRecord | undefined;
-  // 'close' is the end of the exchange: the last byte went out, or the client went away (then the
-  // upstream call stops too). Either way the request is over and can be traced.
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
-    if (record === undefined || telemetry === undefined) return;
-    if (!res.writableFinished && record.error === undefined) record.error = clientClosed();
-    record.finishedPerf = performance.now();
-    telemetry.record(record, res.writableFinished ? res.statusCode : 499, request.headers);
-  });
-  let body: JsonObject;
+  const options: HandleOptions = { callId: randomUUID(), headers: request.headers, connected: true };
+  let exchange: Exchange;
   try {
-    body = validateBody(endpoint, request.body);
+    exchange = gateway.handle(endpoint, validateBody(endpoint, request.body), options);
   } catch (err) {
+    if (!(err instanceof GatewayError)) throw err;
     // A request refused before routing is still a request users look for among the ERROR spans.
-    if (err instanceof GatewayError) record = rejectedRecord(endpoint, request.body, err);
-    throw err;
+    exchange = gateway.refuse(endpoint, request.body, err, options);
   }
-  const outcome = await gateway.handle(endpoint, body, { callId: randomUUID(), signal: controller.signal });
-  record = outcome.record;
+  // 'close' is the end of the exchange: the last byte went out, or the client went away (and with it
+  // the upstream call stops).
+  res.once('close', () => (res.writableFinished ? exchange.delivered() : exchange.clientGone('closed')));
+  const outcome = await exchange.outcome;
   const headers = tollgateHeaders(outcome.record);
   if (outcome.kind === 'error') return sendError(reply.headers(headers), outcome.error);
   if (outcome.kind === 'json') {
@@ -79,16 +65,8 @@ async function handle(
   }
   // Written straight to the socket: a stream through Fastify's reply costs a Readable per request.
   reply.hijack();
-  res.writeHead(200, { ...SSE_HEADERS, ...headers, ...outcome.headers });
-  await writeStream(res, outcome.chunks, stallMs);
-}
-
-function rejectedRecord(endpoint: Endpoint, body: unknown, error: GatewayError): RequestRecord {
-  const object =
-    typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as JsonObject) : {};
-  const record = newRecord(randomUUID(), endpoint, object, false);
-  record.error = error;
-  return record;
+  if (!res.destroyed) res.writeHead(200, { ...SSE_HEADERS, ...headers, ...outcome.headers });
+  await writeStream(res, outcome.chunks, stallMs, exchange);
 }
 
 /**
@@ -100,21 +78,26 @@ async function writeStream(
   res: ServerResponse,
   chunks: AsyncIterable<string>,
   stallMs: number,
+  exchange: Exchange,
 ): Promise<void> {
+  // Always pulled at least once, even for a client already gone: that is what ends the upstream call.
   try {
     for await (const chunk of chunks) {
       if (res.destroyed) break;
-      if (!res.write(chunk)) await drainedOrClosed(res, stallMs);
+      if (!res.write(chunk)) await drainedOrClosed(res, stallMs, exchange);
     }
   } finally {
     if (!res.destroyed) res.end();
   }
 }
 
-function drainedOrClosed(res: ServerResponse, stallMs: number): Promise<void> {
+function drainedOrClosed(res: ServerResponse, stallMs: number, exchange: Exchange): Promise<void> {
   return new Promise((resolve) => {
     // Closing the response aborts the upstream call ('close' above) and ends the loop.
-    const timer = setTimeout(() => res.destroy(), stallMs);
+    const timer = setTimeout(() => {
+      exchange.clientGone('timeout');
+      res.destroy();
+    }, stallMs);
     const done = () => {
       clearTimeout(timer);
       res.off('drain', done);

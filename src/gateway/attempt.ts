@@ -1,0 +1,125 @@
+/**
+ * One attempt: pick a deployment of the group by the routing strategy, shape the body for it, make the
+ * one upstream call, and account for it (routing state, the request's attempt list). It never retries
+ * or sleeps: that is the retry policy's (retry.ts), which wraps it.
+ */
+import type { Deployment, GatewayConfig } from '../config/types.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { getProvider } from '../providers/registry.ts';
+import type { Endpoint, JsonSuccess, Provider, StreamSuccess } from '../providers/spec.ts';
+import type { JsonObject } from '../shared/json.ts';
+import type { GatewayLog } from './gateway-log.ts';
+import type { AttemptRecord, RequestRecord } from './record.ts';
+import { asGatewayError } from './relay.ts';
+import { prepareBody } from './request-body.ts';
+import type { AttemptResult } from './retry.ts';
+import type { RouterState } from './router-state.ts';
+import { atLimit, available, choose, simpleShuffle, underLimits } from './routing.ts';
+
+/** A model group as one attempt sees it; `mock`: answered by the mock provider (`mock_response`). */
+export interface GroupTarget {
+  group: string;
+  deployments: Deployment[];
+  mock: boolean;
+}
+
+/** The request an attempt is made for. */
+export interface AttemptRequest {
+  endpoint: Endpoint;
+  client: JsonObject;
+  stream: boolean;
+  record: RequestRecord;
+  signal: AbortSignal;
+  /** performance.now() time the request must be over by: no call is given longer than what is left. */
+  deadline: number;
+}
+
+export interface Answered {
+  result: JsonSuccess | StreamSuccess;
+  attempt: AttemptRecord;
+}
+
+export type Attempt = (
+  target: GroupTarget,
+  request: AttemptRequest,
+  retryDelayMs: number | undefined,
+) => Promise<AttemptResult<Answered>>;
+
+export function createAttempt(config: GatewayConfig, state: RouterState, log: GatewayLog): Attempt {
+  return async function attempt(target, request, retryDelayMs) {
+    const { endpoint, client, stream, record, signal } = request;
+    let deployment: Deployment;
+    try {
+      deployment = target.mock ? simpleShuffle(target.deployments) : await pick(target);
+    } catch (err) {
+      return { ok: false, error: asGatewayError(err) };
+    }
+    const provider = providerFor(target.mock ? 'mock' : deployment.provider);
+    const dropParams = deployment.dropParams ?? config.dropParams;
+    const prepared = prepareBody(endpoint, client, deployment, provider, dropParams);
+    for (const param of prepared.dropped)
+      log.debug(
+        { param, deployment: deployment.id, provider: provider.name },
+        'drop_params: dropped a parameter',
+      );
+    if (target.mock) prepared.body.mock_response = client.mock_response;
+    const perCall = deployment.timeoutMs ?? config.requestTimeoutMs;
+    const timeoutMs = Math.max(1, Math.min(perCall, request.deadline - performance.now()));
+    const ctx = { deployment, signal, timeoutMs };
+    // Same sub-millisecond clock as the request span, so an attempt never seems to start before it.
+    const startedAt = performance.timeOrigin + performance.now();
+    const result =
+      stream && endpoint !== 'embeddings'
+        ? await provider.stream(endpoint, prepared.body, ctx)
+        : await provider.call(endpoint, prepared.body, ctx);
+    // A stream's answer starts at its headers; its tokens are counted when it ends.
+    if (!target.mock) state.finish(deployment.id, result.latencyMs, result.ok);
+    if (!target.mock && result.ok && result.kind === 'json')
+      state.addTokens(deployment.id, result.usage?.totalTokens ?? 0);
+    record.deployment = deployment;
+    record.system = provider.system;
+    const attempt: AttemptRecord = {
+      attempt: record.attempts.length + 1,
+      deployment,
+      provider: provider.name,
+      apiBase: result.apiBase,
+      startedAt,
+      latencyMs: result.latencyMs,
+      status: result.status,
+      error: result.ok ? undefined : result.error,
+      dropped: prepared.dropped,
+      retryDelayMs,
+    };
+    // A stream's call is over only when its last event is read (relay.ts says when).
+    if (!result.ok || result.kind === 'json') attempt.endedAt = startedAt + result.latencyMs;
+    if (!result.ok && signal.aborted) attempt.aborted = true;
+    record.attempts.push(attempt);
+    if (result.ok) return { ok: true, value: { result, attempt } };
+    // A group's only deployment is never cooled down: that would turn one failure into many.
+    if (!target.mock && target.deployments.length > 1 && (await state.failed(deployment.id, result.error)))
+      log.warn(
+        { deployment: deployment.id, group: target.group },
+        'deployment cooling down after repeated failures',
+      );
+    return { ok: false, error: result.error, deployment };
+  };
+
+  /** A deployment of the group by the routing strategy, counted as started (and against its rpm). */
+  async function pick({ group, deployments }: GroupTarget): Promise<Deployment> {
+    const views = await state.view(deployments.map((d) => d.id));
+    let open = underLimits(group, available(group, deployments, views), views);
+    for (;;) {
+      const deployment = choose(config.routingStrategy, open, views);
+      if (await state.start(deployment.id, deployment.rpm)) return deployment;
+      // Another request (or replica) took the last of its rpm since the view was read.
+      open = open.filter((d) => d !== deployment);
+      if (open.length === 0) throw atLimit(group);
+    }
+  }
+}
+
+function providerFor(name: string): Provider {
+  const provider = getProvider(name);
+  if (provider) return provider;
+  throw new GatewayError(`Provider "${name}" is not available`, { status: 500, type: 'api_error' });
+}

@@ -1,0 +1,43 @@
+/**
+ * What a stream leaves in its request's record when it is over, however it ended: the text, tool calls
+ * and reasoning relayed until then, usage (counted locally and marked estimated when the upstream
+ * reported none), finish reason, served model and cost.
+ */
+import type { StreamSummary } from '../providers/spec.ts';
+import type { JsonObject } from '../shared/json.ts';
+import { costOf } from './cost.ts';
+import type { RequestRecord } from './record.ts';
+import { estimateUsage, prepareTokenizer } from './token-estimate.ts';
+
+export async function recordStreamEnd(record: RequestRecord, summary: StreamSummary): Promise<void> {
+  record.finishReason = summary.finishReason;
+  record.responseModel = summary.responseModel;
+  record.usage = summary.usage;
+  const relayed = summary.text !== '' || (summary.toolCalls?.length ?? 0) > 0;
+  if (record.usage === undefined && relayed) {
+    // Loaded once (the first such stream ends a little later); exact counts beat a guess in the trace.
+    await prepareTokenizer();
+    const toolText = (summary.toolCalls ?? []).map((c) => `${c.name ?? ''}${c.arguments}`).join('');
+    record.usage = estimateUsage(record.requestBody, summary.text + toolText);
+    record.usageEstimated = true;
+  }
+  if (relayed || summary.finishReason !== undefined) {
+    const message = assistantMessage(summary);
+    record.outputChoices = [{ index: 0, message, finish_reason: summary.finishReason ?? null }];
+    record.output = JSON.stringify(message);
+  }
+  if (record.deployment) record.cost = costOf(record.deployment, record.usage);
+}
+
+/** The streamed answer as the one chat message it adds up to. */
+function assistantMessage(summary: StreamSummary): JsonObject {
+  const message: JsonObject = { role: 'assistant', content: summary.text };
+  if (summary.reasoning !== undefined) message.reasoning_content = summary.reasoning;
+  if (summary.toolCalls !== undefined && summary.toolCalls.length > 0)
+    message.tool_calls = summary.toolCalls.map((c) => ({
+      id: c.id,
+      type: 'function',
+      function: { name: c.name, arguments: c.arguments },
+    }));
+  return message;
+}

@@ -1,0 +1,46 @@
+/**
+ * An OpenAI-compatible upstream's stream, passed through: each event keeps the upstream's exact bytes
+ * for the client and is parsed once, for the summary. When the gateway asked for usage that the client
+ * did not, what that adds — the usage chunk and `"usage":null` on every other chunk — is taken out, so
+ * the client sees what it would have seen without the gateway.
+ */
+import type { JsonObject } from '../../shared/json.ts';
+import { parseSse, type SseMessage } from '../http/sse-parser.ts';
+import type { StreamEvent, StreamSummary } from '../spec.ts';
+import { DONE, isUsageOnly, observeChunk } from './chat-stream.ts';
+
+const USAGE_NULL = ',"usage":null';
+
+export async function* passThrough(
+  upstream: AsyncIterable<Buffer | string>,
+  summary: StreamSummary,
+  hideUsage: boolean,
+): AsyncGenerator<StreamEvent[]> {
+  for await (const batch of parseSse(upstream)) {
+    const events: StreamEvent[] = [];
+    for (const message of batch) {
+      const event = toEvent(message, summary, hideUsage);
+      if (event !== undefined) events.push(event);
+    }
+    if (events.length > 0) yield events;
+  }
+}
+
+function toEvent(message: SseMessage, summary: StreamSummary, hideUsage: boolean): StreamEvent | undefined {
+  if (message.data === DONE) return { data: DONE, raw: message.raw };
+  let chunk: JsonObject;
+  try {
+    chunk = JSON.parse(message.data) as JsonObject;
+  } catch {
+    // Not ours to judge: the client gets what the upstream sent.
+    return { data: message.data, raw: message.raw };
+  }
+  if (typeof chunk !== 'object' || chunk === null) return { data: message.data, raw: message.raw };
+  observeChunk(chunk, summary);
+  if (!hideUsage) return { data: chunk, raw: message.raw };
+  if (isUsageOnly(chunk)) return undefined;
+  // A quote inside a JSON string value is escaped, so this exact text can only be the key itself.
+  const raw = message.raw.includes(USAGE_NULL) ? message.raw.replace(USAGE_NULL, '') : message.raw;
+  if (chunk.usage === null) delete chunk.usage;
+  return { data: chunk, raw };
+}
