@@ -67,7 +67,7 @@ export function registerStoreRoutes(app: FastifyInstance, options: StoreRoutesOp
           400,
           `Unsupported Content-Type "${contentType}": send application/x-protobuf or application/json`,
         );
-      const result = await store.ingest({
+      const result = await store.call('ingest', {
         org: org(request),
         stream: header(request, 'stream-name'),
         bytes: request.body ?? Buffer.alloc(0),
@@ -106,33 +106,26 @@ export function registerStoreRoutes(app: FastifyInstance, options: StoreRoutesOp
           `Invalid json: ${err instanceof Error ? err.message : String(err)}`,
         );
       }
-      return json(reply, await store.query({ method: 'search', org: org(request), body }));
+      return json(reply, await store.call('search', { org: org(request), body }));
     });
     scope.get('/api/:org/streams', async (request: Req, reply) => {
       const type = request.query.type;
       if (type !== undefined && type !== 'traces') return json(reply, '{"list":[]}');
-      return json(reply, await store.query({ method: 'streams', org: org(request) }));
+      return json(reply, await store.call('streams', { org: org(request) }));
     });
     scope.get('/api/:org/streams/:stream/schema', async (request: Req, reply) =>
-      json(
-        reply,
-        await store.query({ method: 'streams', org: org(request), stream: request.params.stream ?? '' }),
-      ),
+      json(reply, await store.call('streams', { org: org(request), stream: request.params.stream ?? '' })),
     );
     scope.get('/api/:org/:stream/models', async (request: Req, reply) =>
-      json(reply, await store.query({ method: 'models', ...inStream(request) })),
+      json(reply, await store.call('models', inStream(request))),
     );
     scope.get('/api/:org/:stream/traces/latest', async (request: Req, reply) =>
-      json(reply, await store.query({ method: 'latest', ...inStream(request) })),
+      json(reply, await store.call('latest', inStream(request))),
     );
     scope.get('/api/:org/:stream/traces/:trace_id/details', async (request: Req, reply) =>
       json(
         reply,
-        await store.query({
-          method: 'details',
-          traceId: request.params.trace_id ?? '',
-          ...inStream(request),
-        }),
+        await store.call('details', { traceId: request.params.trace_id ?? '', ...inStream(request) }),
       ),
     );
   });
@@ -140,7 +133,7 @@ export function registerStoreRoutes(app: FastifyInstance, options: StoreRoutesOp
 
 /** Organisation, stream and query parameters of a `/api/{org}/{stream}/…` request. */
 function inStream(request: Req) {
-  return { org: org(request), stream: request.params.stream ?? '', params: request.query };
+  return { org: org(request), stream: request.params.stream ?? '', query: request.query };
 }
 
 /** The `organization` header overrides the path, as in OpenObserve; `/v1/traces` goes to `default`. */
