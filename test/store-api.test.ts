@@ -140,6 +140,32 @@ describe('store API auth with a master key', () => {
     assert.notEqual(status, 401);
   });
 
+  it("takes Basic auth on every store route, so the gateway's own key check (Bearer only) skips them", async () => {
+    const authorization = basic('root@example.com', KEY);
+    const routes: Array<[string, string]> = [
+      ['POST', '/api/default/v1/traces'],
+      ['POST', '/api/default/traces'],
+      ['POST', '/api/default/otel/v1/traces'],
+      ['POST', '/v1/traces'],
+      ['POST', '/api/default/_search'],
+      ['GET', '/api/default/streams'],
+      ['GET', '/api/default/streams/default/schema'],
+      ['GET', '/api/default/default/models'],
+      ['GET', '/api/default/default/traces/latest'],
+      ['GET', `/api/default/default/traces/${'0'.repeat(32)}/details`],
+    ];
+    for (const [method, path] of routes) {
+      const response = await fetch(`${s.gateway.url}${path}`, {
+        method,
+        headers: { authorization, 'content-type': 'application/json' },
+        body: method === 'POST' ? '{"resourceSpans":[]}' : undefined,
+      });
+      const text = await response.text();
+      // A store 404 (no such stream or trace yet) is an answer; the router's means no such route.
+      assert.ok(response.status !== 401 && !text.includes('unknown_url'), `${method} ${path} → ${text}`);
+    }
+  });
+
   it('refuses missing, wrong, empty and misplaced keys on ingest and search', async () => {
     const attempts: Array<Record<string, string>> = [
       {},

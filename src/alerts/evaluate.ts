@@ -18,7 +18,7 @@ export async function measure(
   nowMs = Date.now(),
 ): Promise<MetricRow[]> {
   const schema = JSON.parse(
-    await store.query({ method: 'streams', org, stream: 'default' }).catch(() => '{"schema":[]}'),
+    await store.call('streams', { org, stream: 'default' }).catch(() => '{"schema":[]}'),
   ) as {
     schema?: Array<{ name: string }>;
   };
@@ -43,7 +43,7 @@ export async function measure(
       size: 1000,
     },
   };
-  const { hits } = JSON.parse(await store.query({ method: 'search', org, body })) as {
+  const { hits } = JSON.parse(await store.call('search', { org, body })) as {
     hits: Array<{ grp?: string | null; requests: number; value: number | null }>;
   };
   return hits

@@ -1,12 +1,14 @@
 /**
- * The gateway's handle on the store worker: each call is a message, each answer a promise. Bounded:
- * past `maxPending` calls in flight, new ones are refused at once (ingest answers 503, as OpenObserve
- * does when ingestion is blocked) instead of queueing without limit.
+ * The gateway's handle on the store worker: each call is a message, each answer a promise, both typed by
+ * the method map in `store-api.ts`. Bounded: past `maxPending` calls in flight, new ones are refused at
+ * once (ingest answers 503, as OpenObserve does when ingestion is blocked) instead of queueing without
+ * limit.
  */
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import type { StoreCall, StoreReply, StoreRequest } from './store-protocol.ts';
-import type { IngestResult, TraceStoreOptions } from './trace-store.ts';
+import type { StoreMethod, StoreParams, StoreResult } from './store-api.ts';
+import type { StoreCallOf, StoreReply } from './store-protocol.ts';
+import type { TraceStoreOptions } from './trace-store.ts';
 
 export interface StoreClientOptions extends TraceStoreOptions {
   retentionIntervalMs?: number;
@@ -87,45 +89,50 @@ export class StoreClient {
     setTimeout(again, 1000).unref();
   }
 
-  ingest(
-    request: Extract<StoreRequest, { method: 'ingest' }>['request'],
-    transfer = false,
-  ): Promise<IngestResult> {
-    const list = transfer && request.bytes.byteOffset === 0 ? [request.bytes.buffer as ArrayBuffer] : [];
-    return this.call({ method: 'ingest', request }, list) as Promise<IngestResult>;
-  }
-
-  /** A search call; the answer is the response body as JSON text. */
-  query(
-    request: Extract<StoreRequest, { method: 'search' | 'latest' | 'details' | 'streams' | 'models' }>,
-  ): Promise<string> {
-    return this.call(request) as Promise<string>;
-  }
-
-  retain(nowMs?: number): Promise<number> {
-    return this.call({ method: 'retain', nowMs }) as Promise<number>;
-  }
-
-  call(request: StoreRequest, transfer: ArrayBuffer[] = []): Promise<unknown> {
+  /**
+   * Calls a store method in the worker; the answer is what the method returns there. `transfer` hands
+   * buffers to the worker instead of copying them (see `handOver`).
+   */
+  call<K extends StoreMethod>(
+    method: K,
+    params: StoreParams<K>,
+    transfer: readonly ArrayBuffer[] = [],
+  ): Promise<StoreResult<K>> {
     const worker = this.#worker;
     if (this.#closed) return Promise.reject(new StoreError('The trace store is closed', 503));
     if (!worker) return Promise.reject(new StoreError('The trace store is restarting; retry shortly', 503));
     if (this.#pending.size >= this.#maxPending)
       return Promise.reject(new StoreError('The trace store is busy; retry shortly', 503));
     const id = this.#next++;
+    const call: StoreCallOf<K> = { id, method, params };
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      worker.postMessage({ id, ...request } as StoreCall, transfer);
+      // The worker answers call K with what StoreMethods[K] returned; the message itself is untyped.
+      this.#pending.set(id, { resolve: (value) => resolve(value as StoreResult<K>), reject });
+      try {
+        worker.postMessage(call, transfer);
+      } catch (err) {
+        // Params that cannot be cloned or transferred: nothing was sent, so nothing will answer.
+        this.#pending.delete(id);
+        reject(err);
+      }
     });
   }
 
   /** Waits for calls in flight, closes the database and stops the worker. */
   async close(): Promise<void> {
     if (this.#closed) return;
-    await this.call({ method: 'close' }).catch(() => {});
+    await this.call('close', {}).catch(() => {});
     this.#closed = true;
     await this.#worker?.terminate();
   }
+}
+
+/**
+ * The buffer behind `bytes`, to pass as `transfer` when the caller is done with them: the worker gets
+ * the memory instead of a copy, and `bytes` is left empty. Only a view that starts its buffer qualifies.
+ */
+export function handOver(bytes: Uint8Array): ArrayBuffer[] {
+  return bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
 }
 
 function spawnWorker(options: StoreClientOptions): Promise<Worker> {

@@ -1,25 +1,16 @@
-/** Messages between the gateway and the store worker. */
-import type { Params } from './search/traces.ts';
-import type { IngestRequest } from './trace-store.ts';
+/** Messages between the gateway and the store worker, derived from the method map in `store-api.ts`. */
+import type { StoreMethod, StoreParams } from './store-api.ts';
 
-export type StoreCall = { id: number } & (
-  | { method: 'ingest'; request: IngestRequest }
-  | { method: 'search'; org: string; body: unknown }
-  | { method: 'latest'; org: string; stream: string; params: Params }
-  | { method: 'details'; org: string; stream: string; traceId: string; params: Params }
-  | { method: 'streams'; org: string; stream?: string }
-  | { method: 'models'; org: string; stream: string; params: Params }
-  | { method: 'retain'; nowMs?: number }
-  | { method: 'close' }
-);
+/** One call of method K. */
+export interface StoreCallOf<K extends StoreMethod> {
+  id: number;
+  method: K;
+  params: StoreParams<K>;
+}
+
+/** Any call: a union with one member per method, so checking `method` narrows `params`. */
+export type StoreCall = { [K in StoreMethod]: StoreCallOf<K> }[StoreMethod];
 
 export type StoreReply =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; status: number; message: string };
-
-/** Omit<> over a union, keeping it a union. */
-export type StoreRequest = StoreCall extends infer C
-  ? C extends { id: number }
-    ? Omit<C, 'id'>
-    : never
-  : never;

@@ -5,7 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { OtlpDecodeError } from './otlp/model.ts';
 import { QueryError } from './search/query-error.ts';
-import type { StoreCall, StoreReply } from './store-protocol.ts';
+import { type StoreMethod, type StoreParams, type StoreResult, storeMethods } from './store-api.ts';
+import type { StoreCall, StoreCallOf, StoreReply } from './store-protocol.ts';
 import { TraceStore, type TraceStoreOptions } from './trace-store.ts';
 
 const options = workerData as TraceStoreOptions & { retentionIntervalMs: number };
@@ -30,8 +31,16 @@ const retention = setInterval(() => {
 }, options.retentionIntervalMs);
 retention.unref();
 
+/**
+ * The method map seen per method, so that one generic call type-checks for every K. Methods answer
+ * synchronously, as the store does: this type refuses one that returns a promise, which `reply` cannot post.
+ */
+const dispatch: { [K in StoreMethod]: (params: StoreParams<K>) => StoreResult<K> } = storeMethods(store, () =>
+  clearInterval(retention),
+);
+
 // Messages that are waiting when the worker gets to them are handled together, so that ingest calls
-// arriving side by side share one transaction.
+// arriving side by side share one transaction (hence ingest's one special case below).
 const queue: StoreCall[] = [];
 port.on('message', (call: StoreCall) => {
   queue.push(call);
@@ -47,9 +56,9 @@ function drain(): void {
       i++;
       continue;
     }
-    const group: Array<Extract<StoreCall, { method: 'ingest' }>> = [];
-    while (calls[i]?.method === 'ingest') group.push(calls[i++] as Extract<StoreCall, { method: 'ingest' }>);
-    const results = store.ingestAll(group.map((c) => c.request));
+    const group: Array<StoreCallOf<'ingest'>> = [];
+    for (let next = calls[i]; next?.method === 'ingest'; next = calls[++i]) group.push(next);
+    const results = store.ingestAll(group.map((c) => c.params));
     group.forEach((c, at) => {
       reply(c.id, () => {
         const r = results[at];
@@ -71,27 +80,10 @@ function reply(id: number, compute: () => unknown): void {
   port?.postMessage(message);
 }
 
-function run(call: StoreCall): unknown {
-  switch (call.method) {
-    case 'ingest':
-      return store.ingest(call.request);
-    case 'search':
-      return store.search(call.org, call.body);
-    case 'latest':
-      return store.latest(call.org, call.stream, call.params);
-    case 'details':
-      return store.details(call.org, call.stream, call.traceId, call.params);
-    case 'models':
-      return store.models(call.org, call.stream, call.params);
-    case 'streams':
-      return store.streams(call.org, call.stream);
-    case 'retain':
-      return store.retain(call.nowMs);
-    case 'close':
-      clearInterval(retention);
-      store.close();
-      return true;
-  }
+function run<K extends StoreMethod>(call: StoreCallOf<K>): StoreResult<K> {
+  // Own properties only: a name like `toString` must not reach the object's prototype.
+  if (!Object.hasOwn(dispatch, call.method)) throw new Error(`Unknown store method "${call.method}"`);
+  return dispatch[call.method](call.params);
 }
 
 function errorMessage(err: unknown): string {

@@ -6,14 +6,14 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import type { StoreClient } from '../store/store-client.ts';
+import { handOver, type StoreClient } from '../store/store-client.ts';
 
 export function storeExporter(store: StoreClient, stream: string): SpanExporter {
   return {
     export(spans: ReadableSpan[], done: (result: ExportResult) => void) {
       const bytes = ProtobufTraceSerializer.serializeRequest(spans);
       if (!bytes) return done({ code: ExportResultCode.FAILED, error: new Error('could not encode spans') });
-      store.ingest({ org: 'default', stream, bytes, format: 'protobuf' }, true).then(
+      store.call('ingest', { org: 'default', stream, bytes, format: 'protobuf' }, handOver(bytes)).then(
         () => done({ code: ExportResultCode.SUCCESS }),
         (error: Error) => done({ code: ExportResultCode.FAILED, error }),
       );

@@ -1,12 +1,20 @@
 /**
  * The trace store's HTTP API on the gateway's port, at OpenObserve's paths: OTLP/HTTP ingest
  * (`/api/{org}/v1/traces`, `/api/{org}/traces`, `/api/{org}/otel/v1/traces`, and the standard
- * `/v1/traces`), `_search`, the trace list and trace details. Bodies are read raw: OTLP is protobuf or
- * JSON, possibly compressed, and decoding happens in the store worker.
+ * `/v1/traces`), `_search`, streams, models, the trace list and trace details. Bodies are read raw: OTLP
+ * is protobuf or JSON, possibly compressed, and decoding happens in the store worker. The searches are
+ * one table, from which the route lists the gateway's auth hook reads are derived.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { otlpFormat } from '../../store/otlp/format.ts';
+import type { StoreParams } from '../../store/store-api.ts';
 import type { StoreClient } from '../../store/store-client.ts';
+import {
+  type StoreRouteRequest as Req,
+  type SearchRoute,
+  type StoreRouteShape,
+  search,
+} from './search-route.ts';
 import { createStoreAuthHook } from './store-auth.ts';
 import { sendStoreError, storeErrorOf } from './store-errors.ts';
 
@@ -16,14 +24,33 @@ export const INGEST_ROUTES = [
   '/api/:org/otel/v1/traces',
   '/v1/traces',
 ];
-export const SEARCH_ROUTES = [
-  '/api/:org/_search',
-  '/api/:org/:stream/traces/latest',
-  '/api/:org/:stream/traces/:trace_id/details',
-  '/api/:org/streams',
-  '/api/:org/streams/:stream/schema',
-  '/api/:org/:stream/models',
+/** The searches: each row maps an HTTP route onto a store method and says how to read its params. */
+const SEARCHES: readonly SearchRoute[] = [
+  search({ http: 'POST', path: '/api/:org/_search', method: 'search', params: searchParams }),
+  search({
+    http: 'GET',
+    path: '/api/:org/streams',
+    method: 'streams',
+    // OpenObserve lists logs and metrics streams here too; this store has none.
+    answer: (request) => (isTraces(request) ? undefined : '{"list":[]}'),
+    params: (request) => ({ org: org(request) }),
+  }),
+  search({
+    http: 'GET',
+    path: '/api/:org/streams/:stream/schema',
+    method: 'streams',
+    params: (request) => ({ org: org(request), stream: request.params.stream ?? '' }),
+  }),
+  search({ http: 'GET', path: '/api/:org/:stream/models', method: 'models', params: inStream }),
+  search({ http: 'GET', path: '/api/:org/:stream/traces/latest', method: 'latest', params: inStream }),
+  search({
+    http: 'GET',
+    path: '/api/:org/:stream/traces/:trace_id/details',
+    method: 'details',
+    params: (request) => ({ traceId: request.params.trace_id ?? '', ...inStream(request) }),
+  }),
 ];
+export const SEARCH_ROUTES: readonly string[] = SEARCHES.map((route) => route.path);
 /** Every store route: the gateway's own key check leaves these to the store's. */
 export const STORE_ROUTES: ReadonlySet<string> = new Set([...INGEST_ROUTES, ...SEARCH_ROUTES]);
 
@@ -33,12 +60,6 @@ export interface StoreRoutesOptions {
   loopback: boolean;
   bodyLimitBytes: number;
 }
-
-type Req = FastifyRequest<{
-  Params: { org?: string; stream?: string; trace_id?: string };
-  Querystring: Record<string, string | undefined>;
-  Body: Buffer | undefined;
-}>;
 
 const ORG = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -67,7 +88,7 @@ export function registerStoreRoutes(app: FastifyInstance, options: StoreRoutesOp
           400,
           `Unsupported Content-Type "${contentType}": send application/x-protobuf or application/json`,
         );
-      const result = await store.ingest({
+      const result = await store.call('ingest', {
         org: org(request),
         stream: header(request, 'stream-name'),
         bytes: request.body ?? Buffer.alloc(0),
@@ -88,67 +109,49 @@ export function registerStoreRoutes(app: FastifyInstance, options: StoreRoutesOp
     };
     for (const path of INGEST_ROUTES) scope.post(path, ingest);
 
-    scope.post('/api/:org/_search', async (request: Req, reply) => {
-      const type = request.query.type;
-      if (type !== undefined && type !== 'traces')
-        return sendStoreError(
-          reply,
-          400,
-          `This store keeps traces only; search with type=traces (got "${type}")`,
-        );
-      let body: unknown;
-      try {
-        body = JSON.parse((request.body ?? Buffer.alloc(0)).toString('utf8'));
-      } catch (err) {
-        return sendStoreError(
-          reply,
-          400,
-          `Invalid json: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
-      return json(reply, await store.query({ method: 'search', org: org(request), body }));
-    });
-    scope.get('/api/:org/streams', async (request: Req, reply) => {
-      const type = request.query.type;
-      if (type !== undefined && type !== 'traces') return json(reply, '{"list":[]}');
-      return json(reply, await store.query({ method: 'streams', org: org(request) }));
-    });
-    scope.get('/api/:org/streams/:stream/schema', async (request: Req, reply) =>
-      json(
-        reply,
-        await store.query({ method: 'streams', org: org(request), stream: request.params.stream ?? '' }),
-      ),
-    );
-    scope.get('/api/:org/:stream/models', async (request: Req, reply) =>
-      json(reply, await store.query({ method: 'models', ...inStream(request) })),
-    );
-    scope.get('/api/:org/:stream/traces/latest', async (request: Req, reply) =>
-      json(reply, await store.query({ method: 'latest', ...inStream(request) })),
-    );
-    scope.get('/api/:org/:stream/traces/:trace_id/details', async (request: Req, reply) =>
-      json(
-        reply,
-        await store.query({
-          method: 'details',
-          traceId: request.params.trace_id ?? '',
-          ...inStream(request),
-        }),
-      ),
-    );
+    for (const route of SEARCHES)
+      scope.route<StoreRouteShape>({
+        method: route.http,
+        url: route.path,
+        handler: async (request, reply) => json(reply, await route.answer(store, request)),
+      });
   });
+}
+
+/** `_search`: OpenObserve's search body, for traces only. */
+function searchParams(request: Req): StoreParams<'search'> {
+  const type = request.query.type;
+  if (!isTraces(request))
+    throw badRequest(`This store keeps traces only; search with type=traces (got "${type}")`);
+  let body: unknown;
+  try {
+    body = JSON.parse((request.body ?? Buffer.alloc(0)).toString('utf8'));
+  } catch (err) {
+    throw badRequest(`Invalid json: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return { org: org(request), body };
 }
 
 /** Organisation, stream and query parameters of a `/api/{org}/{stream}/…` request. */
 function inStream(request: Req) {
-  return { org: org(request), stream: request.params.stream ?? '', params: request.query };
+  return { org: org(request), stream: request.params.stream ?? '', query: request.query };
+}
+
+function isTraces(request: Req): boolean {
+  const type = request.query.type;
+  return type === undefined || type === 'traces';
 }
 
 /** The `organization` header overrides the path, as in OpenObserve; `/v1/traces` goes to `default`. */
 function org(request: Req): string {
   const value = header(request, 'organization') ?? request.params.org ?? 'default';
-  if (!ORG.test(value))
-    throw Object.assign(new Error(`Invalid organization "${value}"`), { statusCode: 400 });
+  if (!ORG.test(value)) throw badRequest(`Invalid organization "${value}"`);
   return value;
+}
+
+/** Thrown, it is answered as OpenObserve's error JSON by the scope's error handler. */
+function badRequest(message: string): Error {
+  return Object.assign(new Error(message), { statusCode: 400 });
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {
