@@ -2,7 +2,7 @@
  * The text of an OpenAI message `content` (a string, or parts of which the text ones count) or of a
  * completions `prompt` (a string or a list of strings); undefined when there is no text.
  */
-import type { JsonObject } from '../shared/json.ts';
+import type { JsonObject } from './json.ts';
 
 export function contentText(content: unknown): string | undefined {
   if (typeof content === 'string') return content;

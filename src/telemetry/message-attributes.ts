@@ -4,7 +4,7 @@
  */
 import { SemanticConventions as SC } from '@arizeai/openinference-semantic-conventions';
 import type { Attributes } from '@opentelemetry/api';
-import { contentText } from '../providers/content-text.ts';
+import { contentText } from '../shared/content-text.ts';
 import type { JsonObject } from '../shared/json.ts';
 import { cut } from './cut.ts';
 

@@ -5,8 +5,8 @@
  * of one role are merged, as Gemini expects turns to alternate.
  */
 import { badRequest } from '../../errors/gateway-error.ts';
+import { contentText } from '../../shared/content-text.ts';
 import type { JsonObject } from '../../shared/json.ts';
-import { contentText } from '../content-text.ts';
 import { contentParts } from './content-parts.ts';
 import type { GeminiContent, GeminiPart } from './types.ts';
 
