@@ -67,6 +67,12 @@ module.exports = {
       '^src/cli/',
     ),
     layer(
+      'only-cli-loads-config',
+      'Flags, env and config.yaml are read once, by cli/; the layers below get the result (config/types.ts).',
+      '^src/(?!(cli|config)/)',
+      '^src/config/(?!types\\.ts$)',
+    ),
+    layer(
       'shared-is-a-leaf',
       'shared/ holds JSON types and plain helpers every layer (the client SDK too) may import.',
       '^src/shared/',
@@ -90,12 +96,6 @@ module.exports = {
       '^src/providers/',
       '^src/(server|gateway|telemetry|store|alerts|sdk)/',
     ),
-    layer(
-      'providers-know-no-config-files',
-      'providers/ may use the Deployment type, never the loading of YAML, env or flags.',
-      '^src/providers/',
-      '^src/config/(?!types\\.ts$)',
-    ),
     {
       name: 'descriptors-are-data',
       comment:
@@ -113,7 +113,7 @@ module.exports = {
     },
     layer(
       'config-below-cli-only',
-      'config/ turns flags, env and config.yaml into plain settings; it runs nothing.',
+      'config/ turns flags, env and config.yaml into plain settings; it starts and serves nothing.',
       '^src/config/',
       '^src/(server|gateway|telemetry|store|alerts|sdk)/',
     ),
