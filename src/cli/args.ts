@@ -1,26 +1,15 @@
 /** The command line: LiteLLM's `litellm` flags, so that `litellm …` becomes `tollgate …` unchanged. */
 import { type ParseArgsOptionsConfig, parseArgs as parseNodeArgs } from 'node:util';
+import type { ConfigFlags } from '../config/flags.ts';
 import { usageErrorFrom } from './args-errors.ts';
 import { UsageError } from './usage-error.ts';
 
-/** What the command line asked for. Unset values stay undefined: env and config.yaml fill them later. */
-export interface CliArgs {
-  host?: string;
-  port?: number;
-  model?: string;
-  /** Model group name for `--model` (LiteLLM's `--alias`). */
-  alias?: string;
-  apiBase?: string;
-  apiVersion?: string;
-  dropParams: boolean;
-  /** Path to config.yaml as typed (relative to the working directory). */
-  config?: string;
-  /** Seconds. */
-  requestTimeout?: number;
-  temperature?: number;
-  maxTokens?: number;
+/**
+ * What the command line asked for: the values the configuration takes (`ConfigFlags`, which config/
+ * defines so that it never depends on this parser) and the commands that only the CLI acts on.
+ */
+export interface CliArgs extends ConfigFlags {
   debug: boolean;
-  detailedDebug: boolean;
   version: boolean;
   health: boolean;
   validateConfig: boolean;
@@ -28,11 +17,7 @@ export interface CliArgs {
   /** Trace store file, `:memory:` or `off` (Tollgate's own flag). */
   traceStore?: string;
   /** Accepted for LiteLLM compatibility, not used yet (a warning says so). */
-  numWorkers?: number;
-  /** Accepted for LiteLLM compatibility, not used yet (a warning says so). */
   maxBudget?: number;
-  /** Flags that were accepted but have no effect yet; `loadConfig` passes them on with its own. */
-  warnings: string[];
 }
 
 /** Every flag, by LiteLLM's underscore name. `--help` and the docs describe exactly these. */

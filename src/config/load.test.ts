@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '../../test/helpers/temp-dir.ts';
-import { parseArgs } from '../cli/args.ts';
+import type { ConfigFlags } from './flags.ts';
 import { loadConfig } from './load.ts';
 
-const load = (argv: string[], env: NodeJS.ProcessEnv = {}, dir = tempDir()) =>
-  loadConfig(parseArgs(argv), env, dir);
+/** The flags as cli/ hands them over: only what a test sets differs from the command line's defaults. */
+const load = (flags: Partial<ConfigFlags> = {}, env: NodeJS.ProcessEnv = {}, dir = tempDir()) =>
+  loadConfig({ dropParams: false, detailedDebug: false, warnings: [], ...flags }, env, dir);
 
 // The example from LiteLLM's docs, as a team moving off LiteLLM would bring it.
 const LITELLM_CONFIG = `
@@ -54,7 +55,7 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
   it('loads the deployments, settings and warnings a LiteLLM user expects', async () => {
     const dir = tempDir({ 'config.yaml': LITELLM_CONFIG });
     const env: NodeJS.ProcessEnv = { OPENAI_API_KEY: 'sk-env' };
-    const { config, warnings } = await load(['--config', 'config.yaml'], env, dir);
+    const { config, warnings } = await load({ config: 'config.yaml' }, env, dir);
     const [first, second, local] = config.deployments;
     assert.equal(config.deployments.length, 3);
     assert.deepEqual(first, {
@@ -101,7 +102,9 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
   it('gives the same derived ids on every load', async () => {
     const dir = tempDir({ 'config.yaml': LITELLM_CONFIG });
     const ids = async () =>
-      (await load(['-c', 'config.yaml'], { OPENAI_API_KEY: 'k' }, dir)).config.deployments.map((d) => d.id);
+      (await load({ config: 'config.yaml' }, { OPENAI_API_KEY: 'k' }, dir)).config.deployments.map(
+        (d) => d.id,
+      );
     assert.deepEqual(await ids(), await ids());
   });
 
@@ -109,11 +112,11 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
     const twice = (info: string) => `  - model_name: m\n    litellm_params: { model: gpt-4o }\n${info}`;
     const dup = tempDir({ 'config.yaml': `model_list:\n${twice('    model_info: { id: a }\n').repeat(2)}` });
     await assert.rejects(
-      load(['-c', 'config.yaml'], {}, dup),
+      load({ config: 'config.yaml' }, {}, dup),
       /model_list\[1\]\.model_info\.id: "a" is already the id of model_list\[0\]/,
     );
     const same = tempDir({ 'config.yaml': `model_list:\n${twice('').repeat(2)}` });
-    const [a, b] = (await load(['-c', 'config.yaml'], {}, same)).config.deployments;
+    const [a, b] = (await load({ config: 'config.yaml' }, {}, same)).config.deployments;
     assert.equal(b?.id, `${a?.id}-2`);
   });
 
@@ -121,7 +124,7 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
     const dir = tempDir({
       'config.yaml': `model_list:\n${['gpt-4o', 'mock/x', 'cohere/command-r'].map((m, i) => `  - model_name: m${i}\n    litellm_params: { model: ${m} }\n`).join('')}`,
     });
-    await assert.rejects(load(['-c', 'config.yaml'], {}, dir), {
+    await assert.rejects(load({ config: 'config.yaml' }, {}, dir), {
       name: 'ConfigError',
       message:
         'config.yaml: model_list[2].litellm_params.model: provider "cohere" is not supported yet (supported: openai, azure, anthropic, gemini, groq, together_ai, deepseek, mistral, openrouter, fireworks_ai, xai, perplexity, deepinfra, cerebras, lm_studio, hosted_vllm, vllm, ollama, ollama_chat, mock)',
@@ -129,7 +132,7 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
   });
 
   it('says when a config file does not exist', async () => {
-    await assert.rejects(load(['--config', 'missing.yaml']), {
+    await assert.rejects(load({ config: 'missing.yaml' }), {
       name: 'ConfigError',
       message: 'config file not found: missing.yaml',
     });
@@ -138,7 +141,7 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
   it('lets flags override the config', async () => {
     const dir = tempDir({ 'config.yaml': LITELLM_CONFIG });
     const { config } = await load(
-      ['-c', 'config.yaml', '--request_timeout', '5', '--port', '9000'],
+      { config: 'config.yaml', requestTimeout: 5, port: 9000 },
       { OPENAI_API_KEY: 'k', PORT: '7000' },
       dir,
     );
@@ -149,7 +152,7 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
   it('applies --temperature and --max_tokens to every deployment when there is no --model', async () => {
     const dir = tempDir({ 'config.yaml': LITELLM_CONFIG });
     const { config } = await load(
-      ['-c', 'config.yaml', '--temperature', '0', '--max_tokens', '64'],
+      { config: 'config.yaml', temperature: 0, maxTokens: 64 },
       { OPENAI_API_KEY: 'k' },
       dir,
     );
@@ -159,7 +162,7 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
   it('adds the --model deployment to the config list', async () => {
     const dir = tempDir({ 'config.yaml': LITELLM_CONFIG });
     const { config } = await load(
-      ['-c', 'config.yaml', '--model', 'mock/echo'],
+      { config: 'config.yaml', model: 'mock/echo' },
       { OPENAI_API_KEY: 'k' },
       dir,
     );
@@ -172,12 +175,12 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
 
 describe('hiding prompts and answers from traces', () => {
   it('follows OPENINFERENCE_HIDE_* and LiteLLM turn_off_message_logging', async () => {
-    const plain = await load([]);
+    const plain = await load();
     assert.deepEqual([plain.config.hideInputs, plain.config.hideOutputs], [false, false]);
-    const env = await load([], { OPENINFERENCE_HIDE_INPUTS: 'true' });
+    const env = await load({}, { OPENINFERENCE_HIDE_INPUTS: 'true' });
     assert.deepEqual([env.config.hideInputs, env.config.hideOutputs], [true, false]);
     const dir = tempDir({ 'config.yaml': 'litellm_settings:\n  turn_off_message_logging: true\n' });
-    const file = await load(['--config', 'config.yaml'], {}, dir);
+    const file = await load({ config: 'config.yaml' }, {}, dir);
     assert.deepEqual([file.config.hideInputs, file.config.hideOutputs], [true, true]);
     assert.ok(!file.warnings.some((w) => w.includes('turn_off_message_logging')), 'no longer warned about');
   });

@@ -1,8 +1,8 @@
-/** Command line + environment + `.env` + config.yaml → the GatewayConfig the gateway runs with. */
+/** Flags + environment + `.env` + config.yaml → the GatewayConfig the gateway runs with. */
 import { resolve } from 'node:path';
-import type { CliArgs } from '../cli/args.ts';
 import { readConfigFile } from './config-file.ts';
 import { loadDotenv } from './dotenv.ts';
+import type { ConfigFlags } from './flags.ts';
 import { resolveModelList } from './model-list.ts';
 import type { FileConfig } from './schema.ts';
 import { resolveSettings } from './settings.ts';
@@ -19,20 +19,24 @@ export interface LoadedConfig {
  * `environment_variables` are written into `env`, as LiteLLM does to os.environ), then flags override.
  * Throws ConfigError for anything that must be fixed before the gateway can start.
  */
-export async function loadConfig(args: CliArgs, env: NodeJS.ProcessEnv, cwd: string): Promise<LoadedConfig> {
-  const warnings = [...args.warnings];
+export async function loadConfig(
+  flags: ConfigFlags,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<LoadedConfig> {
+  const warnings = [...flags.warnings];
   loadDotenv(env, cwd);
-  const label = args.config ?? 'config.yaml';
+  const label = flags.config ?? 'config.yaml';
   let file: FileConfig = {};
   let configPath: string | undefined;
-  if (args.config !== undefined) {
-    configPath = resolve(cwd, args.config);
-    const read = readConfigFile(configPath, args.config, env);
+  if (flags.config !== undefined) {
+    configPath = resolve(cwd, flags.config);
+    const read = readConfigFile(configPath, flags.config, env);
     file = read.config;
     warnings.push(...read.warnings);
   }
-  const { deployments, defaultModel } = resolveModelList(args, file, env, label, warnings);
-  const settings = resolveSettings(args, file, env, label, warnings);
+  const { deployments, defaultModel } = resolveModelList(flags, file, env, label, warnings);
+  const settings = resolveSettings(flags, file, env, label, warnings);
   const groups = new Set(deployments.map((d) => d.modelName));
   for (const [alias, group] of Object.entries(settings.aliases)) {
     if (!groups.has(group)) {

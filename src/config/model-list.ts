@@ -1,6 +1,6 @@
 /** The deployments to serve: config.yaml's model_list, plus `--model`, or a default when there are none. */
-import type { CliArgs } from '../cli/args.ts';
 import { buildDeployment, ensureUniqueIds, envValue } from './deployment.ts';
+import type { ConfigFlags } from './flags.ts';
 import type { FileConfig, ModelEntry } from './schema.ts';
 import type { Deployment, GatewayConfig } from './types.ts';
 import { isWildcard, wildcardDeployment } from './wildcard.ts';
@@ -12,7 +12,7 @@ export interface ModelList {
 
 /** `label` names the config file in messages. */
 export function resolveModelList(
-  args: CliArgs,
+  flags: ConfigFlags,
   file: FileConfig,
   env: NodeJS.ProcessEnv,
   label: string,
@@ -27,9 +27,9 @@ export function resolveModelList(
     ),
   );
   // As in LiteLLM, --model adds a deployment; with --config it joins the config's list.
-  if (args.model !== undefined)
-    deployments.push(buildDeployment(flagEntry(args.model, args), '--model', env, warnings));
-  else warnUnusedModelFlags(args, warnings);
+  if (flags.model !== undefined)
+    deployments.push(buildDeployment(flagEntry(flags.model, flags), '--model', env, warnings));
+  else warnUnusedModelFlags(flags, warnings);
   let defaultModel: ModelList['defaultModel'];
   if (deployments.length === 0) {
     // Nothing configured: serve OpenAI's small model when a key is at hand, else the offline demo model,
@@ -41,35 +41,35 @@ export function resolveModelList(
         : { model_name: 'demo', litellm_params: { model: 'mock/demo' } };
     deployments.push(buildDeployment(entry, 'default model', env, warnings));
   }
-  if (args.model === undefined) {
+  if (flags.model === undefined) {
     // LiteLLM applies --temperature and --max_tokens to every request, replacing the client's value.
     // Here they become each deployment's default parameters, which a client's own value still overrides.
-    for (const d of deployments) Object.assign(d.params, flagParams(args));
+    for (const d of deployments) Object.assign(d.params, flagParams(flags));
   }
   ensureUniqueIds(deployments, label);
   return defaultModel === undefined ? { deployments } : { deployments, defaultModel };
 }
 
 /** `--model X [--alias A]`: group A (or X as typed), with the model-scoped flags in its params. */
-function flagEntry(model: string, args: CliArgs): ModelEntry {
-  const params: ModelEntry['litellm_params'] = { model, ...flagParams(args) };
-  if (args.apiBase !== undefined) params.api_base = args.apiBase;
-  if (args.apiVersion !== undefined) params.api_version = args.apiVersion;
-  return { model_name: args.alias ?? model, litellm_params: params };
+function flagEntry(model: string, flags: ConfigFlags): ModelEntry {
+  const params: ModelEntry['litellm_params'] = { model, ...flagParams(flags) };
+  if (flags.apiBase !== undefined) params.api_base = flags.apiBase;
+  if (flags.apiVersion !== undefined) params.api_version = flags.apiVersion;
+  return { model_name: flags.alias ?? model, litellm_params: params };
 }
 
-function flagParams(args: CliArgs): Record<string, number> {
+function flagParams(flags: ConfigFlags): Record<string, number> {
   const params: Record<string, number> = {};
-  if (args.temperature !== undefined) params.temperature = args.temperature;
-  if (args.maxTokens !== undefined) params.max_tokens = args.maxTokens;
+  if (flags.temperature !== undefined) params.temperature = flags.temperature;
+  if (flags.maxTokens !== undefined) params.max_tokens = flags.maxTokens;
   return params;
 }
 
-function warnUnusedModelFlags(args: CliArgs, warnings: string[]): void {
+function warnUnusedModelFlags(flags: ConfigFlags, warnings: string[]): void {
   const unused = [
-    ['--alias', args.alias],
-    ['--api_base', args.apiBase],
-    ['--api_version', args.apiVersion],
+    ['--alias', flags.alias],
+    ['--api_base', flags.apiBase],
+    ['--api_version', flags.apiVersion],
   ] as const;
   for (const [flag, value] of unused) {
     if (value !== undefined)

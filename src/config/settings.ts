@@ -1,7 +1,7 @@
 /** Gateway-wide settings from flags, config.yaml and the environment, in that order of precedence. */
-import type { CliArgs } from '../cli/args.ts';
 import { ConfigError } from './config-error.ts';
 import { envValue } from './deployment.ts';
+import type { ConfigFlags } from './flags.ts';
 import type { FileConfig } from './schema.ts';
 import type { GatewayConfig, LogLevel, RedisSettings } from './types.ts';
 
@@ -12,7 +12,7 @@ export type Settings = Omit<GatewayConfig, 'deployments' | 'source'>;
 
 /** Everything but the deployments. `label` names the config file in messages. */
 export function resolveSettings(
-  args: CliArgs,
+  flags: ConfigFlags,
   file: FileConfig,
   env: NodeJS.ProcessEnv,
   label: string,
@@ -23,13 +23,13 @@ export function resolveSettings(
   const gs = file.general_settings ?? {};
   const settings: Settings = {
     // Loopback unless asked: a gateway that stores prompts should not be reachable from the network by accident.
-    host: args.host ?? envValue(env, 'HOST') ?? '127.0.0.1',
-    port: args.port ?? portFromEnv(env) ?? 4000,
-    numWorkers: args.numWorkers ?? workersFromEnv(env),
+    host: flags.host ?? envValue(env, 'HOST') ?? '127.0.0.1',
+    port: flags.port ?? portFromEnv(env) ?? 4000,
+    numWorkers: flags.numWorkers ?? workersFromEnv(env),
     aliases: aliases(rs.model_group_alias ?? {}, warnings),
-    dropParams: args.dropParams || (ls.drop_params ?? false),
+    dropParams: flags.dropParams || (ls.drop_params ?? false),
     // LiteLLM's default upstream timeout is 600 s; router_settings.timeout is its older spelling.
-    requestTimeoutMs: (args.requestTimeout ?? ls.request_timeout ?? rs.timeout ?? 600) * 1000,
+    requestTimeoutMs: (flags.requestTimeout ?? ls.request_timeout ?? rs.timeout ?? 600) * 1000,
     numRetries: ls.num_retries ?? rs.num_retries ?? 0,
     // router_settings is where LiteLLM's Router reads them; litellm_settings is the older place.
     fallbacks: {
@@ -47,7 +47,7 @@ export function resolveSettings(
     },
     bodyLimitBytes: Math.round((gs.max_request_size_mb ?? 16) * MIB),
     clientTimeoutMs: clientTimeout(env) * 1000,
-    logLevel: logLevel(args, env, warnings),
+    logLevel: logLevel(flags, env, warnings),
     // OpenInference's own switches, or LiteLLM's turn_off_message_logging for both.
     hideInputs: isTrue(envValue(env, 'OPENINFERENCE_HIDE_INPUTS')) || (ls.turn_off_message_logging ?? false),
     hideOutputs:
@@ -110,8 +110,8 @@ function clientTimeout(env: NodeJS.ProcessEnv): number {
 }
 
 /** `--detailed_debug` wins; `--debug` is LiteLLM's info level, which is already the default. */
-function logLevel(args: CliArgs, env: NodeJS.ProcessEnv, warnings: string[]): LogLevel {
-  if (args.detailedDebug) return 'debug';
+function logLevel(flags: ConfigFlags, env: NodeJS.ProcessEnv, warnings: string[]): LogLevel {
+  if (flags.detailedDebug) return 'debug';
   const raw = envValue(env, 'TOLLGATE_LOG_LEVEL');
   if (raw === undefined) return 'info';
   const level = LOG_LEVELS.find((l) => l === raw.trim().toLowerCase());

@@ -18,7 +18,7 @@ import {
   resourceFromAttributes,
 } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { type OpenObserveSettings, openObserveEnv, traceEndpoint } from './openobserve-env.ts';
+import { type OpenObserveSettings, openObserveEnv, traceEndpoint } from '../shared/openobserve-env.ts';
 import { propagateTraceContext, stopTraceContext } from './trace-propagation.ts';
 
 export interface OpenObserveOptions {

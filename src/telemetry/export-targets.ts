@@ -3,7 +3,7 @@
  * (`OPENOBSERVE_URL`, `_ORG`, `_AUTH_TOKEN`, `_TRACES_STREAM_NAME`, `_TIMEOUT`, `_ENABLED`), and any OTLP
  * backend through the standard `OTEL_EXPORTER_OTLP_*` variables.
  */
-import { openObserveEnv, traceEndpoint } from '../sdk/openobserve-env.ts';
+import { openObserveEnv, traceEndpoint } from '../shared/openobserve-env.ts';
 
 export interface ExportTarget {
   /** For the start-up banner: never contains a credential. */

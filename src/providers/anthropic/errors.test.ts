@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fixtureJson } from '../../../test/fixtures/anthropic/fixtures.ts';
-import { fallbackKind } from '../../gateway/fallbacks.ts';
 import { upstreamHttpError } from '../http/upstream-error.ts';
 import { anthropicError } from './errors.ts';
 
@@ -12,14 +11,13 @@ function upstreamFailure(name: string) {
 }
 
 describe('anthropic errors', () => {
-  it('gives a prompt too long the context_length_exceeded code, so context-window fallbacks apply', () => {
+  it('gives a prompt too long the context_length_exceeded code, which context-window fallbacks key on', () => {
     const error = upstreamFailure('error-prompt-too-long.json');
     assert.equal(error.status, 400);
     assert.equal(error.type, 'invalid_request_error');
     assert.equal(error.code, 'context_length_exceeded');
     assert.equal(error.message, 'prompt is too long: 208314 tokens > 200000 maximum');
     assert.equal(error.retryable, false);
-    assert.equal(fallbackKind(error), 'contextWindow');
   });
 
   it('keeps 529 overloaded retryable, with its message', () => {

@@ -1,8 +1,7 @@
-/** Recorded Gemini error answers as the errors a client (and the fallback logic) sees. */
+/** Recorded Gemini error answers as the errors a client sees (fallbacks key on their codes). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fixtureText } from '../../../test/fixtures/gemini/fixtures.ts';
-import { fallbackKind } from '../../gateway/fallbacks.ts';
 import { upstreamHttpError } from '../http/upstream-error.ts';
 import { geminiError } from './errors.ts';
 
@@ -12,7 +11,6 @@ describe('gemini errors', () => {
     assert.equal(error.status, 400);
     assert.equal(error.code, 'context_length_exceeded');
     assert.match(error.message, /input token count \(1200345\) exceeds the maximum/);
-    assert.equal(fallbackKind(error), 'contextWindow');
   });
 
   it('keeps a quota error retryable, with its status as code and its retry delay', () => {

@@ -1,7 +1,9 @@
 /**
  * OpenObserve's trace endpoint from its SDK's settings: the same variables and defaults as the Python
  * `openobserve_init` (OPENOBSERVE_URL, _ORG, _AUTH_TOKEN, _TRACES_STREAM_NAME, _TIMEOUT, _ENABLED), shared
- * by the gateway's exporter and the client SDK so both reach the same place the same way.
+ * by the gateway's exporter and the client SDK so both reach the same place the same way. It lives in
+ * shared/ because the SDK ships alone (tsconfig.sdk.json) and must not reach into the gateway's layers,
+ * nor the gateway into the SDK.
  */
 
 export interface OpenObserveSettings {
