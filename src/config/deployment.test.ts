@@ -22,6 +22,29 @@ describe('a deployment takes what its config leaves out from the provider enviro
     assert.equal(build({ model: 'gpt-4o', api_base: 'http://c' }, openai).deployment.apiBase, 'http://c');
   });
 
+  it('reads the NVIDIA NIM, SambaNova and Nebius key and address from their LiteLLM variables', () => {
+    for (const [prefix, vars] of [
+      ['nvidia_nim', 'NVIDIA_NIM'],
+      ['sambanova', 'SAMBANOVA'],
+      ['nebius', 'NEBIUS'],
+    ] as const) {
+      const env = { [`${vars}_API_KEY`]: `key-${prefix}`, [`${vars}_API_BASE`]: `http://${prefix}.test/v1` };
+      const { deployment, warnings } = build({ model: `${prefix}/org/model` }, env);
+      assert.deepEqual(
+        [deployment.provider, deployment.model, deployment.apiKey, deployment.apiBase],
+        [prefix, 'org/model', `key-${prefix}`, `http://${prefix}.test/v1`],
+      );
+      assert.deepEqual(warnings, []);
+      assert.equal(
+        build({ model: `${prefix}/m`, api_base: 'http://own' }, env).deployment.apiBase,
+        'http://own',
+      );
+      assert.deepEqual(build({ model: `${prefix}/m` }).warnings, [
+        `model "m": no api_key and ${vars}_API_KEY is not set`,
+      ]);
+    }
+  });
+
   it('reads the api version of azure deployments', () => {
     const env = { AZURE_API_BASE: 'https://r.openai.azure.com', AZURE_API_VERSION: '2025-01-01' };
     const { deployment } = build({ model: 'azure/gpt-4o', api_key: 'k' }, env);

@@ -16,10 +16,13 @@ import { descriptor as hostedVllm } from './hosted_vllm/descriptor.ts';
 import { descriptor as lmStudio } from './lm_studio/descriptor.ts';
 import { descriptor as mistral } from './mistral/descriptor.ts';
 import { descriptor as mock } from './mock/descriptor.ts';
+import { descriptor as nebius } from './nebius/descriptor.ts';
+import { descriptor as nvidiaNim } from './nvidia_nim/descriptor.ts';
 import { descriptor as ollama } from './ollama/descriptor.ts';
 import { descriptor as openai } from './openai/descriptor.ts';
 import { descriptor as openrouter } from './openrouter/descriptor.ts';
 import { descriptor as perplexity } from './perplexity/descriptor.ts';
+import { descriptor as sambanova } from './sambanova/descriptor.ts';
 import { descriptor as togetherAi } from './together_ai/descriptor.ts';
 import { descriptor as xai } from './xai/descriptor.ts';
 
@@ -38,6 +41,9 @@ export const CATALOG: readonly ProviderDescriptor[] = [
   perplexity,
   deepinfra,
   cerebras,
+  nvidiaNim,
+  sambanova,
+  nebius,
   lmStudio,
   hostedVllm,
   ollama,
