@@ -1,5 +1,5 @@
 /**
- * OpenAI-compatible hosts by prefix (groq/, ollama/, hosted_vllm/, …): the request goes to the host's
+ * OpenAI-compatible hosts by prefix (groq/, ollama/, hosted_vllm/, nvidia_nim/, sambanova/, nebius/, …): the request goes to the host's
  * OpenAI path under the configured api_base, with the model id after the prefix, and the answer reaches
  * the client in OpenAI's shape with usage.
  */
@@ -25,20 +25,39 @@ describe('OpenAI-compatible hosts', () => {
     litellm_params: { model: ollama/llama3.2, api_base: ${ollamaBase} }
   - model_name: vllm
     litellm_params: { model: hosted_vllm/meta-llama/Llama-3.1-8B-Instruct, api_base: ${upstream.url} }
+  - model_name: nim
+    litellm_params: { model: nvidia_nim/meta/llama-3.1-8b-instruct }
+  - model_name: samba
+    litellm_params: { model: sambanova/Meta-Llama-3.3-70B-Instruct }
+  - model_name: nebius
+    litellm_params: { model: nebius/meta-llama/Meta-Llama-3.1-8B-Instruct }
 `,
     });
-    const { config } = await loadConfig(parseArgs(['-c', 'config.yaml']), {}, dir);
+    // These three take address and key from LiteLLM's variables, as a config moved from LiteLLM would.
+    const env = {
+      NVIDIA_NIM_API_BASE: upstream.url,
+      NVIDIA_NIM_API_KEY: 'sk-test-nim',
+      SAMBANOVA_API_BASE: upstream.url,
+      SAMBANOVA_API_KEY: 'sk-test-samba',
+      NEBIUS_API_BASE: upstream.url,
+      NEBIUS_API_KEY: 'sk-test-nebius',
+    };
+    const { config } = await loadConfig(parseArgs(['-c', 'config.yaml']), env, dir);
     gateway = await startGateway({ ...config, host: '127.0.0.1', port: 0, logLevel: 'warn' });
   });
   after(async () => {
-    await gateway.close();
-    await upstream.close();
+    // A config that fails to load leaves no gateway; the upstream must still close, or the run hangs.
+    await gateway?.close();
+    await upstream?.close();
   });
 
   for (const [group, model, key] of [
     ['fast', 'llama-3.1-8b-instant', 'Bearer sk-test-groq'],
     ['local', 'llama3.2', undefined],
     ['vllm', 'meta-llama/Llama-3.1-8B-Instruct', undefined],
+    ['nim', 'meta/llama-3.1-8b-instruct', 'Bearer sk-test-nim'],
+    ['samba', 'Meta-Llama-3.3-70B-Instruct', 'Bearer sk-test-samba'],
+    ['nebius', 'meta-llama/Meta-Llama-3.1-8B-Instruct', 'Bearer sk-test-nebius'],
   ] as const) {
     it(`${group}: calls /v1/chat/completions with model ${model}`, async () => {
       const answer = await gateway

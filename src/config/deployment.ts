@@ -1,5 +1,7 @@
 /** One `model_list` entry (or the `--model` flag) as the Deployment the gateway routes to. */
 import { createHash } from 'node:crypto';
+import { descriptorFor } from '../providers/catalog.ts';
+import type { ProviderDescriptor } from '../providers/descriptor.ts';
 import { ConfigError } from './config-error.ts';
 import { parseModelString } from './provider.ts';
 import { type LitellmParams, litellmParamsSchema, type ModelEntry } from './schema.ts';
@@ -10,34 +12,9 @@ const OWN_KEYS: ReadonlySet<string> = new Set(Object.keys(litellmParamsSchema.sh
 
 /**
  * Builds a Deployment; an unsupported provider is a ConfigError naming `modelPath` (where the model
- * string was written: `config.yaml: model_list[2].litellm_params.model`, or `--model`).
+ * string was written: `config.yaml: model_list[2].litellm_params.model`, or `--model`). Values the
+ * entry leaves out come from the provider's environment variables (its catalog descriptor).
  */
-/** Where each provider's defaults come from, in LiteLLM's order (OPENAI_BASE_URL is the openai SDK's name). */
-const PROVIDER_ENV: Readonly<Record<string, { base: string[]; key: string[]; version?: string[] }>> = {
-  openai: { base: ['OPENAI_BASE_URL', 'OPENAI_API_BASE'], key: ['OPENAI_API_KEY'] },
-  azure: { base: ['AZURE_API_BASE'], key: ['AZURE_API_KEY'], version: ['AZURE_API_VERSION'] },
-  anthropic: { base: ['ANTHROPIC_API_BASE', 'ANTHROPIC_BASE_URL'], key: ['ANTHROPIC_API_KEY'] },
-  groq: { base: [], key: ['GROQ_API_KEY'] },
-  together_ai: { base: [], key: ['TOGETHERAI_API_KEY', 'TOGETHER_API_KEY'] },
-  deepseek: { base: [], key: ['DEEPSEEK_API_KEY'] },
-  mistral: { base: [], key: ['MISTRAL_API_KEY'] },
-  openrouter: { base: [], key: ['OPENROUTER_API_KEY'] },
-  fireworks_ai: { base: [], key: ['FIREWORKS_AI_API_KEY', 'FIREWORKS_API_KEY'] },
-  xai: { base: [], key: ['XAI_API_KEY'] },
-  perplexity: { base: [], key: ['PERPLEXITYAI_API_KEY', 'PERPLEXITY_API_KEY'] },
-  deepinfra: { base: [], key: ['DEEPINFRA_API_KEY'] },
-  cerebras: { base: [], key: ['CEREBRAS_API_KEY'] },
-  gemini: { base: ['GEMINI_API_BASE'], key: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'] },
-};
-/** Hosts without a key (local servers) take their address from the environment only. */
-const LOCAL_ENV: Readonly<Record<string, string[]>> = {
-  ollama: ['OLLAMA_API_BASE'],
-  ollama_chat: ['OLLAMA_API_BASE'],
-  hosted_vllm: ['HOSTED_VLLM_API_BASE'],
-  vllm: ['HOSTED_VLLM_API_BASE'],
-  lm_studio: ['LM_STUDIO_API_BASE'],
-};
-
 export function buildDeployment(
   entry: ModelEntry,
   modelPath: string,
@@ -47,23 +24,18 @@ export function buildDeployment(
   const p = entry.litellm_params;
   const ref = parseModelString(p.model, p.custom_llm_provider);
   if (!ref.ok) throw new ConfigError(`${modelPath}: ${ref.reason}`);
-  const vars = PROVIDER_ENV[ref.provider];
+  const descriptor = descriptorFor(ref.provider);
   const fromEnv = (names: readonly string[] = []) =>
     names.map((n) => envValue(env, n)).find((v) => v !== undefined);
-  const apiBase = p.api_base ?? fromEnv(vars?.base ?? LOCAL_ENV[ref.provider]);
-  if ((ref.provider === 'hosted_vllm' || ref.provider === 'vllm') && apiBase === undefined)
-    throw new ConfigError(
-      `${modelPath}: a ${ref.provider}/ deployment needs api_base (or HOSTED_VLLM_API_BASE)`,
-    );
-  const apiKey = p.api_key ?? fromEnv(vars?.key);
-  if (vars && apiKey === undefined) {
+  const apiBase = p.api_base ?? fromEnv(descriptor?.env.base);
+  if (descriptor?.apiBaseRequired && apiBase === undefined)
+    throw new ConfigError(`${modelPath}: ${apiBaseMissing(ref.provider, descriptor)}`);
+  const apiKey = p.api_key ?? fromEnv(descriptor?.env.key);
+  if (descriptor?.keyExpected && apiKey === undefined) {
     // Not fatal: the upstream answers 401, which the client sees as a clean auth error.
-    warnings.push(`model "${entry.model_name}": no api_key and ${vars.key.join(' / ')} is not set`);
+    const names = descriptor.env.key ?? [];
+    warnings.push(`model "${entry.model_name}": no api_key and ${names.join(' / ')} is not set`);
   }
-  if (ref.provider === 'azure' && apiBase === undefined)
-    throw new ConfigError(
-      `${modelPath}: an azure/ deployment needs api_base (or AZURE_API_BASE): https://<resource>.openai.azure.com`,
-    );
   const modelInfo: Record<string, unknown> = { ...entry.model_info };
   const deployment: Deployment = {
     id: entry.model_info?.id ?? derivedId(entry.model_name, p.model, apiBase),
@@ -77,7 +49,7 @@ export function buildDeployment(
   setDefined(deployment, {
     apiBase,
     apiKey,
-    apiVersion: p.api_version ?? fromEnv(vars?.version),
+    apiVersion: p.api_version ?? fromEnv(descriptor?.env.version),
     timeoutMs: p.timeout === undefined ? undefined : p.timeout * 1000,
     maxRetries: p.max_retries,
     dropParams: p.drop_params,
@@ -120,6 +92,17 @@ export function derivedId(modelName: string, litellmModel: string, apiBase: stri
     .update(`${modelName}\0${litellmModel}\0${apiBase ?? ''}`)
     .digest('hex')
     .slice(0, 12);
+}
+
+/**
+ * Why a deployment without an address cannot start, from the descriptor so every such provider says it
+ * alike: `an azure/ deployment needs api_base (or AZURE_API_BASE): https://<resource>.openai.azure.com`.
+ */
+function apiBaseMissing(prefix: string, descriptor: ProviderDescriptor): string {
+  const article = /^[aeiou]/.test(prefix) ? 'an' : 'a';
+  const names = descriptor.env.base?.length ? ` (or ${descriptor.env.base.join(' / ')})` : '';
+  const example = descriptor.apiBaseRequired?.example;
+  return `${article} ${prefix}/ deployment needs api_base${names}${example ? `: ${example}` : ''}`;
 }
 
 /** An environment variable, treating set-but-blank (`OPENAI_API_KEY=` in a .env) as unset. */

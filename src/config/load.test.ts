@@ -127,7 +127,7 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
     await assert.rejects(load({ config: 'config.yaml' }, {}, dir), {
       name: 'ConfigError',
       message:
-        'config.yaml: model_list[2].litellm_params.model: provider "cohere" is not supported yet (supported: openai, azure, anthropic, gemini, groq, together_ai, deepseek, mistral, openrouter, fireworks_ai, xai, perplexity, deepinfra, cerebras, lm_studio, hosted_vllm, vllm, ollama, ollama_chat, mock)',
+        'config.yaml: model_list[2].litellm_params.model: provider "cohere" is not supported yet (supported: openai, azure, anthropic, gemini, groq, together_ai, deepseek, mistral, openrouter, fireworks_ai, xai, perplexity, deepinfra, cerebras, nvidia_nim, sambanova, nebius, lm_studio, hosted_vllm, vllm, ollama, ollama_chat, mock)',
     });
   });
 

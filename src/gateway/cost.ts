@@ -5,6 +5,7 @@
  * deployment may need it, never for the offline demo model.
  */
 import type { Deployment } from '../config/types.ts';
+import { descriptorFor } from '../providers/catalog.ts';
 import type { Usage } from '../providers/spec.ts';
 
 export interface Cost {
@@ -15,13 +16,8 @@ export interface Cost {
 
 type CalcPrice = typeof import('@pydantic/genai-prices').calcPrice;
 
-/** The genai-prices provider id for each of our providers (the mock has no price). */
-const PRICE_PROVIDER: Record<string, string> = {
-  openai: 'openai',
-  azure: 'azure',
-  anthropic: 'anthropic',
-  gemini: 'google',
-};
+/** The genai-prices provider id a deployment's models are priced under (the mock has no price). */
+const priceProvider = (d: Deployment) => descriptorFor(d.provider)?.priceProvider;
 
 let calcPrice: CalcPrice | undefined;
 /** Models the table does not know, so the miss is paid once, not per request. */
@@ -29,7 +25,7 @@ const unpriced = new Set<string>();
 
 /** Loads the price table if any deployment could be priced from it. */
 export async function loadPrices(deployments: Deployment[]): Promise<void> {
-  if (calcPrice !== undefined || !deployments.some((d) => PRICE_PROVIDER[d.provider] !== undefined)) return;
+  if (calcPrice !== undefined || !deployments.some((d) => priceProvider(d) !== undefined)) return;
   calcPrice = (await import('@pydantic/genai-prices')).calcPrice;
 }
 
@@ -37,7 +33,7 @@ export function costOf(deployment: Deployment, usage: Usage | undefined): Cost |
   if (usage === undefined) return undefined;
   const custom = customPrices(deployment);
   if (custom) return split(usage.promptTokens * custom.input, usage.completionTokens * custom.output);
-  const providerId = PRICE_PROVIDER[deployment.provider];
+  const providerId = priceProvider(deployment);
   const key = `${providerId}/${deployment.model}`;
   if (calcPrice === undefined || providerId === undefined || unpriced.has(key)) return undefined;
   const tokens: Record<string, number> = {

@@ -6,6 +6,7 @@
 import { SemanticConventions as SC } from '@arizeai/openinference-semantic-conventions';
 import type { Attributes } from '@opentelemetry/api';
 import type { AttemptRecord, RequestRecord } from '../gateway/record.ts';
+import { descriptorFor } from '../providers/catalog.ts';
 import type { JsonObject } from '../shared/json.ts';
 import { cut } from './cut.ts';
 import { inputMessageAttributes, outputMessageAttributes } from './message-attributes.ts';
@@ -39,15 +40,9 @@ export interface AttributeOptions {
   maxValueLength: number;
 }
 
-/** GenAI's names for providers where they differ from ours (the mock stands in for OpenAI). */
-const GEN_AI_PROVIDER: Readonly<Record<string, string>> = {
-  mock: 'openai',
-  azure: 'azure.ai.openai',
-  gemini: 'gcp.gemini',
-};
-
-/** OpenInference's `llm.provider` names where they differ from the LiteLLM prefix. */
-const LLM_PROVIDER: Readonly<Record<string, string>> = { gemini: 'google' };
+/** A name from the provider's catalog entry; a provider without one goes by its prefix as written. */
+const telemetryName = (provider: string, name: 'llmProvider' | 'genAiProvider') =>
+  descriptorFor(provider)?.telemetry?.[name] ?? provider;
 
 export function requestSpanAttributes(
   record: RequestRecord,
@@ -61,15 +56,14 @@ export function requestSpanAttributes(
     [SC.OPENINFERENCE_SPAN_KIND]: embedding ? 'EMBEDDING' : 'LLM',
     'llm.observation.type': embedding ? 'EMBEDDING' : 'GENERATION',
     [SC.LLM_SYSTEM]: record.system ?? 'openai',
-    [SC.LLM_PROVIDER]: LLM_PROVIDER[deployment?.provider ?? ''] ?? deployment?.provider ?? 'unknown',
+    [SC.LLM_PROVIDER]: deployment ? telemetryName(deployment.provider, 'llmProvider') : 'unknown',
     [SC.LLM_MODEL_NAME]: deployment?.model ?? record.requestedModel,
     'llm.request.parameters.model': record.requestedModel,
     [SC.LLM_INVOCATION_PARAMETERS]: invocationParameters(body),
     [SC.INPUT_MIME_TYPE]: 'application/json',
     [SC.OUTPUT_MIME_TYPE]: 'application/json',
     'gen_ai.operation.name': OPERATION[record.endpoint],
-    'gen_ai.provider.name':
-      GEN_AI_PROVIDER[deployment?.provider ?? 'openai'] ?? deployment?.provider ?? 'openai',
+    'gen_ai.provider.name': telemetryName(deployment?.provider ?? 'openai', 'genAiProvider'),
     'gen_ai.request.model': record.requestedModel,
     'gen_ai.request.stream': record.stream,
     'tollgate.attempts': record.attempts.length,

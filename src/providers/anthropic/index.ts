@@ -4,6 +4,7 @@
  */
 import type { Endpoint } from '../spec.ts';
 import { createTranslatedProvider } from '../translated/provider.ts';
+import { descriptor } from './descriptor.ts';
 import { anthropicError } from './errors.ts';
 import { CHAT_PARAMS, messagesRequest, messagesUrl } from './request.ts';
 import { chatAnswer } from './response.ts';
@@ -15,9 +16,9 @@ export const ANTHROPIC_VERSION = '2023-06-01';
 const NONE: ReadonlySet<string> = new Set();
 
 export const anthropicProvider = createTranslatedProvider({
-  name: 'anthropic',
-  system: 'anthropic',
-  defaultApiBase: 'https://api.anthropic.com',
+  name: descriptor.name,
+  system: descriptor.telemetry.system,
+  defaultApiBase: descriptor.defaultApiBase,
   endpoints: new Set<Endpoint>(['chat']),
   supportedParams: (endpoint) => (endpoint === 'chat' ? CHAT_PARAMS : NONE),
   request: (_endpoint, body, ctx, base, stream) => {

@@ -4,13 +4,13 @@
  * `api-key` header. The deployment name is the model part of `azure/<deployment>`.
  */
 import { createOpenAiCompatible } from '../openai-compatible/provider.ts';
+import { descriptor } from './descriptor.ts';
 
 /** Azure's current GA data-plane version, used when neither `api_version` nor AZURE_API_VERSION is set. */
 export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
 
 export const azureProvider = createOpenAiCompatible({
-  name: 'azure',
-  system: 'openai',
+  name: descriptor.name,
   authHeaders: (apiKey) => ({ 'api-key': apiKey }),
   url: (base, path, deployment) => {
     // LiteLLM configs write the resource URL, sometimes with the `/openai` segment already on it.

@@ -7,6 +7,7 @@
 import type { JsonObject } from '../../shared/json.ts';
 import type { Endpoint } from '../spec.ts';
 import { createTranslatedProvider } from '../translated/provider.ts';
+import { descriptor } from './descriptor.ts';
 import { embeddingsAnswer, embeddingsRequest } from './embeddings.ts';
 import { geminiError } from './errors.ts';
 import { chatRequest, geminiParams } from './request.ts';
@@ -22,10 +23,9 @@ function methodUrl(base: string, model: string, method: string): string {
 const ENDPOINTS: ReadonlySet<Endpoint> = new Set(['chat', 'embeddings']);
 
 export const geminiProvider = createTranslatedProvider({
-  name: 'gemini',
-  // OpenInference's value for Google's models.
-  system: 'vertexai',
-  defaultApiBase: 'https://generativelanguage.googleapis.com',
+  name: descriptor.name,
+  system: descriptor.telemetry.system,
+  defaultApiBase: descriptor.defaultApiBase,
   endpoints: ENDPOINTS,
   supportedParams: geminiParams,
   request(endpoint, body, ctx, base, stream) {

@@ -1,7 +1,8 @@
 /** OpenAI itself: the compatible base at api.openai.com. */
 import { createOpenAiCompatible } from '../openai-compatible/provider.ts';
+import { descriptor } from './descriptor.ts';
 
 export const openAiProvider = createOpenAiCompatible({
-  name: 'openai',
-  defaultApiBase: 'https://api.openai.com/v1',
+  name: descriptor.name,
+  defaultApiBase: descriptor.defaultApiBase,
 });
