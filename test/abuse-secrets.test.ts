@@ -10,7 +10,7 @@ import pino from 'pino';
 import { loadPrices } from '../src/gateway/cost.ts';
 import { createGateway } from '../src/gateway/gateway.ts';
 import { ModelRegistry } from '../src/gateway/model-registry.ts';
-import { routerStateFor } from '../src/gateway/router-state.ts';
+import { routerStateFor } from '../src/gateway/router-state-for.ts';
 import { buildApp } from '../src/server/app.ts';
 import { StoreClient } from '../src/store/store-client.ts';
 import { storeExporter } from '../src/telemetry/store-exporter.ts';

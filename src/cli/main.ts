@@ -10,7 +10,7 @@ import { loadPrices } from '../gateway/cost.ts';
 import { createGateway } from '../gateway/gateway.ts';
 import { checkHealth } from '../gateway/health.ts';
 import { ModelRegistry } from '../gateway/model-registry.ts';
-import { routerStateFor } from '../gateway/router-state.ts';
+import { routerStateFor } from '../gateway/router-state-for.ts';
 import { buildApp } from '../server/app.ts';
 import { StoreClient } from '../store/store-client.ts';
 import { exportTargets, isSelf } from '../telemetry/export-targets.ts';

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Deployment } from '../config/types.ts';
-import { openAiProvider } from '../providers/openai/index.ts';
+import { getProvider } from '../providers/registry.ts';
 import { prepareBody } from './request-body.ts';
+
+const openAiProvider = getProvider('openai') ?? assert.fail('openai is registered');
 
 const deployment: Deployment = {
   id: 'd',

@@ -3,7 +3,6 @@
  * tokens, latency — behind one interface, so that it can live in this process (the default) or in
  * Redis, where every replica of the gateway sees the same numbers (redis-state.ts).
  */
-import type { GatewayConfig } from '../config/types.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import { type CooldownSettings, Cooldowns } from './cooldowns.ts';
 import { DeploymentStats } from './deployment-stats.ts';
@@ -97,17 +96,4 @@ export class MemoryState implements RouterState {
   }
 
   async close(): Promise<void> {}
-}
-
-/** The routing state a gateway with this config uses: Redis when `router_settings` names one. */
-export async function routerStateFor(
-  config: GatewayConfig,
-  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void },
-): Promise<RouterState> {
-  if (!config.redis) return new MemoryState(config.cooldowns);
-  // Loaded only when used: a gateway without Redis never pays for the client.
-  const { RedisState } = await import('./redis-state.ts');
-  const state = new RedisState(config.redis, config.cooldowns, log);
-  await state.connect();
-  return state;
 }

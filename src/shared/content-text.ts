@@ -1,10 +1,7 @@
 /**
- * Moved to shared/content-text.ts: gateway, telemetry and providers all read message text, and gateway
- * and telemetry may not import a provider internal. This re-export keeps the files being rewritten in
- * parallel (gateway/token-estimate.ts, providers/mock/provider.ts) compiling; delete it once they
- * import shared/content-text.ts.
+ * The text of an OpenAI message `content` (a string, or parts of which the text ones count) or of a
+ * completions `prompt` (a string or a list of strings); undefined when there is no text.
  */
-<<<<<<<< HEAD:src/shared/content-text.ts
 import type { JsonObject } from './json.ts';
 
 export function contentText(content: unknown): string | undefined {
@@ -18,6 +15,3 @@ export function contentText(content: unknown): string | undefined {
   }
   return texts.length > 0 ? texts.join('\n') : undefined;
 }
-========
-export { contentText } from '../shared/content-text.ts';
->>>>>>>> layers:src/providers/content-text.ts

@@ -7,7 +7,7 @@ import type { Deployment, GatewayConfig } from '../../src/config/types.ts';
 import { loadPrices } from '../../src/gateway/cost.ts';
 import { createGateway } from '../../src/gateway/gateway.ts';
 import { ModelRegistry } from '../../src/gateway/model-registry.ts';
-import { routerStateFor } from '../../src/gateway/router-state.ts';
+import { routerStateFor } from '../../src/gateway/router-state-for.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { StoreClient } from '../../src/store/store-client.ts';
 import type { Telemetry } from '../../src/telemetry/telemetry.ts';
