@@ -184,6 +184,12 @@ module.exports = {
       to: { path: '^src/providers/spec\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     layer(
+      'server-hands-requests-to-the-gateway',
+      'Routes hand requests to the gateway and report the client side; telemetry subscribes to the gateway, never to a route.',
+      '^src/server/',
+      '^src/telemetry/',
+    ),
+    layer(
       'alerts-read-the-store-only',
       'Alerts query the store and call webhooks; they know nothing of the request path.',
       '^src/alerts/',

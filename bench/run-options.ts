@@ -34,7 +34,8 @@ export const USAGE = `usage: node bench/run.ts [flags]
   --only a,b        measure only these targets. Default: direct, tollgate (as npm start runs it:
                     tracing on, spans into its embedded store), portkey (the peer, @portkey-ai/gateway).
                     Opt-in: tollgate-nostore (tracing off), tollgate-traced (spans exported to a local
-                    OTLP sink), passthrough (a minimal node:http + undici proxy, the practical ceiling)
+                    OTLP sink), passthrough (a minimal node:http + undici proxy, the practical ceiling),
+                    tollgate-baseline (the checkout at TOLLGATE_BENCH_BASELINE, for before/after)
   --no-wrk          skip wrk even if it is installed
   --out FILE        markdown report (default bench/results/latest.md)
   --quick           short runs for a smoke test`;

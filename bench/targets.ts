@@ -6,6 +6,7 @@ import { passthroughTarget } from './passthrough-target.ts';
 import { portkeyTarget } from './portkey-target.ts';
 import type { TargetSpec } from './target-types.ts';
 import {
+  tollgateBaselineTarget,
   tollgateNoStoreTarget,
   tollgateTarget,
   tollgateTracedTarget,
@@ -16,6 +17,7 @@ export const TARGETS: readonly TargetSpec[] = [
   directTarget,
   passthroughTarget,
   tollgateTarget,
+  tollgateBaselineTarget,
   tollgateNoStoreTarget,
   tollgateTracedTarget,
   tollgateTwoWorkersTarget,

@@ -43,8 +43,17 @@ async function startSink(): Promise<{ url: string; stop: () => Promise<void> }> 
 
 type Tracing = 'off' | 'otlp' | 'store';
 
-/** Tollgate with tracing off, exporting every span to a local OTLP sink, or into its embedded store. */
-function tollgate(name: string, tracing: Tracing, optIn: boolean, extraArgs: string[] = []): TargetSpec {
+/**
+ * Tollgate with tracing off, exporting every span to a local OTLP sink, or into its embedded store;
+ * `entry`: the script to run (another checkout's, for before/after comparisons).
+ */
+function tollgate(
+  name: string,
+  tracing: Tracing,
+  optIn: boolean,
+  extraArgs: string[] = [],
+  entry = ENTRY,
+): TargetSpec {
   return {
     name,
     optIn,
@@ -65,7 +74,7 @@ function tollgate(name: string, tracing: Tracing, optIn: boolean, extraArgs: str
       const logFd = openSync(logPath, 'w');
       const args = [
         ...startFlags(),
-        ENTRY,
+        entry,
         '--config',
         configPath,
         '--port',
@@ -113,3 +122,14 @@ export const tollgateNoStoreTarget = tollgate('tollgate-nostore', 'off', true);
 export const tollgateTracedTarget = tollgate('tollgate-traced', 'otlp', true);
 /** `--num_workers 2`: two processes on the port, one store (RSS reported for the primary only). */
 export const tollgateTwoWorkersTarget = tollgate('tollgate-2w', 'store', true, ['--num_workers', '2']);
+/**
+ * Another checkout of Tollgate (TOLLGATE_BENCH_BASELINE=<its directory>, with its own node_modules), run
+ * as `tollgate` is: a change measured against the code before it, side by side in one run.
+ */
+export const tollgateBaselineTarget = tollgate(
+  'tollgate-baseline',
+  'store',
+  true,
+  [],
+  join(process.env.TOLLGATE_BENCH_BASELINE ?? REPO_ROOT, 'src/cli/main.ts'),
+);
