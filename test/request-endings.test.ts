@@ -95,10 +95,12 @@ describe('request endings', () => {
     upstream.queue({ delayMs: 2_000 });
     const controller = new AbortController();
     const started = Date.now();
-    const call = s.gateway.client().chat.completions.create(
-      { model: 'gpt-test', messages: [{ role: 'user', content: 'abandoned-plain' }] },
-      { signal: controller.signal },
-    );
+    const call = s.gateway
+      .client()
+      .chat.completions.create(
+        { model: 'gpt-test', messages: [{ role: 'user', content: 'abandoned-plain' }] },
+        { signal: controller.signal },
+      );
     await sleep(300);
     controller.abort();
     await assert.rejects(call);
@@ -117,7 +119,10 @@ describe('request endings', () => {
 
   it('gives the demo model attempts that last as long as they took', async () => {
     const client = s.gateway.client();
-    await client.chat.completions.create({ model: 'demo', messages: [{ role: 'user', content: 'demo-plain' }] });
+    await client.chat.completions.create({
+      model: 'demo',
+      messages: [{ role: 'user', content: 'demo-plain' }],
+    });
     const stream = await client.chat.completions.create({
       model: 'demo',
       messages: [{ role: 'user', content: 'demo-stream' }],
@@ -135,7 +140,11 @@ describe('request endings', () => {
 
   it('fails at once with the upstream status when Retry-After would cross the deadline', async () => {
     // The request may take 3 s in all; the upstream asks for 5 s before the next try.
-    upstream.queue({ status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': '5' } });
+    upstream.queue({
+      status: 429,
+      body: { error: { message: 'slow down' } },
+      headers: { 'retry-after': '5' },
+    });
     const before = upstream.counts.received;
     const started = Date.now();
     const failed = await s.gateway
@@ -151,7 +160,11 @@ describe('request endings', () => {
   });
 
   it('still waits a Retry-After that fits within the deadline', async () => {
-    upstream.queue({ status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': '1' } });
+    upstream.queue({
+      status: 429,
+      body: { error: { message: 'slow down' } },
+      headers: { 'retry-after': '1' },
+    });
     const started = Date.now();
     const answer = await s.gateway
       .client()

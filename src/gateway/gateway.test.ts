@@ -103,6 +103,49 @@ describe('gateway (no HTTP server)', () => {
     assert.equal(record?.attempts[0]?.aborted, true);
   });
 
+  it('records a client that stopped reading as client_timeout', async () => {
+    const exchange = gateway.handle(
+      'chat',
+      { model: 'demo', messages: [], stream: true },
+      {
+        callId: 'c5',
+        connected: true,
+      },
+    );
+    const outcome = await exchange.outcome;
+    if (outcome.kind !== 'stream') return assert.fail('expected a stream');
+    exchange.clientGone('timeout');
+    for await (const _ of outcome.chunks);
+    assert.equal(ended.at(-1)?.ending, 'client_timeout');
+    assert.equal(ended.at(-1)?.httpStatus, 499);
+  });
+
+  it('ends what is in flight on shutdown, telling a streaming client why', async () => {
+    const stream = gateway.handle(
+      'chat',
+      { model: 'demo', messages: [], stream: true },
+      {
+        callId: 'c6',
+        connected: true,
+      },
+    );
+    const plain = gateway.handle('chat', { model: 'demo', messages: [] }, { callId: 'c7', connected: true });
+    const outcome = await stream.outcome;
+    if (outcome.kind !== 'stream') return assert.fail('expected a stream');
+    // Both are still waiting for the demo's first token (120 ms).
+    gateway.shutdown();
+    let text = '';
+    for await (const chunk of outcome.chunks) text += chunk;
+    assert.match(text, /"code":"shutting_down"/);
+    const refused = await plain.outcome;
+    assert.equal(refused.kind, 'error');
+    if (refused.kind === 'error') assert.equal(refused.error.status, 503);
+    stream.delivered();
+    plain.delivered();
+    const endings = ended.filter((r) => r.callId === 'c6' || r.callId === 'c7').map((r) => r.ending);
+    assert.deepEqual(endings.sort(), ['shutdown', 'shutdown']);
+  });
+
   it('returns an unknown model as an error value listing the models', async () => {
     const outcome = await gateway.handle('chat', { model: 'nope', messages: [] }, { callId: 'c3' }).outcome;
     assert.equal(outcome.kind, 'error');

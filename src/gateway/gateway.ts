@@ -76,13 +76,19 @@ export function createGateway(
   const attempt = createAttempt(config, state, log);
 
   function start(record: RequestRecord, options: HandleOptions): RequestLifecycle {
-    const lifecycle = new RequestLifecycle(record, finish, options.connected ?? false);
+    const lifecycle = new RequestLifecycle(
+      record,
+      (r) => {
+        live.delete(lifecycle);
+        finish(r);
+      },
+      options.connected ?? false,
+    );
     live.add(lifecycle);
     return lifecycle;
   }
 
   function finish(record: RequestRecord): void {
-    for (const lifecycle of live) if (lifecycle.record === record) live.delete(lifecycle);
     const last = record.attempts.at(-1);
     // A stream's tokens count against its deployment's tpm once known, at its end.
     if (record.stream && last && last.provider !== 'mock' && !last.error)
