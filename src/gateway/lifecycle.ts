@@ -41,7 +41,7 @@ export class RequestLifecycle {
 
   /** The client left, stopped reading, or the gateway is going down, before the answer was all written. */
   abandon(reason: Abandonment): void {
-    if (this.#finished || !this.#connected) return;
+    if (this.#finished) return;
     this.#connected = false;
     if (this.record.ending === undefined) {
       this.record.ending = reason;

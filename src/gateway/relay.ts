@@ -40,7 +40,7 @@ export async function* relayStream(
   } finally {
     attempt.endedAt = performance.timeOrigin + performance.now();
     if (lifecycle.abandoned) attempt.aborted = true;
-    await recordStreamEnd(record, stream.summary);
+    await recordStreamEnd(record, stream.summary, lifecycle.abandoned);
     lifecycle.workDone();
   }
 }

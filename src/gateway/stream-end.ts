@@ -9,14 +9,24 @@ import { costOf } from './cost.ts';
 import type { RequestRecord } from './record.ts';
 import { estimateUsage, prepareTokenizer } from './token-estimate.ts';
 
-export async function recordStreamEnd(record: RequestRecord, summary: StreamSummary): Promise<void> {
+/**
+ * `cutShort`: the client left (or the gateway stopped) before the end. Its tokens are then counted with
+ * the tokenizer only if it is already loaded: a hang-up says nothing about the upstream, and loading the
+ * tables (~70 MB) for it would make every gateway pay that memory for clients that merely hang up.
+ */
+export async function recordStreamEnd(
+  record: RequestRecord,
+  summary: StreamSummary,
+  cutShort: boolean,
+): Promise<void> {
   record.finishReason = summary.finishReason;
   record.responseModel = summary.responseModel;
   record.usage = summary.usage;
   const relayed = summary.text !== '' || (summary.toolCalls?.length ?? 0) > 0;
   if (record.usage === undefined && relayed) {
-    // Loaded once (the first such stream ends a little later); exact counts beat a guess in the trace.
-    await prepareTokenizer();
+    // An upstream that ended its stream without usage will do so again: load the tokenizer (once; this
+    // stream ends a little later) for exact counts from now on.
+    if (!cutShort) await prepareTokenizer();
     const toolText = (summary.toolCalls ?? []).map((c) => `${c.name ?? ''}${c.arguments}`).join('');
     record.usage = estimateUsage(record.requestBody, summary.text + toolText);
     record.usageEstimated = true;

@@ -100,7 +100,8 @@ export function requestSpanAttributes(
     if (record.output !== undefined) a[SC.OUTPUT_VALUE] = cut(record.output, max);
     if (record.endpoint === 'chat') Object.assign(a, outputMessageAttributes(record.outputChoices, max));
   }
-  if (record.ending !== undefined) a['tollgate.end_reason'] = record.ending;
+  // Only the unusual endings: most requests complete, and a column per span has its cost at ingest.
+  if (record.ending !== undefined && record.ending !== 'completed') a['tollgate.end_reason'] = record.ending;
   if (record.error !== undefined) a['error.type'] = record.error.type;
   return a;
 }
