@@ -13,8 +13,20 @@ export interface SseMessage {
   raw: string;
 }
 
-/** Yields, per upstream read, the events it completed (never an empty batch); comments are skipped. */
-export async function* parseSse(body: AsyncIterable<Buffer | string>): AsyncGenerator<SseMessage[]> {
+/**
+ * Yields, per upstream read, the events it completed (never an empty batch); comments are skipped.
+ * `map` turns each message into what the caller wants (or undefined to leave it out) as it is split
+ * off, so a provider reading its stream needs no generator of its own on top of this one.
+ */
+export function parseSse(body: AsyncIterable<Buffer | string>): AsyncGenerator<SseMessage[]>;
+export function parseSse<T>(
+  body: AsyncIterable<Buffer | string>,
+  map: (message: SseMessage) => T | undefined,
+): AsyncGenerator<T[]>;
+export async function* parseSse<T>(
+  body: AsyncIterable<Buffer | string>,
+  map?: (message: SseMessage) => T | undefined,
+): AsyncGenerator<Array<T | SseMessage>> {
   const decoder = new TextDecoder();
   let buffer = '';
   // Most servers end lines with LF only; look for CRLF separators only once one has been seen.
@@ -23,18 +35,20 @@ export async function* parseSse(body: AsyncIterable<Buffer | string>): AsyncGene
     const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     if (!crlf && text.includes('\r')) crlf = true;
     buffer += text;
-    const batch: SseMessage[] = [];
+    const batch: Array<T | SseMessage> = [];
     let start = 0;
     for (let end = eventEnd(buffer, start, crlf); end !== -1; end = eventEnd(buffer, start, crlf)) {
       const event = toEvent(buffer.slice(start, end));
       start = end + (buffer.startsWith('\r\n\r\n', end) ? 4 : 2);
-      if (event !== undefined) batch.push(event);
+      const item = event === undefined || map === undefined ? event : map(event);
+      if (item !== undefined) batch.push(item);
     }
     if (start > 0) buffer = buffer.slice(start);
     if (batch.length > 0) yield batch;
   }
   const last = toEvent(buffer + decoder.decode());
-  if (last !== undefined) yield [last];
+  const item = last === undefined || map === undefined ? last : map(last);
+  if (item !== undefined) yield [item];
 }
 
 function eventEnd(buffer: string, from: number, crlf: boolean): number {

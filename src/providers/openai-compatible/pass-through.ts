@@ -11,19 +11,12 @@ import { DONE, isUsageOnly, observeChunk } from './chat-stream.ts';
 
 const USAGE_NULL = ',"usage":null';
 
-export async function* passThrough(
+export function passThrough(
   upstream: AsyncIterable<Buffer | string>,
   summary: StreamSummary,
   hideUsage: boolean,
-): AsyncGenerator<StreamEvent[]> {
-  for await (const batch of parseSse(upstream)) {
-    const events: StreamEvent[] = [];
-    for (const message of batch) {
-      const event = toEvent(message, summary, hideUsage);
-      if (event !== undefined) events.push(event);
-    }
-    if (events.length > 0) yield events;
-  }
+): AsyncIterable<StreamEvent[]> {
+  return parseSse(upstream, (message) => toEvent(message, summary, hideUsage));
 }
 
 function toEvent(message: SseMessage, summary: StreamSummary, hideUsage: boolean): StreamEvent | undefined {
