@@ -15,6 +15,7 @@ import { prepareBody } from './request-body.ts';
 import type { AttemptResult } from './retry.ts';
 import type { RouterState } from './router-state.ts';
 import { atLimit, available, choose, simpleShuffle, underLimits } from './routing.ts';
+import { checkedUsage } from './usage-check.ts';
 
 /** A model group as one attempt sees it; `mock`: answered by the mock provider (`mock_response`). */
 export interface GroupTarget {
@@ -76,6 +77,7 @@ export function createAttempt(config: GatewayConfig, state: RouterState, log: Ga
       stream && endpoint !== 'embeddings'
         ? await provider.stream(endpoint, prepared.body, ctx)
         : await provider.call(endpoint, prepared.body, ctx);
+    if (result.ok && result.kind === 'json') result.usage = checkedUsage(result.usage);
     // A stream's answer starts at its headers; its tokens are counted when it ends.
     if (!target.mock) state.finish(deployment.id, result.latencyMs, result.ok);
     if (!target.mock && result.ok && result.kind === 'json')

@@ -42,7 +42,13 @@ export function costOf(deployment: Deployment, usage: Usage | undefined): Cost |
   };
   if (usage.cachedTokens) tokens.cache_read_tokens = usage.cachedTokens;
   if (usage.cacheWriteTokens) tokens.cache_write_tokens = usage.cacheWriteTokens;
-  const price = calcPrice(tokens, deployment.model, { providerId });
+  let price: ReturnType<CalcPrice>;
+  try {
+    price = calcPrice(tokens, deployment.model, { providerId });
+  } catch {
+    // A price is a fact for the trace, never a reason to fail a request that has already succeeded.
+    return undefined;
+  }
   if (price === null) {
     unpriced.add(key);
     return undefined;

@@ -8,6 +8,7 @@ import type { JsonObject } from '../shared/json.ts';
 import { costOf } from './cost.ts';
 import type { RequestRecord } from './record.ts';
 import { estimateUsage, prepareTokenizer } from './token-estimate.ts';
+import { checkedUsage } from './usage-check.ts';
 
 /**
  * `cutShort`: the client left (or the gateway stopped) before the end. Its tokens are then counted with
@@ -21,7 +22,7 @@ export async function recordStreamEnd(
 ): Promise<void> {
   record.finishReason = summary.finishReason;
   record.responseModel = summary.responseModel;
-  record.usage = summary.usage;
+  record.usage = checkedUsage(summary.usage);
   const relayed = summary.text !== '' || (summary.toolCalls?.length ?? 0) > 0;
   if (record.usage === undefined && relayed) {
     // An upstream that ended its stream without usage will do so again: load the tokenizer (once; this

@@ -133,6 +133,9 @@ async function answer(
     res.end(JSON.stringify(script.body ?? { error: { message: 'mock failure', type: 'server_error' } }));
     return;
   }
+  // A scripted answer (a hostile one, say) in place of the completion.
+  if (script.body !== undefined && body.stream !== true)
+    return json(res, script.body, script.headers, script.status ?? 200);
   const path = (req.url ?? '').replace(/\?.*$/, '');
   if (path.endsWith('/chat/completions') || path.endsWith('/completions')) {
     const chat = path.endsWith('/chat/completions');
