@@ -11,11 +11,25 @@ const DIST = fileURLToPath(new URL('../../../ui/dist/', import.meta.url));
 
 export const UI_ROUTES: ReadonlySet<string> = new Set(['/ui', '/ui/', '/ui/*']);
 
+/**
+ * The UI shows stored prompts and answers, so a page of another site must not frame it (clickjacking),
+ * inject script into it, or have its files sniffed into another type. Everything it loads is its own:
+ * the built script and stylesheet, and the store's API on the same origin.
+ */
+export const UI_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
 export function registerUiRoutes(app: FastifyInstance, storeOn: boolean): void {
   // /ui and /ui/ are one route (the app ignores trailing slashes); pages use absolute /ui/ paths.
   const page = (status: number, text: string) => {
     const send = (_req: unknown, reply: FastifyReply) =>
-      reply.code(status).type('text/plain; charset=utf-8').send(text);
+      reply.code(status).headers(UI_SECURITY_HEADERS).type('text/plain; charset=utf-8').send(text);
     app.get('/ui/', send);
     app.get('/ui/*', send);
   };
@@ -33,6 +47,9 @@ export function registerUiRoutes(app: FastifyInstance, storeOn: boolean): void {
   // fastify-static skips Fastify's encapsulation, so it is scoped by a plugin that carries the prefix.
   app.register(
     async function ui(scope) {
+      scope.addHook('onSend', async (_request, reply) => {
+        reply.headers(UI_SECURITY_HEADERS);
+      });
       await scope.register(fastifyStatic, { root: DIST, prefix: '/', index: false, maxAge: '1h' });
       // `/ui` itself (the app ignores trailing slashes, so the wildcard does not see it).
       scope.get('/', (_req, reply) => reply.sendFile('index.html', { maxAge: 0 }));
