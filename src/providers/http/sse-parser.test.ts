@@ -50,4 +50,48 @@ describe('parseSse', () => {
     for await (const batch of parseSse(source())) out.push(...batch.map((e) => e.data));
     assert.deepEqual(out, ['"héllo ✓"']);
   });
+
+  it('ends lines at CR alone too, and hands each event over as soon as its blank line comes', async () => {
+    const reads = ['data: a\r\r', 'data: b\rdata: c\r\r', 'data: d\r\n\r\ndata: e\n\r'];
+    let released = 0;
+    async function* source() {
+      for (const r of reads) {
+        released++;
+        yield Buffer.from(r);
+      }
+    }
+    const seen: Array<[number, string[]]> = [];
+    for await (const batch of parseSse(source())) seen.push([released, batch.map((e) => e.data)]);
+    assert.deepEqual(seen, [
+      [1, ['a']],
+      [2, ['b\nc']],
+      [3, ['d', 'e']],
+    ]);
+  });
+
+  it('waits for the LF after a CR that ends a read', async () => {
+    const events = await collect(['data: x\r\n\r', '\ndata: y\r\n\r\n']);
+    assert.deepEqual(
+      events.map((e) => e.data),
+      ['x', 'y'],
+    );
+  });
+
+  it('fails a stream whose event never ends once it passes the cap, without rescanning it all', async () => {
+    const mib = 'x'.repeat(1024 * 1024);
+    let reads = 0;
+    async function* source() {
+      yield Buffer.from('data: ');
+      for (; reads < 64; reads++) yield Buffer.from(mib);
+    }
+    const started = performance.now();
+    await assert.rejects(
+      (async () => {
+        for await (const _ of parseSse(source()));
+      })(),
+      (err: Error & { code?: string }) => err.code === 'upstream_stream_error',
+    );
+    assert.ok(reads <= 9, `read ${reads} MiB before giving up`);
+    assert.ok(performance.now() - started < 2_000);
+  });
 });

@@ -3,7 +3,7 @@
  * Pool per origin), per-request timeouts, and the client's abort signal wired through.
  */
 import { Agent, type Dispatcher, request } from 'undici';
-import type { GatewayError } from '../../errors/gateway-error.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { networkError, upstreamHttpError } from './upstream-error.ts';
 
 const agent = new Agent({
@@ -48,7 +48,7 @@ export async function postJson(req: UpstreamRequest): Promise<UpstreamAnswer> {
   if (res.statusCode >= 400) {
     let text = '';
     try {
-      text = await res.body.text();
+      text = await readCapped(res.body, MAX_ERROR_BODY_BYTES);
     } catch (err) {
       return { ok: false, status: 0, headers, error: networkError(err, originOf(req.url), req.signal) };
     }
@@ -59,7 +59,53 @@ export async function postJson(req: UpstreamRequest): Promise<UpstreamAnswer> {
       error: upstreamHttpError(res.statusCode, text, headers),
     };
   }
+  const refused = unusableAnswer(res, originOf(req.url));
+  if (refused) {
+    // Nobody reads it: close it, and let the abort this reports go unheard rather than uncaught.
+    res.body.on('error', () => {});
+    res.body.destroy();
+    return { ok: false, status: res.statusCode, headers, error: refused };
+  }
   return { ok: true, status: res.statusCode, headers, body: res.body };
+}
+
+/** An error answer is read this far and no further: its message is all that is wanted of it. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** The start of a body, as text; the rest is not read (the connection is closed instead). */
+async function readCapped(body: Dispatcher.ResponseData['body'], max: number): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    parts.push(chunk);
+    size += chunk.length;
+    // Leaving the loop closes the body (and with it the connection) instead of reading on.
+    if (size >= max) break;
+  }
+  return Buffer.concat(parts).subarray(0, max).toString('utf8');
+}
+
+/**
+ * A 2xx is the only success: a redirect (undici does not follow them, and an LLM API has no reason to
+ * send one) or a body compressed although none was asked for would reach the client as nonsense. Both
+ * are a clear 502 that names the cause, and retrying would not change them.
+ */
+function unusableAnswer(res: Dispatcher.ResponseData, origin: string): GatewayError | undefined {
+  if (res.statusCode < 200 || res.statusCode >= 300) {
+    const location = res.headers.location;
+    const to = typeof location === 'string' ? ` to ${location.slice(0, 200)}` : '';
+    return new GatewayError(
+      `The upstream at ${origin} answered with a redirect (HTTP ${res.statusCode}${to}); set api_base to the address it points to`,
+      { status: 502, type: 'api_error', code: 'upstream_redirect', retryable: false },
+    );
+  }
+  const encoding = res.headers['content-encoding'];
+  if (encoding !== undefined && encoding !== 'identity')
+    return new GatewayError(
+      `The upstream at ${origin} sent a compressed answer (${String(encoding).slice(0, 50)}) that was not asked for`,
+      { status: 502, type: 'api_error', code: 'upstream_bad_encoding', retryable: false },
+    );
+  return undefined;
 }
 
 function relayedHeaders(raw: Dispatcher.ResponseData['headers']): Record<string, string> {

@@ -17,9 +17,12 @@ export function timeRange(start: unknown, end: unknown): TimeRange {
 function micros(value: unknown, name: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = typeof value === 'string' ? Number(value.trim()) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
+  // OpenObserve reads times as signed 64-bit integers: past 2^63 (2^64 − 1, say) is not a time there
+  // either. Between 2^53 (the year 2255) and that, "far in the future" (docs write 9999999999999999)
+  // is kept as the largest exact microsecond rather than a rounded one.
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n >= 2 ** 63)
     throw new QueryError(`${name} must be a time in microseconds since the epoch`);
-  return Math.trunc(n);
+  return Math.min(Math.trunc(n), Number.MAX_SAFE_INTEGER);
 }
 
 /** A non-negative integer parameter with a default and a ceiling. */
