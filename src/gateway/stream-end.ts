@@ -29,7 +29,14 @@ export async function recordStreamEnd(
     // stream ends a little later) for exact counts from now on.
     if (!cutShort) await prepareTokenizer();
     const toolText = (summary.toolCalls ?? []).map((c) => `${c.name ?? ''}${c.arguments}`).join('');
-    record.usage = estimateUsage(record.requestBody, summary.text + toolText);
+    const usage = estimateUsage(record.requestBody, summary.text + toolText);
+    // Text past what the summary keeps is counted at the rate of the text it kept.
+    const dropped = summary.textLength - summary.text.length;
+    if (dropped > 0 && summary.text.length > 0) {
+      usage.completionTokens += Math.ceil((dropped * usage.completionTokens) / summary.text.length);
+      usage.totalTokens = usage.promptTokens + usage.completionTokens;
+    }
+    record.usage = usage;
     record.usageEstimated = true;
   }
   if (relayed || summary.finishReason !== undefined) {

@@ -80,15 +80,37 @@ export interface StreamSummary {
   usage?: Usage;
   finishReason?: string;
   responseModel?: string;
-  /** The answer's text, as relayed so far. */
+  /** The answer's text as relayed so far, its first MAX_SUMMARY_CHARS characters (see `appendText`). */
   text: string;
+  /** Characters of text relayed in all, kept or not. */
+  textLength: number;
   /** Reasoning text the provider streamed (`reasoning_content`, Anthropic's thinking). */
   reasoning?: string;
   toolCalls?: StreamToolCall[];
 }
 
 export function emptySummary(): StreamSummary {
-  return { text: '' };
+  return { text: '', textLength: 0 };
+}
+
+/**
+ * How much of a stream's text, reasoning or one tool call's arguments a summary keeps. A span keeps far
+ * less (its values are cut at 32 KiB); past this an endless stream would hold all it ever sent.
+ */
+export const MAX_SUMMARY_CHARS = 1024 * 1024;
+
+/** `kept` with `piece` added, as far as MAX_SUMMARY_CHARS allows. */
+export function keepText(kept: string, piece: string): string {
+  if (kept.length >= MAX_SUMMARY_CHARS) return kept;
+  return kept.length + piece.length <= MAX_SUMMARY_CHARS
+    ? kept + piece
+    : kept + piece.slice(0, MAX_SUMMARY_CHARS - kept.length);
+}
+
+/** Adds relayed answer text to the summary: kept up to the cap, counted in full. */
+export function appendText(summary: StreamSummary, piece: string): void {
+  summary.textLength += piece.length;
+  summary.text = keepText(summary.text, piece);
 }
 
 export interface StreamSuccess extends CallFacts {

@@ -4,7 +4,7 @@
  * chunk again. Used by every provider whose stream is, or is translated into, OpenAI chunks.
  */
 import type { JsonObject } from '../../shared/json.ts';
-import type { StreamEvent, StreamSummary, StreamToolCall } from '../spec.ts';
+import { appendText, keepText, type StreamEvent, type StreamSummary, type StreamToolCall } from '../spec.ts';
 import { readUsage } from './usage.ts';
 
 /** OpenAI's end of stream marker. */
@@ -32,12 +32,12 @@ export function observeChunk(chunk: JsonObject, summary: StreamSummary): void {
     const choice = item as JsonObject | null;
     if (choice === null || typeof choice !== 'object' || (choice.index ?? 0) !== 0) continue;
     if (typeof choice.finish_reason === 'string') summary.finishReason = choice.finish_reason;
-    if (typeof choice.text === 'string') summary.text += choice.text;
+    if (typeof choice.text === 'string') appendText(summary, choice.text);
     const delta = choice.delta as JsonObject | null | undefined;
     if (typeof delta !== 'object' || delta === null) continue;
-    if (typeof delta.content === 'string') summary.text += delta.content;
+    if (typeof delta.content === 'string') appendText(summary, delta.content);
     if (typeof delta.reasoning_content === 'string')
-      summary.reasoning = (summary.reasoning ?? '') + delta.reasoning_content;
+      summary.reasoning = keepText(summary.reasoning ?? '', delta.reasoning_content);
     if (Array.isArray(delta.tool_calls)) addToolCalls(delta.tool_calls, summary);
   }
 }
@@ -68,6 +68,6 @@ function addToolCalls(deltas: unknown[], summary: StreamSummary): void {
     const fn = delta.function as JsonObject | undefined;
     if (typeof delta.id === 'string') call.id = delta.id;
     if (typeof fn?.name === 'string') call.name = fn.name;
-    if (typeof fn?.arguments === 'string') call.arguments += fn.arguments;
+    if (typeof fn?.arguments === 'string') call.arguments = keepText(call.arguments, fn.arguments);
   }
 }
