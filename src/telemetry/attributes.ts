@@ -5,6 +5,7 @@
  */
 import { SemanticConventions as SC } from '@arizeai/openinference-semantic-conventions';
 import type { Attributes } from '@opentelemetry/api';
+import { redactJsonText } from '../errors/redact.ts';
 import type { AttemptRecord, RequestRecord } from '../gateway/record.ts';
 import { descriptorFor } from '../providers/catalog.ts';
 import type { JsonObject } from '../shared/json.ts';
@@ -93,7 +94,8 @@ export function requestSpanAttributes(
     a['gen_ai.response.time_to_first_chunk'] = record.firstChunkMs / 1000;
   const max = options.maxValueLength;
   if (!options.hideInputs) {
-    a[SC.INPUT_VALUE] = cut(JSON.stringify(body), max);
+    // Cut first: the masking then costs the same for a 10 MB prompt as for a short one.
+    a[SC.INPUT_VALUE] = redactJsonText(cut(JSON.stringify(body), max));
     if (record.endpoint === 'chat') Object.assign(a, inputMessageAttributes(body, max));
   }
   if (!options.hideOutputs) {
@@ -157,7 +159,7 @@ function withoutCredentials(body: JsonObject): JsonObject {
 function invocationParameters(body: JsonObject): string {
   const params: JsonObject = {};
   for (const [key, value] of Object.entries(body)) if (!CONTENT_FIELDS.has(key)) params[key] = value;
-  return JSON.stringify(params);
+  return redactJsonText(JSON.stringify(params));
 }
 
 function copyNumber(body: JsonObject, key: string, into: Attributes, as: string): void {

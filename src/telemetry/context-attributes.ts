@@ -5,6 +5,7 @@
 
 import { SemanticConventions as SC } from '@arizeai/openinference-semantic-conventions';
 import type { Attributes } from '@opentelemetry/api';
+import { redactJsonText } from '../errors/redact.ts';
 import type { ClientHeaders } from '../gateway/record.ts';
 import type { JsonObject } from '../shared/json.ts';
 
@@ -17,7 +18,7 @@ export function contextAttributes(body: JsonObject, headers: ClientHeaders): Att
   const session = header(headers, 'x-session-id') ?? stringField(metadata, 'session_id');
   if (session) a[SC.SESSION_ID] = session;
   if (metadata) {
-    a[SC.METADATA] = JSON.stringify(metadata);
+    a[SC.METADATA] = redactJsonText(JSON.stringify(metadata));
     const tags = Array.isArray(metadata.tags)
       ? metadata.tags.filter((t): t is string => typeof t === 'string')
       : [];
