@@ -3,9 +3,9 @@
  * store (`alerts.db`), apart from the spans, so that user SQL over the store can never read a
  * webhook's headers.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { preparePrivateFile } from '../shared/private-file.ts';
 import type { Destination, Rule } from './rule.ts';
 
 const MIGRATIONS = [
@@ -34,7 +34,7 @@ export class AlertDb {
   /** `storePath` is the trace store's file (or `:memory:`); the alerts file sits beside it. */
   constructor(storePath: string) {
     const path = storePath === ':memory:' ? ':memory:' : join(dirname(storePath), 'alerts.db');
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    preparePrivateFile(path);
     this.#db = new DatabaseSync(path, { timeout: 5000 });
     this.#db.exec('PRAGMA journal_mode = WAL');
     const { user_version: version } = this.#db.prepare('PRAGMA user_version').get() as {

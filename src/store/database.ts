@@ -2,9 +2,8 @@
  * The store's SQLite file: WAL (readers never wait for the writer), incremental auto-vacuum (retention
  * can give space back), and versioned migrations kept in `PRAGMA user_version`.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { preparePrivateFile } from '../shared/private-file.ts';
 import type { Row } from './columns.ts';
 import { ROLLUP_TABLE, rollUp } from './model-rollup.ts';
 import { loadStreams } from './stream-schema.ts';
@@ -39,7 +38,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Opens (creating when needed) and migrates the store at `path`; `:memory:` keeps it in memory. */
 export function openStoreDatabase(path: string): DatabaseSync {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  preparePrivateFile(path);
   const db = new DatabaseSync(path, { timeout: 5000 });
   // Both must come before the first table exists to take effect. Rows are wide (~1 KB): larger
   // pages mean fewer B-tree splits per batch.
