@@ -16,6 +16,8 @@ export interface AlertsOptions {
   baseUrl: () => string;
   tickMs?: number;
   retryDelaysMs?: readonly number[];
+  /** How long each webhook try waits for an answer (3 s by default). */
+  webhookTimeoutMs?: number;
   log?: (message: string) => void;
 }
 
@@ -58,14 +60,20 @@ export class Alerts {
     if (this.#running) return;
     this.#running = true;
     try {
-      for (const rule of this.#options.db.rules()) {
+      const due = this.#options.db.rules().filter((rule) => {
         const key = `${rule.org}/${rule.name}`;
-        if (!rule.enabled || nowMs - (this.#lastRun.get(key) ?? 0) < rule.frequency * 60_000) continue;
+        if (!rule.enabled || nowMs - (this.#lastRun.get(key) ?? 0) < rule.frequency * 60_000) return false;
         this.#lastRun.set(key, nowMs);
-        await this.evaluate(rule.org, rule, nowMs).catch((err: Error) =>
-          this.#options.log?.(`alert ${rule.name} could not be evaluated: ${err.message}`),
-        );
-      }
+        return true;
+      });
+      // Side by side: a rule whose webhooks hang holds no other rule.
+      await Promise.all(
+        due.map((rule) =>
+          this.evaluate(rule.org, rule, nowMs).catch((err: Error) =>
+            this.#options.log?.(`alert ${rule.name} could not be evaluated: ${err.message}`),
+          ),
+        ),
+      );
     } finally {
       this.#running = false;
     }
@@ -120,18 +128,25 @@ export class Alerts {
       stream_name: 'default',
       alert_trigger_time: String(nowMs * 1000),
     };
-    let outcome = { delivered: rule.destinations.length === 0, attempts: 0, error: null as string | null };
-    for (const name of rule.destinations) {
-      const destination = this.#options.db.destination(org, name);
-      if (!destination) {
-        outcome = { delivered: false, attempts: 0, error: `no destination named ${name}` };
-        continue;
-      }
-      const body = render(rule.template ?? destination.template ?? DEFAULT_TEMPLATE, values);
-      outcome = await deliver(destination, body, this.#options.retryDelaysMs);
-      if (!outcome.delivered)
-        this.#options.log?.(`alert ${rule.name}: webhook ${name} failed: ${outcome.error}`);
-    }
+    // All destinations at once: one that hangs delays none of the others.
+    const outcomes = await Promise.all(
+      rule.destinations.map(async (name) => {
+        const destination = this.#options.db.destination(org, name);
+        if (!destination) return { delivered: false, attempts: 0, error: `no destination named ${name}` };
+        const body = render(rule.template ?? destination.template ?? DEFAULT_TEMPLATE, values);
+        const { retryDelaysMs, webhookTimeoutMs } = this.#options;
+        const outcome = await deliver(destination, body, retryDelaysMs, webhookTimeoutMs);
+        if (!outcome.delivered)
+          this.#options.log?.(`alert ${rule.name}: webhook ${name} failed: ${outcome.error}`);
+        return outcome;
+      }),
+    );
+    const failed = outcomes.find((o) => !o.delivered);
+    const outcome = {
+      delivered: failed === undefined,
+      attempts: Math.max(0, ...outcomes.map((o) => o.attempts)),
+      error: failed?.error ?? null,
+    };
     this.#options.db.record(org, { alert_name: rule.name, kind, group, value, at: nowMs, ...outcome });
   }
 }

@@ -11,15 +11,52 @@ export interface Delivery {
   error: string | null;
 }
 
-/** Replaces each `{name}` whose name is known; anything else is left as written. */
+/**
+ * Replaces each `{name}` whose name is known; anything else is left as written. In a JSON template
+ * (one that starts with `{"` or `[`) a value is written as JSON: escaped inside a string, and outside one
+ * as itself only when it is a JSON number or array (`{value}`, `{rows}`), else as a string — so a model
+ * name can never add keys or break the body.
+ */
 export function render(template: string, values: Record<string, string>): string {
-  return template.replace(/\{([a-z_]+)\}/g, (whole, name: string) => values[name] ?? whole);
+  // `{"…` or `[`: a JSON object or array; `{model} …` is a placeholder starting plain text.
+  const json = /^\s*(\{\s*"|\[)/.test(template);
+  let inString = false;
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i];
+    if (json && c === '"' && !escaped(template, i)) inString = !inString;
+    if (c !== '{') continue;
+    const match = /^\{([a-z_]+)\}/.exec(template.slice(i, i + 40));
+    const value = match ? values[match[1] as string] : undefined;
+    if (!match || value === undefined) continue;
+    out += template.slice(last, i) + (json ? asJson(value, inString) : value);
+    last = i + match[0].length;
+    i = last - 1;
+  }
+  return out + template.slice(last);
 }
+
+function escaped(text: string, quote: number): boolean {
+  let backslashes = 0;
+  for (let j = quote - 1; j >= 0 && text[j] === '\\'; j--) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+function asJson(value: string, inString: boolean): string {
+  const quoted = JSON.stringify(value);
+  if (inString) return quoted.slice(1, -1);
+  return /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(value) || value.startsWith('[') ? value : quoted;
+}
+
+/** Each try's wait for an answer: a webhook that hangs must not hold the alerts behind it for long. */
+const TIMEOUT_MS = 3000;
 
 export async function deliver(
   destination: Destination,
   body: string,
   retryDelaysMs: readonly number[] = [1000, 4000],
+  timeoutMs = TIMEOUT_MS,
 ): Promise<Delivery> {
   let error: string | null = null;
   for (let attempt = 1; attempt <= retryDelaysMs.length + 1; attempt++) {
@@ -28,8 +65,8 @@ export async function deliver(
         method: destination.method,
         headers: { 'content-type': 'application/json', ...destination.headers },
         body,
-        headersTimeout: 5000,
-        bodyTimeout: 5000,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       });
       await response.body.dump();
       if (response.statusCode >= 200 && response.statusCode < 300)
