@@ -7,7 +7,8 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export function preparePrivateFile(path: string): void {
-  if (path === ':memory:') return;
+  // In memory, or an SQLite URI (`file:…?mode=memory`, the store's shared in-memory database): no file.
+  if (path === ':memory:' || path.startsWith('file:')) return;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   closeSync(openSync(path, 'a', 0o600));
   chmodSync(path, 0o600);
