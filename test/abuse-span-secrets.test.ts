@@ -4,41 +4,27 @@
  * any common shape echoed in an upstream error reaches neither the client nor the span.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { deployment, testConfig } from './helpers/gateway-server.ts';
-import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
-import { type StoreGateway, startStoreGateway } from './helpers/store-gateway.ts';
+import { describe, it } from 'node:test';
+import { deployment } from './helpers/gateway-server.ts';
+import { storeGatewayWithUpstream } from './helpers/store-gateway.ts';
 
 const CLIENT_SECRET = 'client-secret-value-0001';
 const GROQ_KEY = `gsk_${'T'.repeat(40)}0042`;
 
 describe('secrets in spans', () => {
-  let upstream: MockUpstream;
-  let s: StoreGateway;
-  before(async () => {
-    upstream = await startMockUpstream();
-    s = await startStoreGateway(
-      testConfig({
-        deployments: [
-          deployment({ modelName: 'gpt-test', model: 'm', apiBase: upstream.url, apiKey: GROQ_KEY }),
-        ],
-      }),
-    );
-  });
-  after(async () => {
-    await s.close();
-    await upstream.close();
-  });
+  const h = storeGatewayWithUpstream((url) => ({
+    deployments: [deployment({ modelName: 'gpt-test', model: 'm', apiBase: url, apiKey: GROQ_KEY })],
+  }));
 
   it('masks credential fields of the body wherever they are', async () => {
-    await s.gateway.client().chat.completions.create({
+    await h.s.gateway.client().chat.completions.create({
       model: 'gpt-test',
       messages: [{ role: 'user', content: 'metadata-secret' }],
       metadata: { api_key: CLIENT_SECRET, session_id: 'abc' },
       // @ts-expect-error LiteLLM-style extra field
       extra_headers: { authorization: `Bearer ${CLIENT_SECRET}` },
     });
-    const [span] = await s.waitForHits(
+    const [span] = await h.s.waitForHits(
       `SELECT * FROM "default" WHERE operation_name = 'ChatCompletion' AND input_value LIKE '%metadata-secret%'`,
     );
     const all = JSON.stringify(span);
@@ -48,17 +34,17 @@ describe('secrets in spans', () => {
   });
 
   it('masks a Groq-style key an upstream echoes in its error', async () => {
-    upstream.queue({
+    h.upstream.queue({
       status: 401,
       body: { error: { message: `Invalid API Key: ${GROQ_KEY}`, type: 'invalid_request_error' } },
     });
-    const err = await s.gateway
+    const err = await h.s.gateway
       .client()
       .chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'echoed-key' }] })
       .catch((e: unknown) => e as Error);
     assert.ok(err instanceof Error);
     assert.doesNotMatch(err.message, new RegExp(GROQ_KEY));
-    const [span] = await s.waitForHits(
+    const [span] = await h.s.waitForHits(
       `SELECT * FROM "default" WHERE operation_name = 'ChatCompletion' AND input_value LIKE '%echoed-key%'`,
     );
     assert.doesNotMatch(JSON.stringify(span), new RegExp(GROQ_KEY));

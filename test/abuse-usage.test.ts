@@ -4,10 +4,9 @@
  * counters or the deployment's tpm accounting. Such a report counts as no report.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { deployment, testConfig } from './helpers/gateway-server.ts';
-import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
-import { type StoreGateway, startStoreGateway } from './helpers/store-gateway.ts';
+import { describe, it } from 'node:test';
+import { deployment } from './helpers/gateway-server.ts';
+import { storeGatewayWithUpstream } from './helpers/store-gateway.ts';
 
 const answer = (usage: Record<string, number>) => ({
   id: 'chatcmpl-usage',
@@ -19,37 +18,26 @@ const answer = (usage: Record<string, number>) => ({
 });
 
 describe('untrusted usage', () => {
-  let upstream: MockUpstream;
-  let s: StoreGateway;
-  before(async () => {
-    upstream = await startMockUpstream();
-    // A priced model: the price table is what threw on negative counts.
-    s = await startStoreGateway(
-      testConfig({
-        deployments: [
-          deployment({
-            modelName: 'priced',
-            model: 'gpt-4o-mini',
-            apiBase: upstream.url,
-            apiKey: 'sk-test-x',
-          }),
-        ],
+  // A priced model: the price table is what threw on negative counts.
+  const h = storeGatewayWithUpstream((url) => ({
+    deployments: [
+      deployment({
+        modelName: 'priced',
+        model: 'gpt-4o-mini',
+        apiBase: url,
+        apiKey: 'sk-test-x',
       }),
-    );
-  });
-  after(async () => {
-    await s.close();
-    await upstream.close();
-  });
+    ],
+  }));
 
   for (const [label, usage] of [
     ['negative', { prompt_tokens: -5, completion_tokens: 3, total_tokens: -2 }],
     ['huge', { prompt_tokens: 1e308, completion_tokens: 1e308, total_tokens: 1e308 }],
   ] as const) {
     it(`answers 200 and records no ${label} counts or cost`, async () => {
-      upstream.queue({ status: 200, body: answer(usage) });
+      h.upstream.queue({ status: 200, body: answer(usage) });
       const marker = `usage-${label}`;
-      const response = await fetch(`${s.gateway.url}/v1/chat/completions`, {
+      const response = await fetch(`${h.s.gateway.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ model: 'priced', messages: [{ role: 'user', content: marker }] }),
@@ -57,7 +45,7 @@ describe('untrusted usage', () => {
       assert.equal(response.status, 200);
       const cost = response.headers.get('x-tollgate-response-cost');
       assert.ok(cost === null || (Number.isFinite(Number(cost)) && Number(cost) >= 0), `cost ${cost}`);
-      const [span] = await s.waitForHits(
+      const [span] = await h.s.waitForHits(
         `SELECT * FROM "default" WHERE operation_name = 'ChatCompletion' AND input_value LIKE '%${marker}%'`,
       );
       for (const column of ['llm_token_count_total', 'llm_token_count_prompt', 'llm_cost_total']) {
@@ -71,11 +59,11 @@ describe('untrusted usage', () => {
   }
 
   it('still prices believable usage', async () => {
-    upstream.queue({
+    h.upstream.queue({
       status: 200,
       body: answer({ prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100 }),
     });
-    const response = await fetch(`${s.gateway.url}/v1/chat/completions`, {
+    const response = await fetch(`${h.s.gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'priced', messages: [{ role: 'user', content: 'usage-fine' }] }),

@@ -6,45 +6,33 @@
  * request's deadline ends the retries at once with the upstream's own status.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { APIError } from 'openai';
-import { deployment, testConfig } from './helpers/gateway-server.ts';
+import { deployment } from './helpers/gateway-server.ts';
 import { mockDeployment } from './helpers/mock-deployment.ts';
-import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
-import { type Hit, type StoreGateway, startStoreGateway } from './helpers/store-gateway.ts';
+import { type Hit, storeGatewayWithUpstream } from './helpers/store-gateway.ts';
 
 /** Microseconds, as the store keeps durations, between two epoch-millisecond readings. */
 const micros = (ms: number) => ms * 1000;
 
 describe('request endings', () => {
-  let upstream: MockUpstream;
-  let s: StoreGateway;
-  before(async () => {
-    upstream = await startMockUpstream();
-    s = await startStoreGateway(
-      testConfig({
-        requestTimeoutMs: 3_000,
-        numRetries: 3,
-        deployments: [
-          deployment({ modelName: 'gpt-test', model: 'm', apiBase: upstream.url, apiKey: 'sk-test-x' }),
-          mockDeployment('demo'),
-        ],
-      }),
-    );
-  });
-  after(async () => {
-    await s.close();
-    await upstream.close();
-  });
+  const h = storeGatewayWithUpstream((url) => ({
+    requestTimeoutMs: 3_000,
+    numRetries: 3,
+    deployments: [
+      deployment({ modelName: 'gpt-test', model: 'm', apiBase: url, apiKey: 'sk-test-x' }),
+      mockDeployment('demo'),
+    ],
+  }));
 
   /** The request span and its attempt spans of the request whose prompt was `marker`. */
   async function spansOf(marker: string, attempts = 1): Promise<{ request: Hit; attempts: Hit[] }> {
-    const [request] = await s.waitForHits(
+    const [request] = await h.s.waitForHits(
       `SELECT * FROM "default" WHERE operation_name = 'ChatCompletion' AND input_value LIKE '%${marker}%'`,
     );
     assert.ok(request);
-    const children = await s.waitForHits(
+    const children = await h.s.waitForHits(
       `SELECT * FROM "default" WHERE trace_id = '${request.trace_id}' AND reference_parent_span_id = '${request.span_id}' ORDER BY start_time`,
       attempts,
     );
@@ -53,8 +41,8 @@ describe('request endings', () => {
 
   it('keeps the text and tokens of a stream its client abandons, to the hang-up', async () => {
     const words = Array.from({ length: 40 }, (_, i) => `word${i} `);
-    upstream.queue({ chunks: words, chunkDelayMs: 50 });
-    const stream = await s.gateway.client().chat.completions.create({
+    h.upstream.queue({ chunks: words, chunkDelayMs: 50 });
+    const stream = await h.s.gateway.client().chat.completions.create({
       model: 'gpt-test',
       messages: [{ role: 'user', content: 'abandoned-stream' }],
       stream: true,
@@ -88,14 +76,14 @@ describe('request endings', () => {
     assert.equal(attempt?.tollgate_attempt_aborted, true);
     assert.ok(Number(attempt?.duration) > micros(5 * 50 - 60), 'the attempt lasts while chunks came');
     assert.ok(Number(attempt?.end_time) <= Number(request.end_time) + 50_000_000, 'ended at the abort');
-    assert.equal(upstream.received.at(-1)?.aborted, true, 'the upstream call was aborted');
+    assert.equal(h.upstream.received.at(-1)?.aborted, true, 'the upstream call was aborted');
   });
 
   it('records a plain call its client abandons before the answer', async () => {
-    upstream.queue({ delayMs: 2_000 });
+    h.upstream.queue({ delayMs: 2_000 });
     const controller = new AbortController();
     const started = Date.now();
-    const call = s.gateway
+    const call = h.s.gateway
       .client()
       .chat.completions.create(
         { model: 'gpt-test', messages: [{ role: 'user', content: 'abandoned-plain' }] },
@@ -118,7 +106,7 @@ describe('request endings', () => {
   });
 
   it('gives the demo model attempts that last as long as they took', async () => {
-    const client = s.gateway.client();
+    const client = h.s.gateway.client();
     await client.chat.completions.create({
       model: 'demo',
       messages: [{ role: 'user', content: 'demo-plain' }],
@@ -141,14 +129,14 @@ describe('request endings', () => {
 
   it('fails at once with the upstream status when Retry-After would cross the deadline', async () => {
     // The request may take 3 s in all; the upstream asks for 5 s before the next try.
-    upstream.queue({
+    h.upstream.queue({
       status: 429,
       body: { error: { message: 'slow down' } },
       headers: { 'retry-after': '5' },
     });
-    const before = upstream.counts.received;
+    const before = h.upstream.counts.received;
     const started = Date.now();
-    const failed = await s.gateway
+    const failed = await h.s.gateway
       .client()
       .chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'deadline' }] })
       .catch((err: unknown) => err);
@@ -157,17 +145,17 @@ describe('request endings', () => {
     assert.equal(failed.status, 429);
     assert.match(failed.message, /slow down/);
     assert.ok(took < 1_000, `took ${took} ms`);
-    assert.equal(upstream.counts.received - before, 1, 'no second call');
+    assert.equal(h.upstream.counts.received - before, 1, 'no second call');
   });
 
   it('still waits a Retry-After that fits within the deadline', async () => {
-    upstream.queue({
+    h.upstream.queue({
       status: 429,
       body: { error: { message: 'slow down' } },
       headers: { 'retry-after': '1' },
     });
     const started = Date.now();
-    const answer = await s.gateway
+    const answer = await h.s.gateway
       .client()
       .chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'fits' }] });
     assert.ok(answer.choices[0]?.message.content);

@@ -7,7 +7,7 @@
 import type { Deployment, GatewayConfig } from '../config/types.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import type { Endpoint } from '../providers/spec.ts';
-import type { JsonObject } from '../shared/json.ts';
+import { isJsonObject, type JsonObject } from '../shared/json.ts';
 import { type Answered, createAttempt, type GroupTarget } from './attempt.ts';
 import { costOf } from './cost.ts';
 import { fallbackGroups } from './fallbacks.ts';
@@ -74,6 +74,15 @@ export function createGateway(
   const listeners: FinishListener[] = [];
   const live = new Set<RequestLifecycle>();
   const attempt = createAttempt(config, state, log);
+  // The same for every request; each adds only its deadline and signal.
+  const retryRules: Pick<RetryPolicy, 'retries' | 'onRetry'> = {
+    retries: (d) => d.maxRetries ?? config.numRetries,
+    onRetry: ({ error, deployment }, n, wait) =>
+      log.debug(
+        { deployment: deployment.id, attempt: n, waitMs: Math.round(wait), status: error.status },
+        'retrying',
+      ),
+  };
 
   function start(record: RequestRecord, options: HandleOptions): RequestLifecycle {
     const lifecycle = new RequestLifecycle(
@@ -127,8 +136,7 @@ export function createGateway(
       );
     },
     refuse(endpoint, body, error, options) {
-      const object =
-        typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as JsonObject) : {};
+      const object = isJsonObject(body) ? body : {};
       const record = newRecord(options.callId, endpoint, object, false, options.headers);
       const lifecycle = start(record, options);
       record.error = error;
@@ -188,16 +196,7 @@ export function createGateway(
     const signal = lifecycle.signal;
     const deadline = record.startedPerf + config.requestTimeoutMs;
     const request = { endpoint, client, stream, record, signal, deadline };
-    const policy: RetryPolicy = {
-      retries: (d) => d.maxRetries ?? config.numRetries,
-      deadline,
-      signal,
-      onRetry: ({ error, deployment }, n, wait) =>
-        log.debug(
-          { deployment: deployment.id, attempt: n, waitMs: Math.round(wait), status: error.status },
-          'retrying',
-        ),
-    };
+    const policy: RetryPolicy = { ...retryRules, deadline, signal };
     const inGroup = (target: GroupTarget) => withRetries(policy, (delay) => attempt(target, request, delay));
     const mock = wantsMockResponse(client);
     const found = mock ? registry.find(record.requestedModel) : registry.resolve(record.requestedModel);

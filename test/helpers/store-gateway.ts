@@ -3,13 +3,15 @@
  * store in-process, and the store's OTLP and search API is served on the gateway's port.
  */
 
+import { after, before } from 'node:test';
 import { AlertDb } from '../../src/alerts/alert-db.ts';
 import { Alerts } from '../../src/alerts/alerts.ts';
 import type { GatewayConfig } from '../../src/config/types.ts';
 import { StoreClient, type StoreClientOptions } from '../../src/store/store-client.ts';
 import { storeExporter } from '../../src/telemetry/store-exporter.ts';
 import { createTelemetry } from '../../src/telemetry/telemetry.ts';
-import { type RunningGateway, startGateway } from './gateway-server.ts';
+import { type RunningGateway, startGateway, testConfig } from './gateway-server.ts';
+import { type MockUpstream, startMockUpstream } from './mock-upstream.ts';
 
 export type Hit = Record<string, unknown>;
 
@@ -104,4 +106,28 @@ export async function startStoreGateway(
       await client.close();
     },
   };
+}
+
+export interface StoreHarness {
+  upstream: MockUpstream;
+  s: StoreGateway;
+}
+
+/**
+ * Registers hooks that start a mock upstream and a gateway with its store configured against it, and
+ * stop both (as gatewayWithUpstream does for a gateway without the store).
+ */
+export function storeGatewayWithUpstream(
+  configure: (upstreamUrl: string) => Partial<GatewayConfig>,
+): StoreHarness {
+  const harness = {} as StoreHarness;
+  before(async () => {
+    harness.upstream = await startMockUpstream();
+    harness.s = await startStoreGateway(testConfig(configure(harness.upstream.url)));
+  });
+  after(async () => {
+    await harness.s.close();
+    await harness.upstream.close();
+  });
+  return harness;
 }

@@ -1,9 +1,7 @@
 /** Narrowing helpers for the untyped JSON that crosses the translation in both directions. */
-import type { JsonObject } from '../../shared/json.ts';
+import { isJsonObject, type JsonObject } from '../../shared/json.ts';
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export const isObject = isJsonObject;
 
 /** The value when it is an object, else an empty one: absent fields then read as undefined. */
 export const objectOr = (value: unknown): JsonObject => (isObject(value) ? value : {});

@@ -3,7 +3,7 @@
  * (text, tool calls, usage, finish reason, served model) up to date, so nothing downstream parses a
  * chunk again. Used by every provider whose stream is, or is translated into, OpenAI chunks.
  */
-import type { JsonObject } from '../../shared/json.ts';
+import { isJsonObject, type JsonObject } from '../../shared/json.ts';
 import { appendText, keepText, type StreamEvent, type StreamSummary, type StreamToolCall } from '../spec.ts';
 import { readUsage } from './usage.ts';
 
@@ -12,8 +12,7 @@ export const DONE = '[DONE]';
 
 /** Whether the client asked for the usage chunk (`stream_options.include_usage`). */
 export function wantsUsage(body: JsonObject): boolean {
-  const options = body.stream_options;
-  return typeof options === 'object' && options !== null && (options as JsonObject).include_usage === true;
+  return isJsonObject(body.stream_options) && body.stream_options.include_usage === true;
 }
 
 /** The last chunk of a stream with `include_usage`: no choices, only usage. */
@@ -28,13 +27,12 @@ export function observeChunk(chunk: JsonObject, summary: StreamSummary): void {
   const usage = readUsage(chunk.usage);
   if (usage) summary.usage = usage;
   if (!Array.isArray(chunk.choices)) return;
-  for (const item of chunk.choices) {
-    const choice = item as JsonObject | null;
-    if (choice === null || typeof choice !== 'object' || (choice.index ?? 0) !== 0) continue;
+  for (const choice of chunk.choices) {
+    if (!isJsonObject(choice) || (choice.index ?? 0) !== 0) continue;
     if (typeof choice.finish_reason === 'string') summary.finishReason = choice.finish_reason;
     if (typeof choice.text === 'string') appendText(summary, choice.text);
-    const delta = choice.delta as JsonObject | null | undefined;
-    if (typeof delta !== 'object' || delta === null) continue;
+    const delta = choice.delta;
+    if (!isJsonObject(delta)) continue;
     if (typeof delta.content === 'string') appendText(summary, delta.content);
     if (typeof delta.reasoning_content === 'string')
       summary.reasoning = keepText(summary.reasoning ?? '', delta.reasoning_content);

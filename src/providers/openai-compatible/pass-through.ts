@@ -4,7 +4,7 @@
  * did not, what that adds — the usage chunk and `"usage":null` on every other chunk — is taken out, so
  * the client sees what it would have seen without the gateway.
  */
-import type { JsonObject } from '../../shared/json.ts';
+import { isJsonObject } from '../../shared/json.ts';
 import { parseSse, type SseMessage } from '../http/sse-parser.ts';
 import type { StreamEvent, StreamSummary } from '../spec.ts';
 import { DONE, isUsageOnly, observeChunk } from './chat-stream.ts';
@@ -20,15 +20,14 @@ export function passThrough(
 }
 
 function toEvent(message: SseMessage, summary: StreamSummary, hideUsage: boolean): StreamEvent | undefined {
-  if (message.data === DONE) return { data: DONE, raw: message.raw };
-  let chunk: JsonObject;
+  let chunk: unknown;
   try {
-    chunk = JSON.parse(message.data) as JsonObject;
+    chunk = message.data === DONE ? undefined : JSON.parse(message.data);
   } catch {
-    // Not ours to judge: the client gets what the upstream sent.
-    return { data: message.data, raw: message.raw };
+    chunk = undefined;
   }
-  if (typeof chunk !== 'object' || chunk === null) return { data: message.data, raw: message.raw };
+  // [DONE], or not a chunk: not ours to judge; the client gets what the upstream sent, as it is.
+  if (!isJsonObject(chunk)) return message;
   observeChunk(chunk, summary);
   if (!hideUsage) return { data: chunk, raw: message.raw };
   if (isUsageOnly(chunk)) return undefined;

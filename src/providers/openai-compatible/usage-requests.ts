@@ -4,7 +4,7 @@
  * without it from then on instead of failing every stream.
  */
 import type { GatewayError } from '../../errors/gateway-error.ts';
-import type { JsonObject } from '../../shared/json.ts';
+import { isJsonObject, type JsonObject } from '../../shared/json.ts';
 
 /** Deployments remembered as refusing; past this the memory starts over rather than growing. */
 const MAX_REMEMBERED = 10_000;
@@ -20,8 +20,7 @@ export class UsageRequests {
   /** The body with usage asked for, or undefined when it is not to be changed. */
   ask(body: JsonObject, clientWantsUsage: boolean, deploymentId: string): JsonObject | undefined {
     if (!this.#enabled || clientWantsUsage || this.#refused.has(deploymentId)) return undefined;
-    const options = body.stream_options;
-    const base = typeof options === 'object' && options !== null ? options : {};
+    const base = isJsonObject(body.stream_options) ? body.stream_options : {};
     return { ...body, stream_options: { ...base, include_usage: true } };
   }
 
