@@ -54,7 +54,12 @@ export async function startReceiver(): Promise<Receiver> {
   };
   const server = createServer(async (req, res) => {
     const parts: Buffer[] = [];
-    for await (const chunk of req) parts.push(chunk as Buffer);
+    try {
+      for await (const chunk of req) parts.push(chunk as Buffer);
+    } catch {
+      // An exporter that gave up mid-upload (its timeout, under load) sent nothing to record.
+      return;
+    }
     const bytes = Buffer.concat(parts);
     receiver.requests.push({ path: req.url ?? '', headers: req.headers, bytes });
     if (receiver.mode === 'hang') return;
