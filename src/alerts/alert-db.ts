@@ -37,11 +37,19 @@ export class AlertDb {
     preparePrivateFile(path);
     this.#db = new DatabaseSync(path, { timeout: 5000 });
     this.#db.exec('PRAGMA journal_mode = WAL');
-    const { user_version: version } = this.#db.prepare('PRAGMA user_version').get() as {
-      user_version: number;
-    };
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.#db.exec(`BEGIN; ${MIGRATIONS[v]}; PRAGMA user_version = ${v + 1}; COMMIT;`);
+    // --num_workers: every worker opens this file at start. The version is read under the write lock,
+    // so the second to come waits for the first's migration instead of running it again.
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const { user_version: version } = this.#db.prepare('PRAGMA user_version').get() as {
+        user_version: number;
+      };
+      for (let v = version; v < MIGRATIONS.length; v++)
+        this.#db.exec(`${MIGRATIONS[v]}; PRAGMA user_version = ${v + 1};`);
+      this.#db.exec('COMMIT');
+    } catch (err) {
+      this.#db.exec('ROLLBACK');
+      throw err;
     }
   }
 
