@@ -75,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
           db: new AlertDb(storeSettings.path),
           store,
           baseUrl: () => listening,
+          webhookAllowedHosts: config.webhookAllowedHosts,
           log: (message) => logger.warn(message),
         })
       : undefined;

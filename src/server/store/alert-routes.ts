@@ -74,6 +74,8 @@ export function registerAlertRoutes(app: FastifyInstance, alerts: Alerts, auth: 
     scope.post('/api/:org/alerts/destinations', async (request: Req, reply) => {
       const destination = parse(destinationSchema, request.body, reply);
       if (!destination) return reply;
+      const refusal = alerts.refusal(destination.url);
+      if (refusal) return sendStoreError(reply, 400, `Invalid alert: url: ${refusal}`);
       db.saveDestination(request.params.org, destination);
       return { name: destination.name };
     });
