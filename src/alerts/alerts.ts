@@ -5,9 +5,9 @@
  */
 import type { StoreClient } from '../store/store-client.ts';
 import type { AlertDb } from './alert-db.ts';
+import { DestinationPolicy, type Resolve } from './destination-policy.ts';
 import { measure } from './evaluate.ts';
 import { compare, type Rule } from './rule.ts';
-import { DestinationPolicy, type Resolve } from './destination-policy.ts';
 import { type DeliveryOptions, deliver, render, webhookDispatcher } from './webhook.ts';
 
 export interface AlertsOptions {

@@ -5,8 +5,9 @@
  * made — the name is resolved, every address it has is checked, and the socket connects to one of
  * those checked addresses, so a DNS answer cannot change between the check and the connection.
  */
-import { lookup as dnsLookup } from 'node:dns/promises';
+
 import type { LookupAddress } from 'node:dns';
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { type AllowedHosts, hostKey, parseAllowedHosts } from '../shared/allowed-hosts.ts';
 import { embeddedIpv4, nonPublicRange } from './address-ranges.ts';
@@ -37,7 +38,9 @@ export class DestinationPolicy {
   constructor(allowedHosts: readonly string[] = [], resolve: Resolve = systemResolve) {
     const allowed = parseAllowedHosts(allowedHosts);
     if ('invalid' in allowed)
-      throw new Error(`webhook_allowed_hosts: "${allowed.invalid}" is not a host name, address or CIDR range`);
+      throw new Error(
+        `webhook_allowed_hosts: "${allowed.invalid}" is not a host name, address or CIDR range`,
+      );
     this.#allowed = allowed;
     this.#resolve = resolve;
   }
@@ -80,7 +83,8 @@ export class DestinationPolicy {
   readonly lookup: ConnectLookup = (hostname, options, callback) => {
     this.resolve(hostname).then(
       (addresses) => {
-        const family = options.family === 'IPv6' ? 6 : options.family === 'IPv4' ? 4 : Number(options.family ?? 0);
+        const family =
+          options.family === 'IPv6' ? 6 : options.family === 'IPv4' ? 4 : Number(options.family ?? 0);
         const usable = family === 0 ? addresses : addresses.filter((a) => a.family === family);
         const first = usable[0];
         if (!first) callback(new Error(`${hostname} has no IPv${family} address`), []);

@@ -3,7 +3,7 @@
  * OpenObserve's placeholders, retried with backoff on a network error or a non-2xx answer.
  */
 import { Agent, type Dispatcher, request } from 'undici';
-import { DestinationRefused, type DestinationPolicy } from './destination-policy.ts';
+import { type DestinationPolicy, DestinationRefused } from './destination-policy.ts';
 import type { Destination } from './rule.ts';
 
 export interface Delivery {
@@ -61,7 +61,8 @@ const TIMEOUT_MS = 3000;
  * reset or timed out: told apart, they would make the alert API a port scanner of wherever the gateway
  * can reach. The cause goes to the gateway's log.
  */
-export const NOT_DELIVERED = 'could not deliver: no answer from the destination (the gateway log has the cause)';
+export const NOT_DELIVERED =
+  'could not deliver: no answer from the destination (the gateway log has the cause)';
 
 export interface DeliveryOptions {
   policy: DestinationPolicy;

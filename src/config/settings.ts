@@ -88,9 +88,18 @@ function resolveMasterKey(
 }
 
 /** config.yaml's list, else TOLLGATE_WEBHOOK_ALLOWED_HOSTS (comma-separated); an entry that is not one is an error. */
-function webhookAllowedHosts(fromFile: string[] | undefined, env: NodeJS.ProcessEnv, label: string): string[] {
+function webhookAllowedHosts(
+  fromFile: string[] | undefined,
+  env: NodeJS.ProcessEnv,
+  label: string,
+): string[] {
   const fromEnv = envValue(env, 'TOLLGATE_WEBHOOK_ALLOWED_HOSTS');
-  const hosts = fromFile ?? (fromEnv ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  const hosts =
+    fromFile ??
+    (fromEnv ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean);
   const parsed = parseAllowedHosts(hosts);
   if ('invalid' in parsed)
     throw new ConfigError(

@@ -40,7 +40,10 @@ export function parseAllowedHosts(entries: readonly string[]): AllowedHosts | { 
 }
 
 function isHostName(name: string): boolean {
-  return name.length <= 253 && name.split('.').every((label) => /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/.test(label));
+  return (
+    name.length <= 253 &&
+    name.split('.').every((label) => /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/.test(label))
+  );
 }
 
 /** `[::1]` → `::1`, `Hooks.Example.` → `hooks.example`. */
