@@ -7,7 +7,7 @@ import type { StoreClient } from '../store/store-client.ts';
 import type { AlertDb } from './alert-db.ts';
 import { DestinationPolicy, type Resolve } from './destination-policy.ts';
 import { measure } from './evaluate.ts';
-import { compare, type Rule } from './rule.ts';
+import { compare, type Destination, type Rule } from './rule.ts';
 import { type DeliveryOptions, deliver, render, webhookDispatcher } from './webhook.ts';
 
 export interface AlertsOptions {
@@ -56,6 +56,10 @@ export class Alerts {
       retryDelaysMs: options.retryDelaysMs,
       timeoutMs: options.webhookTimeoutMs,
     };
+    if (options.db.unreadable.length > 0)
+      options.log?.(
+        `alerts.db: webhook destinations ${options.db.unreadable.join(', ')} were sealed with another master key and cannot be used: save them again`,
+      );
   }
 
   /** Why a destination's URL is refused before any call (an address that is not public), if it is. */
@@ -152,7 +156,12 @@ export class Alerts {
     // All destinations at once: one that hangs delays none of the others.
     const outcomes = await Promise.all(
       rule.destinations.map(async (name) => {
-        const destination = this.#options.db.destination(org, name);
+        let destination: Destination | undefined;
+        try {
+          destination = this.#options.db.destination(org, name);
+        } catch (err) {
+          return { delivered: false, attempts: 0, error: (err as Error).message };
+        }
         if (!destination) return { delivered: false, attempts: 0, error: `no destination named ${name}` };
         const body = render(rule.template ?? destination.template ?? DEFAULT_TEMPLATE, values);
         const { cause, ...outcome } = await deliver(destination, body, this.#delivery);
