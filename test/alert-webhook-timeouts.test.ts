@@ -57,9 +57,8 @@ it('evaluates in about one webhook timeout with three hanging webhooks, and hold
   });
   const destination = (name: string, url: string) =>
     alerts.db.saveDestination('default', { name, type: 'http', url, method: 'POST', headers: {} });
-  hanging.forEach((server, i) =>
-    destination(`hang-${i}`, `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`),
-  );
+  for (const [i, server] of hanging.entries())
+    destination(`hang-${i}`, `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
   destination('answers', hook.url);
   // Both fire on any traffic; the hanging rule's name sorts first, so a tick that ran rules one after
   // the other would reach the answering one only after it.
