@@ -27,6 +27,8 @@ describe('alerts', () => {
     hook = await startWebhookReceiver();
     s = await startStoreGateway(
       testConfig({
+        // The receiver is on this host: loopback, refused unless allowed.
+        webhookAllowedHosts: ['127.0.0.1'],
         deployments: [
           mockDeployment('demo'),
           deployment({

@@ -149,7 +149,8 @@ describe('alerts in the UI', { skip }, () => {
   let browser: Browser;
   let hook: WebhookReceiver;
   before(async () => {
-    s = await startStoreGateway(testConfig({ deployments }));
+    // The webhook receiver is on this host: loopback, refused unless allowed.
+    s = await startStoreGateway(testConfig({ deployments, webhookAllowedHosts: ['127.0.0.1'] }));
     browser = await launchBrowser();
     hook = await startWebhookReceiver();
   });

@@ -5,9 +5,10 @@
  */
 import type { StoreClient } from '../store/store-client.ts';
 import type { AlertDb } from './alert-db.ts';
+import { DestinationPolicy, type Resolve } from './destination-policy.ts';
 import { measure } from './evaluate.ts';
-import { compare, type Rule } from './rule.ts';
-import { deliver, render } from './webhook.ts';
+import { compare, type Destination, type Rule } from './rule.ts';
+import { type DeliveryOptions, deliver, render, webhookDispatcher } from './webhook.ts';
 
 export interface AlertsOptions {
   db: AlertDb;
@@ -18,6 +19,13 @@ export interface AlertsOptions {
   retryDelaysMs?: readonly number[];
   /** How long each webhook try waits for an answer (3 s by default). */
   webhookTimeoutMs?: number;
+  /**
+   * Host names, addresses and CIDR ranges webhooks may call although they are not public
+   * (`general_settings.webhook_allowed_hosts`): loopback, private, link-local, … are refused otherwise.
+   */
+  webhookAllowedHosts?: readonly string[];
+  /** Stands in for DNS in tests. */
+  resolve?: Resolve;
   log?: (message: string) => void;
 }
 
@@ -33,6 +41,7 @@ const DEFAULT_TEMPLATE = JSON.stringify({
 
 export class Alerts {
   readonly #options: AlertsOptions;
+  readonly #delivery: DeliveryOptions;
   readonly #firing = new Set<string>();
   readonly #lastRun = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
@@ -40,6 +49,22 @@ export class Alerts {
 
   constructor(options: AlertsOptions) {
     this.#options = options;
+    const policy = new DestinationPolicy(options.webhookAllowedHosts, options.resolve);
+    this.#delivery = {
+      policy,
+      dispatcher: webhookDispatcher(policy),
+      retryDelaysMs: options.retryDelaysMs,
+      timeoutMs: options.webhookTimeoutMs,
+    };
+    if (options.db.unreadable.length > 0)
+      options.log?.(
+        `alerts.db: webhook destinations ${options.db.unreadable.join(', ')} were sealed with another master key and cannot be used: save them again`,
+      );
+  }
+
+  /** Why a destination's URL is refused before any call (an address that is not public), if it is. */
+  refusal(url: string): string | undefined {
+    return this.#delivery.policy.refusal(url);
   }
 
   get db(): AlertDb {
@@ -131,13 +156,16 @@ export class Alerts {
     // All destinations at once: one that hangs delays none of the others.
     const outcomes = await Promise.all(
       rule.destinations.map(async (name) => {
-        const destination = this.#options.db.destination(org, name);
+        let destination: Destination | undefined;
+        try {
+          destination = this.#options.db.destination(org, name);
+        } catch (err) {
+          return { delivered: false, attempts: 0, error: (err as Error).message };
+        }
         if (!destination) return { delivered: false, attempts: 0, error: `no destination named ${name}` };
         const body = render(rule.template ?? destination.template ?? DEFAULT_TEMPLATE, values);
-        const { retryDelaysMs, webhookTimeoutMs } = this.#options;
-        const outcome = await deliver(destination, body, retryDelaysMs, webhookTimeoutMs);
-        if (!outcome.delivered)
-          this.#options.log?.(`alert ${rule.name}: webhook ${name} failed: ${outcome.error}`);
+        const { cause, ...outcome } = await deliver(destination, body, this.#delivery);
+        if (!outcome.delivered) this.#options.log?.(`alert ${rule.name}: webhook ${name} failed: ${cause}`);
         return outcome;
       }),
     );

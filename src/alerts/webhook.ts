@@ -2,13 +2,17 @@
  * Webhook delivery: the destination's method, URL and headers, the body rendered from a template with
  * OpenObserve's placeholders, retried with backoff on a network error or a non-2xx answer.
  */
-import { request } from 'undici';
+import { Agent, type Dispatcher, request } from 'undici';
+import { type DestinationPolicy, DestinationRefused } from './destination-policy.ts';
 import type { Destination } from './rule.ts';
 
 export interface Delivery {
   delivered: boolean;
   attempts: number;
+  /** What the history shows. */
   error: string | null;
+  /** What the gateway's log shows: the network error itself. */
+  cause: string;
 }
 
 /**
@@ -52,16 +56,40 @@ function asJson(value: string, inString: boolean): string {
 /** Each try's wait for an answer: a webhook that hangs must not hold the alerts behind it for long. */
 const TIMEOUT_MS = 3000;
 
+/**
+ * What the history says when a call got no answer. The same words whether the connection was refused,
+ * reset or timed out: told apart, they would make the alert API a port scanner of wherever the gateway
+ * can reach. The cause goes to the gateway's log.
+ */
+export const NOT_DELIVERED =
+  'could not deliver: no answer from the destination (the gateway log has the cause)';
+
+export interface DeliveryOptions {
+  policy: DestinationPolicy;
+  /** Connects only to addresses the policy let through (`policy.lookup`); made by `webhookDispatcher`. */
+  dispatcher: Dispatcher;
+  retryDelaysMs?: readonly number[];
+  timeoutMs?: number;
+}
+
+export function webhookDispatcher(policy: DestinationPolicy): Agent {
+  return new Agent({ connect: { lookup: policy.lookup } });
+}
+
 export async function deliver(
   destination: Destination,
   body: string,
-  retryDelaysMs: readonly number[] = [1000, 4000],
-  timeoutMs = TIMEOUT_MS,
+  { policy, dispatcher, retryDelaysMs = [1000, 4000], timeoutMs = TIMEOUT_MS }: DeliveryOptions,
 ): Promise<Delivery> {
+  // An address in the URL never reaches the lookup (there is nothing to resolve): checked here.
+  const refusal = policy.refusal(destination.url);
+  if (refusal) return { delivered: false, attempts: 0, error: refusal, cause: refusal };
   let error: string | null = null;
+  let cause = '';
   for (let attempt = 1; attempt <= retryDelaysMs.length + 1; attempt++) {
     try {
       const response = await request(destination.url, {
+        dispatcher,
         method: destination.method,
         headers: { 'content-type': 'application/json', ...destination.headers },
         body,
@@ -70,13 +98,18 @@ export async function deliver(
       });
       await response.body.dump();
       if (response.statusCode >= 200 && response.statusCode < 300)
-        return { delivered: true, attempts: attempt, error: null };
+        return { delivered: true, attempts: attempt, error: null, cause: '' };
       error = `the webhook answered ${response.statusCode}`;
+      cause = error;
     } catch (err) {
-      error = err instanceof Error ? err.message : String(err);
+      // A refusal stays one: trying again would ask DNS again, and the answer is the operator's to change.
+      if (err instanceof DestinationRefused)
+        return { delivered: false, attempts: attempt, error: err.message, cause: err.message };
+      error = NOT_DELIVERED;
+      cause = err instanceof Error ? err.message : String(err);
     }
     const delay = retryDelaysMs[attempt - 1];
     if (delay !== undefined) await new Promise((r) => setTimeout(r, delay));
   }
-  return { delivered: false, attempts: retryDelaysMs.length + 1, error };
+  return { delivered: false, attempts: retryDelaysMs.length + 1, error, cause };
 }

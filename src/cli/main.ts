@@ -72,9 +72,10 @@ async function main(argv: string[]): Promise<number> {
   const alerts =
     store && storeSettings
       ? new Alerts({
-          db: new AlertDb(storeSettings.path),
+          db: new AlertDb(storeSettings.path, config.masterKey),
           store,
           baseUrl: () => listening,
+          webhookAllowedHosts: config.webhookAllowedHosts,
           log: (message) => logger.warn(message),
         })
       : undefined;

@@ -1,4 +1,5 @@
 /** Gateway-wide settings from flags, config.yaml and the environment, in that order of precedence. */
+import { parseAllowedHosts } from '../shared/allowed-hosts.ts';
 import { ConfigError } from './config-error.ts';
 import { envValue } from './deployment.ts';
 import type { ConfigFlags } from './flags.ts';
@@ -57,6 +58,7 @@ export function resolveSettings(
   if (redis) settings.redis = redis;
   const masterKey = resolveMasterKey(gs.master_key, env, label);
   if (masterKey !== undefined) settings.masterKey = masterKey;
+  settings.webhookAllowedHosts = webhookAllowedHosts(gs.webhook_allowed_hosts, env, label);
   return settings;
 }
 
@@ -83,6 +85,27 @@ function resolveMasterKey(
     return value;
   }
   return undefined;
+}
+
+/** config.yaml's list, else TOLLGATE_WEBHOOK_ALLOWED_HOSTS (comma-separated); an entry that is not one is an error. */
+function webhookAllowedHosts(
+  fromFile: string[] | undefined,
+  env: NodeJS.ProcessEnv,
+  label: string,
+): string[] {
+  const fromEnv = envValue(env, 'TOLLGATE_WEBHOOK_ALLOWED_HOSTS');
+  const hosts =
+    fromFile ??
+    (fromEnv ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean);
+  const parsed = parseAllowedHosts(hosts);
+  if ('invalid' in parsed)
+    throw new ConfigError(
+      `${fromFile ? `${label}: general_settings.webhook_allowed_hosts` : 'TOLLGATE_WEBHOOK_ALLOWED_HOSTS'}: "${parsed.invalid}" is not a host name, IP address or CIDR range`,
+    );
+  return hosts;
 }
 
 function isTrue(value: string | undefined): boolean {

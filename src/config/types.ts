@@ -90,6 +90,11 @@ export interface GatewayConfig {
   hideInputs: boolean;
   /** Leave answers (`output.value`, output messages) out of spans. */
   hideOutputs: boolean;
+  /**
+   * Host names, addresses and CIDR ranges alert webhooks may call although they are loopback, private,
+   * link-local, … (`general_settings.webhook_allowed_hosts`, `TOLLGATE_WEBHOOK_ALLOWED_HOSTS`); none when unset.
+   */
+  webhookAllowedHosts?: string[];
   /** Where the config came from, for the start-up banner. */
   source: { configPath?: string; defaultModel?: 'openai' | 'demo' };
 }

@@ -71,6 +71,7 @@ export async function startStoreGateway(
     store: client,
     baseUrl: () => url,
     retryDelaysMs: [50, 100],
+    webhookAllowedHosts: config.webhookAllowedHosts,
   });
   const gateway = await startGateway(config, telemetry, client, alerts);
   url = gateway.url;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 
 export interface WebhookReceiver {
   url: string;
-  calls: Array<{ body: string; headers: IncomingHttpHeaders }>;
+  calls: Array<{ url: string; body: string; headers: IncomingHttpHeaders }>;
   /** Statuses to answer with, in order; 200 after that. */
   failures: number[];
   close(): Promise<void>;
@@ -16,7 +16,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const server = createServer(async (req, res) => {
     let body = '';
     for await (const chunk of req) body += String(chunk);
-    hook.calls.push({ body, headers: req.headers });
+    hook.calls.push({ url: req.url ?? '', body, headers: req.headers });
     res.writeHead(hook.failures.shift() ?? 200).end();
   });
   server.listen(0, '127.0.0.1');

@@ -1,11 +1,14 @@
 /**
  * Alerts over HTTP, at OpenObserve's paths where it has them: rules at /api/v2/{org}/alerts,
  * webhook destinations at /api/{org}/alerts/destinations, and the history of firings and recoveries.
- * Same keys as the store's API; destination header values are never sent back.
+ * Same keys as the store's API; destination header values and the secret parts of URLs are never sent
+ * back (destination-mask.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { UnreadableDestination } from '../../alerts/alert-db.ts';
 import type { Alerts } from '../../alerts/alerts.ts';
+import { maskDestination, withStoredSecrets } from '../../alerts/destination-mask.ts';
 import { destinationSchema, ruleSchema } from '../../alerts/rule.ts';
 import { createStoreAuthHook, type StoreAuthOptions } from './store-auth.ts';
 import { sendStoreError, storeErrorOf } from './store-errors.ts';
@@ -65,18 +68,46 @@ export function registerAlertRoutes(app: FastifyInstance, alerts: Alerts, auth: 
       return { firing: await alerts.evaluate(request.params.org, rule) };
     });
 
+    const readable = (org: string, name: string) => {
+      try {
+        return db.destination(org, name);
+      } catch (err) {
+        if (err instanceof UnreadableDestination) return err;
+        throw err;
+      }
+    };
     scope.get('/api/:org/alerts/destinations', async (request: Req) => ({
-      list: db.destinations(request.params.org).map((d) => ({
-        ...d,
-        headers: Object.fromEntries(Object.keys(d.headers).map((k) => [k, '***'])),
-      })),
+      list: db.destinations(request.params.org).map(maskDestination),
     }));
-    scope.post('/api/:org/alerts/destinations', async (request: Req, reply) => {
-      const destination = parse(destinationSchema, request.body, reply);
-      if (!destination) return reply;
+    scope.get('/api/:org/alerts/destinations/:name', async (request: Req, reply) => {
+      const destination = readable(request.params.org, request.params.name ?? '');
+      if (destination instanceof UnreadableDestination)
+        return sendStoreError(reply, 409, destination.message);
+      return destination
+        ? maskDestination(destination)
+        : sendStoreError(reply, 404, `No destination named ${request.params.name}`);
+    });
+    // POST creates or replaces (as it always has), PUT replaces: both keep the stored secrets that come
+    // back masked.
+    const save = async (request: Req, reply: FastifyReply) => {
+      const overrides = request.params.name === undefined ? {} : { name: request.params.name };
+      const parsed = parse(destinationSchema, request.body, reply, overrides);
+      if (!parsed) return reply;
+      // One sealed with a lost key can be replaced, but has no secrets to keep.
+      const stored = readable(request.params.org, parsed.name);
+      const destination = withStoredSecrets(
+        parsed,
+        stored instanceof UnreadableDestination ? undefined : stored,
+      );
+      if ('invalid' in destination)
+        return sendStoreError(reply, 400, `Invalid alert: ${destination.invalid}`);
+      const refusal = alerts.refusal(destination.url);
+      if (refusal) return sendStoreError(reply, 400, `Invalid alert: url: ${refusal}`);
       db.saveDestination(request.params.org, destination);
       return { name: destination.name };
-    });
+    };
+    scope.post('/api/:org/alerts/destinations', save);
+    scope.put('/api/:org/alerts/destinations/:name', save);
     scope.delete('/api/:org/alerts/destinations/:name', async (request: Req, reply) =>
       db.deleteDestination(request.params.org, request.params.name ?? '')
         ? { deleted: request.params.name }
