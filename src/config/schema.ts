@@ -92,6 +92,10 @@ export const routerSettingsSchema = z.object({
 export const generalSettingsSchema = z.object({
   master_key: z.string().optional(),
   max_request_size_mb: positive.optional(),
+  /** LiteLLM's CORS allow list: origins, as a list or one comma-separated string. */
+  cors_allow_origins: z.union([z.string(), z.array(z.string())]).optional(),
+  /** Host names the gateway answers to without a master key, besides localhost and IP addresses. */
+  allowed_hosts: z.union([z.string(), z.array(z.string())]).optional(),
 });
 
 export const environmentVariablesSchema = z.record(
