@@ -25,30 +25,46 @@ export function resolveWebAccess(
   warnings: string[],
 ): WebAccess {
   const access: WebAccess = {};
-  const originsFrom =
-    gs.cors_allow_origins !== undefined
-      ? `${label}: general_settings.cors_allow_origins`
-      : 'LITELLM_CORS_ALLOW_ORIGINS';
-  const origins = list(gs.cors_allow_origins ?? envValue(env, 'LITELLM_CORS_ALLOW_ORIGINS'));
-  if (origins.length > 0) access.corsAllowOrigins = origins.map((o) => origin(o, originsFrom));
-  const hostsFrom =
-    gs.allowed_hosts !== undefined ? `${label}: general_settings.allowed_hosts` : 'TOLLGATE_ALLOWED_HOSTS';
-  const hosts = list(gs.allowed_hosts ?? envValue(env, 'TOLLGATE_ALLOWED_HOSTS'));
-  if (hosts.length > 0) access.allowedHosts = hosts.map((h) => hostName(h, hostsFrom));
-  if (masterKey === undefined && access.corsAllowOrigins?.includes('*'))
+  const origins = listSetting(
+    gs.cors_allow_origins,
+    `${label}: general_settings.cors_allow_origins`,
+    env,
+    'LITELLM_CORS_ALLOW_ORIGINS',
+    origin,
+  );
+  const hosts = listSetting(
+    gs.allowed_hosts,
+    `${label}: general_settings.allowed_hosts`,
+    env,
+    'TOLLGATE_ALLOWED_HOSTS',
+    hostName,
+  );
+  if (origins.values.length > 0) access.corsAllowOrigins = origins.values;
+  if (hosts.values.length > 0) access.allowedHosts = hosts.values;
+  if (masterKey === undefined && origins.values.includes('*'))
     warnings.push(
-      `${originsFrom} allows every origin ("*") and there is no master key: any web page can use the gateway`,
+      `${origins.from} allows every origin ("*") and there is no master key: any web page can use the gateway`,
     );
-  if (masterKey === undefined && access.allowedHosts?.includes('*'))
+  if (masterKey === undefined && hosts.values.includes('*'))
     warnings.push(
-      `${hostsFrom} allows every host name ("*") and there is no master key: DNS rebinding protection is off`,
+      `${hosts.from} allows every host name ("*") and there is no master key: DNS rebinding protection is off`,
     );
   return access;
 }
 
-function list(value: string | string[] | undefined): string[] {
-  const items = typeof value === 'string' ? value.split(',') : (value ?? []);
-  return items.map((item) => item.trim()).filter((item) => item !== '');
+/** A list from config.yaml, else from a comma-separated variable, each entry checked; `from` names its source. */
+function listSetting(
+  fromFile: string | string[] | undefined,
+  fileKey: string,
+  env: NodeJS.ProcessEnv,
+  variable: string,
+  check: (value: string, from: string) => string,
+): { values: string[]; from: string } {
+  const from = fromFile !== undefined ? fileKey : variable;
+  const raw = fromFile ?? envValue(env, variable) ?? [];
+  const items = typeof raw === 'string' ? raw.split(',') : raw;
+  const values = items.map((item) => item.trim()).filter((item) => item !== '');
+  return { values: values.map((value) => check(value, from)), from };
 }
 
 /** `scheme://host[:port]` as browsers send it in `Origin` (lower case, no default port), or `*`. */

@@ -27,10 +27,6 @@ export class OriginAllowList {
     this.origins = new Set(configured);
   }
 
-  get configured(): boolean {
-    return this.any || this.origins.size > 0;
-  }
-
   allows(origin: string): boolean {
     return this.any || this.origins.has(origin.toLowerCase());
   }

@@ -64,7 +64,8 @@ export function createWebGuard(options: WebGuardOptions) {
 
     const origin = header(request, 'origin');
     if (origin !== undefined && !isSameOrigin(origin, host)) {
-      const preflight = request.method === 'OPTIONS' && header(request, 'access-control-request-method');
+      const preflight =
+        request.method === 'OPTIONS' && header(request, 'access-control-request-method') !== undefined;
       if (origins.allows(origin)) {
         if (preflight)
           return reply
