@@ -176,7 +176,11 @@ describe('abuse: the LLM request parser', () => {
 
   it('refuses a body nested 10,000 levels deep with 400 saying so', async () => {
     const body = `{"model":"demo","messages":[{"role":"user","content":${deep(10_000, '[', ']')}}]}`;
-    const res = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', body });
+    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     assert.equal(res.status, 400);
     assert.match(((await res.json()) as { error: { message: string } }).error.message, /nested more than/);
   });

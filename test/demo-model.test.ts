@@ -69,6 +69,7 @@ describe('the built-in demo model and mock_response', () => {
     );
     const res = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...body, model: 'not-configured', stream: true }),
     });
     const text = await res.text();

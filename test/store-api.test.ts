@@ -102,12 +102,18 @@ describe("the gateway's own spans in the embedded store", () => {
       assert.equal(body.code, 400);
       assert.ok(body.message && body.message.length > 10, sql);
     }
+    const json = { 'content-type': 'application/json' };
     const unknown = await fetch(`${s.gateway.url}/api/default/_search?type=logs`, {
       method: 'POST',
+      headers: json,
       body: '{}',
     });
     assert.equal(unknown.status, 400);
-    const broken = await fetch(`${s.gateway.url}/api/default/_search`, { method: 'POST', body: '{"query":' });
+    const broken = await fetch(`${s.gateway.url}/api/default/_search`, {
+      method: 'POST',
+      headers: json,
+      body: '{"query":',
+    });
     assert.equal(broken.status, 400);
     assert.match(((await broken.json()) as { message: string }).message, /Invalid json/);
   });
@@ -226,7 +232,11 @@ describe('store API without a master key on a non-loopback address', () => {
     const { status, body } = await s.search('SELECT * FROM "default"');
     assert.equal(status, 403);
     assert.match(String(body.message), /master key/);
-    const ingest = await fetch(`${s.gateway.url}/v1/traces`, { method: 'POST', body: '{}' });
+    const ingest = await fetch(`${s.gateway.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(ingest.status, 403);
   });
 });

@@ -109,6 +109,7 @@ describe('the trace store file', () => {
     try {
       const response = await fetch(`${again.url}/api/default/_search?type=traces`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
           query: { sql: `SELECT count(*) AS n FROM "default" WHERE operation_name = 'crash-test'` },
         }),

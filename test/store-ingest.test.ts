@@ -174,7 +174,6 @@ describe('OTLP ingest: bad input', () => {
         { 'content-type': 'application/x-protobuf' },
         /Invalid proto/,
       ],
-      ['{}', { 'content-type': 'text/plain' }, /Content-Type/],
       [new Uint8Array([1, 2, 3]), { 'content-type': 'application/json', 'content-encoding': 'gzip' }, /gzip/],
       ['{}', { 'content-type': 'application/json', 'content-encoding': 'compress' }, /Content-Encoding/],
       ['[1,2]', { 'content-type': 'application/json' }, /Invalid json/],
@@ -186,6 +185,10 @@ describe('OTLP ingest: bad input', () => {
       assert.equal(answer.code, 400);
       assert.match(answer.message, message);
     }
+    // Without a master key a type web pages can send without a preflight is refused before it is read.
+    const plain = await post('{}', { 'content-type': 'text/plain' });
+    assert.equal(plain.status, 415);
+    assert.match(((await plain.json()) as { message: string }).message, /Content-Type/);
     const afterCount = (await s.search('SELECT count(*) AS n FROM "default"')).body.hits[0]?.n;
     assert.equal(afterCount, before);
   });
@@ -219,12 +222,23 @@ describe('OTLP ingest: bad input', () => {
     await s.waitForHits(`SELECT * FROM "default" WHERE operation_name = 'chunked'`);
   });
 
-  it('accepts a body without a content type as JSON, as OpenObserve does', async () => {
-    const response = await fetch(`${s.gateway.url}/api/default/v1/traces`, {
-      method: 'POST',
-      body: new Blob([jsonBody([jsonSpan({ name: 'untyped' })])]),
-    });
-    assert.equal(response.status, 200);
-    await s.waitForHits(`SELECT * FROM "default" WHERE operation_name = 'untyped'`);
+  it('takes a body without a content type as JSON with a master key, as OpenObserve does; not without one', async () => {
+    const body = () => new Blob([jsonBody([jsonSpan({ name: 'untyped' })])]);
+    const refused = await fetch(`${s.gateway.url}/api/default/v1/traces`, { method: 'POST', body: body() });
+    assert.equal(refused.status, 415);
+    const keyed = await startStoreGateway(testConfig({ masterKey: 'sk-test-ingest' }));
+    try {
+      const response = await fetch(`${keyed.gateway.url}/api/default/v1/traces`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk-test-ingest' },
+        body: body(),
+      });
+      assert.equal(response.status, 200);
+      await keyed.waitForHits(`SELECT * FROM "default" WHERE operation_name = 'untyped'`, 1, {
+        headers: { authorization: 'Bearer sk-test-ingest' },
+      });
+    } finally {
+      await keyed.close();
+    }
   });
 });

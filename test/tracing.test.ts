@@ -172,6 +172,7 @@ describe('every request traced to OpenObserve', () => {
   it('records a request refused before routing as an ERROR span', async () => {
     const res = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'gpt-test', messages: 'not a list' }),
     });
     assert.equal(res.status, 400);

@@ -59,6 +59,7 @@ admin_only_routes public_routes enforce_user_param enable_jwt_auth litellm_jwtau
 ui_access_mode allowed_ips pass_through_endpoints max_response_size_mb
 use_x_forwarded_for forward_client_headers_to_llm_api key_management_system
 key_management_settings disable_master_key_return user_header_name
+cors_allow_credentials cors_allow_methods cors_allow_headers
 `);
 
 /**

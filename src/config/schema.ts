@@ -94,6 +94,10 @@ export const generalSettingsSchema = z.object({
   max_request_size_mb: positive.optional(),
   /** Tollgate's own: hosts, addresses and CIDR ranges alert webhooks may call although they are not public. */
   webhook_allowed_hosts: z.array(name).optional(),
+  /** LiteLLM's CORS allow list: origins, as a list or one comma-separated string. */
+  cors_allow_origins: z.union([z.string(), z.array(z.string())]).optional(),
+  /** Host names the gateway answers to without a master key, besides localhost and IP addresses. */
+  allowed_hosts: z.union([z.string(), z.array(z.string())]).optional(),
 });
 
 export const environmentVariablesSchema = z.record(

@@ -5,6 +5,7 @@ import { envValue } from './deployment.ts';
 import type { ConfigFlags } from './flags.ts';
 import type { FileConfig } from './schema.ts';
 import type { GatewayConfig, LogLevel, RedisSettings } from './types.ts';
+import { resolveWebAccess } from './web-access.ts';
 
 const MIB = 1024 * 1024;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
@@ -59,6 +60,7 @@ export function resolveSettings(
   const masterKey = resolveMasterKey(gs.master_key, env, label);
   if (masterKey !== undefined) settings.masterKey = masterKey;
   settings.webhookAllowedHosts = webhookAllowedHosts(gs.webhook_allowed_hosts, env, label);
+  Object.assign(settings, resolveWebAccess(gs, env, label, masterKey, warnings));
   return settings;
 }
 

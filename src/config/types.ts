@@ -77,6 +77,10 @@ export interface GatewayConfig {
   /** `router_settings.redis_*`: where replicas share routing state; in this process when unset. */
   redis?: RedisSettings;
   masterKey?: string;
+  /** Origins of web pages that may call the gateway from another origin (`cors_allow_origins`); `*` is any. */
+  corsAllowOrigins?: string[];
+  /** Host names answered without a master key besides localhost and IP addresses (`allowed_hosts`). */
+  allowedHosts?: string[];
   /** Largest accepted request body in bytes. */
   bodyLimitBytes: number;
   /**

@@ -14,7 +14,8 @@ import { registerModelRoutes } from './routes/models.ts';
 import { registerUiRoutes, UI_ROUTES } from './routes/ui.ts';
 import { ALERT_ROUTES, registerAlertRoutes } from './store/alert-routes.ts';
 import { isLoopback } from './store/store-auth.ts';
-import { registerStoreRoutes, STORE_ROUTES } from './store/store-routes.ts';
+import { INGEST_ROUTES, registerStoreRoutes, STORE_ROUTES } from './store/store-routes.ts';
+import { createWebGuard } from './web-guard.ts';
 
 export interface AppOptions {
   config: GatewayConfig;
@@ -62,6 +63,18 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ...(store ? STORE_ROUTES : []),
     ...(alerts ? ALERT_ROUTES : []),
   ]);
+  // Before the key check: a CORS preflight carries no key, and a refused page learns nothing more.
+  app.addHook(
+    'onRequest',
+    createWebGuard({
+      masterKey: config.masterKey,
+      listenHost: config.host,
+      allowedHosts: config.allowedHosts,
+      allowedOrigins: config.corsAllowOrigins,
+      storeRoutes: new Set([...(store ? STORE_ROUTES : []), ...(alerts ? ALERT_ROUTES : [])]),
+      otlpRoutes: new Set(store ? INGEST_ROUTES : []),
+    }),
+  );
   app.addHook('onRequest', createAuthHook({ masterKey: config.masterKey, publicRoutes }));
   if (store) {
     registerStoreRoutes(app, {

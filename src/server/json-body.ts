@@ -1,6 +1,7 @@
 /**
  * Reads every request body as JSON, whatever its Content-Type: `curl -d` without `-H` is the most
- * common first call, and there is no other body format on these endpoints.
+ * common first call, and there is no other body format on these endpoints. Without a master key,
+ * `web-guard.ts` has already refused bodies that are not JSON (web pages send those cross-site).
  */
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../errors/gateway-error.ts';

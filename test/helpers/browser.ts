@@ -14,7 +14,8 @@ export function browserMissing(): string | undefined {
   return `no ${CHROMIUM}: install Debian's chromium to run the UI tests`;
 }
 
-export function launchBrowser(): Promise<Browser> {
+/** `args`: more Chromium switches, e.g. `--host-resolver-rules` to point a name at 127.0.0.1. */
+export function launchBrowser(args: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -26,6 +27,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...args,
     ],
   });
 }
