@@ -4,8 +4,9 @@
  * limit is answered 408 and its process SIGKILLed (the only way to stop a SQLite step that reads no
  * rows), so no search outlives its limit by more than `KILL_GRACE_MS`. Processes start on demand, up
  * to `processes`, so one runaway query does not hold the others, and exit when idle, so an idle gateway
- * holds none. Waiting is bounded too: past `maxQueued` waiting searches, or after waiting about a time
- * limit for a process, a search is answered 503.
+ * holds none. Waiting is bounded too: past `maxQueued` waiting searches, or after waiting for a process
+ * longer than a runaway search can hold one (its time limit, then a replacement's start), a search is
+ * answered 503.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -32,8 +33,8 @@ export interface SearchPoolOptions extends SearchProcessOptions {
 export const KILL_GRACE_MS = 250;
 /** Longest a new process may take to open the database. */
 const START_LIMIT_MS = 10_000;
-/** A waiting search gets a process once a runaway one is killed and replaced: about a second more. */
-const WAIT_PAST_LIMIT_MS = KILL_GRACE_MS + 1000;
+/** Longest a search waits for a process: long enough for a runaway one to be killed and replaced. */
+const WAIT_PAST_LIMIT_MS = KILL_GRACE_MS + START_LIMIT_MS;
 const ENTRY = fileURLToPath(new URL('./search-process.ts', import.meta.url));
 
 interface Job {
