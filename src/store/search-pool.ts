@@ -110,9 +110,10 @@ export class SearchPool {
       const job = this.#queue.shift() as Job;
       clearTimeout(job.waiting);
       free.job = job;
+      // A process still starting keeps its start limit; its ready message sends the search.
+      if (!free.ready) continue;
       clearTimeout(free.timer);
-      if (free.ready) this.#send(free);
-      // Otherwise the process's ready message sends it.
+      this.#send(free);
     }
   }
 
