@@ -67,6 +67,7 @@ describe('search processes', () => {
     try {
       // The process started, so the limit below measures the search, not a process starting.
       await search(client, 'SELECT 1 AS one');
+      assert.equal(client.searchProcessIds().length, 1, 'the search ran in a search process');
       const started = performance.now();
       const bomb = refusal(search(client, BOMB));
       const queued = search(client, 'SELECT 1 AS one');
