@@ -4,22 +4,33 @@
  * from it, so a new store method is one entry here: nothing else on the store side lists the methods.
  * Each method takes one params object, so a call is `{ method, params }` on the wire.
  */
+import type { SearchSide } from './search/reader.ts';
 import type { Params } from './search/traces.ts';
 import type { IngestRequest, TraceStore } from './trace-store.ts';
 
 /** The params of a method that needs none. */
 export type NoParams = Record<string, never>;
 
+/**
+ * The methods that run user SQL. For a file-backed store they are answered by the search processes,
+ * which can be killed at the time limit (`search-pool.ts`); the rest stay in the store worker.
+ */
+export function readMethods(reader: SearchSide) {
+  return {
+    /** The `_search` response as JSON text; `body` is the parsed request body. */
+    search: (p: { org: string; body: unknown }) => reader.search(p.org, p.body),
+    /** The trace list; `query` is the URL's query parameters. */
+    latest: (p: { org: string; stream: string; query: Params }) => reader.latest(p.org, p.stream, p.query),
+    details: (p: { org: string; stream: string; traceId: string; query: Params }) =>
+      reader.details(p.org, p.stream, p.traceId, p.query),
+  };
+}
+
 /** `onClose` runs before the database closes (the worker stops its timers there). */
 export function storeMethods(store: TraceStore, onClose: () => void = () => {}) {
   return {
     ingest: (request: IngestRequest) => store.ingest(request),
-    /** The `_search` response as JSON text; `body` is the parsed request body. */
-    search: (p: { org: string; body: unknown }) => store.search(p.org, p.body),
-    /** The trace list; `query` is the URL's query parameters. */
-    latest: (p: { org: string; stream: string; query: Params }) => store.latest(p.org, p.stream, p.query),
-    details: (p: { org: string; stream: string; traceId: string; query: Params }) =>
-      store.details(p.org, p.stream, p.traceId, p.query),
+    ...readMethods(store),
     /** Without `stream`, every stream; with it, that stream's schema. */
     streams: (p: { org: string; stream?: string }) => store.streams(p.org, p.stream),
     models: (p: { org: string; stream: string; query: Params }) => store.models(p.org, p.stream, p.query),
@@ -37,3 +48,10 @@ export type StoreMethods = ReturnType<typeof storeMethods>;
 export type StoreMethod = keyof StoreMethods;
 export type StoreParams<K extends StoreMethod> = Parameters<StoreMethods[K]>[0];
 export type StoreResult<K extends StoreMethod> = Awaited<ReturnType<StoreMethods[K]>>;
+export type ReadMethod = keyof ReturnType<typeof readMethods>;
+
+// readMethods only captures its reader, so listing the map's names reads nothing from it.
+const READ_METHODS: ReadonlySet<string> = new Set(Object.keys(readMethods({} as SearchSide)));
+export function isReadMethod(method: StoreMethod): method is ReadMethod {
+  return READ_METHODS.has(method);
+}

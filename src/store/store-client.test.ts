@@ -4,7 +4,9 @@
  * posted are refused without leaking a slot; ingest can hand its buffer over instead of copying it.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { tempDir } from '../../test/helpers/temp-dir.ts';
 import { type StoreMethod, type StoreParams, type StoreResult, storeMethods } from './store-api.ts';
 import { handOver, StoreClient, StoreError } from './store-client.ts';
 import { TraceStore, type TraceStoreOptions } from './trace-store.ts';
@@ -67,6 +69,20 @@ const SAMPLES = [
   sample('retain', {}),
 ];
 
+/** Every method of the map, called through `client`, answers as the same call on `local` in-process. */
+async function checkEveryMethod(client: StoreClient, local: TraceStore): Promise<void> {
+  const methods: LocalMethods = storeMethods(local);
+  const untested = Object.keys(methods).filter(
+    (name) => name !== 'close' && !SAMPLES.some((s) => s.method === name),
+  );
+  assert.deepEqual(untested, [], 'each store method has a sample call here');
+  for (const s of SAMPLES) await s.check(client, methods);
+  const found: { hits: Array<{ operation_name?: string }> } = JSON.parse(
+    await client.call('search', { org: 'default', body: EVERY_SPAN }),
+  );
+  assert.equal(found.hits[0]?.operation_name, 'first', 'the calls reached a store with the span in it');
+}
+
 describe('StoreClient.call', () => {
   let client: StoreClient;
   let local: TraceStore;
@@ -80,16 +96,8 @@ describe('StoreClient.call', () => {
   });
 
   it('reaches every method of the map by name, answering as the map in-process does', async () => {
-    const methods: LocalMethods = storeMethods(local);
-    const untested = Object.keys(methods).filter(
-      (name) => name !== 'close' && !SAMPLES.some((s) => s.method === name),
-    );
-    assert.deepEqual(untested, [], 'each store method has a sample call here');
-    for (const s of SAMPLES) await s.check(client, methods);
-    const found: { hits: Array<{ operation_name?: string }> } = JSON.parse(
-      await client.call('search', { org: 'default', body: EVERY_SPAN }),
-    );
-    assert.equal(found.hits[0]?.operation_name, 'first', 'the calls reached a store with the span in it');
+    await checkEveryMethod(client, local);
+    assert.deepEqual(client.searchProcessIds(), [], 'an in-memory store searches in its worker');
   });
 
   it('hands an ingest buffer over to the worker instead of copying it', async () => {
@@ -106,6 +114,21 @@ describe('StoreClient.call', () => {
       status: 500,
       message: /Unknown store method "toString"/,
     });
+  });
+});
+
+describe('StoreClient.call on a file-backed store', () => {
+  it('reaches every method, the searches through a search process, answering as in-process', async () => {
+    const dir = tempDir();
+    const client = await StoreClient.start({ ...OPTIONS, path: join(dir, 'client.db') });
+    const local = new TraceStore({ ...OPTIONS, path: join(dir, 'local.db') });
+    try {
+      await checkEveryMethod(client, local);
+      assert.equal(client.searchProcessIds().length, 1, 'the searches ran in a search process');
+    } finally {
+      await client.close();
+      local.close();
+    }
   });
 });
 

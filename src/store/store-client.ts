@@ -6,27 +6,31 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import type { StoreMethod, StoreParams, StoreResult } from './store-api.ts';
+import { SearchPool } from './search-pool.ts';
+import { isReadMethod, type StoreMethod, type StoreParams, type StoreResult } from './store-api.ts';
+import { StoreError } from './store-error.ts';
 import type { StoreCallOf, StoreReply } from './store-protocol.ts';
 import type { TraceStoreOptions } from './trace-store.ts';
+
+export { StoreError };
 
 export interface StoreClientOptions extends TraceStoreOptions {
   retentionIntervalMs?: number;
   maxPending?: number;
+  /**
+   * Search processes for a file-backed store (see `search-pool.ts`); 0 runs searches in the store
+   * worker, where the time limit cannot stop a query that reads no rows. Default 2.
+   */
+  searchProcesses?: number;
+  /** Searches that may wait for a search process; past it they answer 503. Default 32. */
+  maxQueuedSearches?: number;
+  /** A search process idle this long exits. Default 30 s. */
+  searchIdleMs?: number;
   /** Where worker failures and restarts are reported. */
   log?: (message: string) => void;
 }
 
 const WORKER_SEMI_SPACE_MB = 32;
-
-/** A store call that failed: `status` is the HTTP status to answer with. */
-export class StoreError extends Error {
-  readonly status: number;
-  constructor(message: string, status: number) {
-    super(message);
-    this.status = status;
-  }
-}
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -40,6 +44,8 @@ export class StoreClient {
   #worker: Worker | undefined;
   readonly #pending = new Map<number, Pending>();
   readonly #maxPending: number;
+  /** Where searches run, for a store another process can open; otherwise they run in the worker. */
+  readonly #searches: SearchPool | undefined;
   #next = 1;
   #closed = false;
 
@@ -47,6 +53,19 @@ export class StoreClient {
     this.path = options.path;
     this.#options = options;
     this.#maxPending = options.maxPending ?? 256;
+    const processes = options.searchProcesses ?? 2;
+    this.#searches =
+      processes > 0 && isFile(options.path)
+        ? new SearchPool({
+            path: options.path,
+            timeLimitMs: options.queryTimeLimitMs,
+            maxBodyBytes: options.maxBodyBytes,
+            processes,
+            maxQueued: options.maxQueuedSearches ?? 32,
+            idleMs: options.searchIdleMs ?? 30_000,
+            log: options.log,
+          })
+        : undefined;
     this.#attach(worker);
   }
 
@@ -90,14 +109,18 @@ export class StoreClient {
   }
 
   /**
-   * Calls a store method in the worker; the answer is what the method returns there. `transfer` hands
-   * buffers to the worker instead of copying them (see `handOver`).
+   * Calls a store method in the worker (a search: in a search process, when there are any); the answer
+   * is what the method returns there. `transfer` hands buffers to the worker instead of copying them
+   * (see `handOver`).
    */
   call<K extends StoreMethod>(
     method: K,
     params: StoreParams<K>,
     transfer: readonly ArrayBuffer[] = [],
   ): Promise<StoreResult<K>> {
+    // The process answers call K with what StoreMethods[K] returned; the message itself is untyped.
+    if (this.#searches && isReadMethod(method))
+      return this.#searches.run(method, params).then((value) => value as StoreResult<K>);
     const worker = this.#worker;
     if (this.#closed) return Promise.reject(new StoreError('The trace store is closed', 503));
     if (!worker) return Promise.reject(new StoreError('The trace store is restarting; retry shortly', 503));
@@ -118,9 +141,15 @@ export class StoreClient {
     });
   }
 
-  /** Waits for calls in flight, closes the database and stops the worker. */
+  /** The search processes running now (for tests and diagnostics). */
+  searchProcessIds(): number[] {
+    return this.#searches?.pids() ?? [];
+  }
+
+  /** Stops the search processes, waits for calls in flight, closes the database and stops the worker. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#searches?.close();
     await this.call('close', {}).catch(() => {});
     this.#closed = true;
     await this.#worker?.terminate();
@@ -135,8 +164,14 @@ export function handOver(bytes: Uint8Array): ArrayBuffer[] {
   return bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
 }
 
+/** Whether another process can open the store: not an in-memory database. */
+function isFile(path: string): boolean {
+  if (path === '' || path === ':memory:') return false;
+  return !(path.startsWith('file:') && /[?&]mode=memory(&|$)/.test(path));
+}
+
 function spawnWorker(options: StoreClientOptions): Promise<Worker> {
-  const { log: _log, ...data } = options;
+  const { log: _log, searchProcesses: _p, maxQueuedSearches: _q, searchIdleMs: _i, ...data } = options;
   // Decoding a batch makes many short-lived objects; in a small young generation (npm start keeps the
   // gateway's at 8 MB semi-spaces for memory) they are copied and promoted, and GC took a fifth of the
   // worker's time. The flag is process-wide and read when an isolate is created, so raising it just

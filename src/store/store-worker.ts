@@ -1,12 +1,12 @@
 /**
- * The worker thread that owns the trace store: decoding, flattening, SQLite writes, searches and
- * retention all happen here, so a burst of spans or a heavy query never stalls the gateway's event loop.
+ * The worker thread that owns the trace store: decoding, flattening, SQLite writes and retention happen
+ * here, so a burst of spans never stalls the gateway's event loop. Searches of a file-backed store run
+ * in search processes instead (`search-pool.ts`), so a runaway query cannot hold ingest; an in-memory
+ * store's run here, as no other process can open it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { OtlpDecodeError } from './otlp/model.ts';
-import { QueryError } from './search/query-error.ts';
 import { type StoreMethod, type StoreParams, type StoreResult, storeMethods } from './store-api.ts';
-import type { StoreCall, StoreCallOf, StoreReply } from './store-protocol.ts';
+import { errorMessage, type StoreCall, type StoreCallOf, type StoreReply, settle } from './store-protocol.ts';
 import { TraceStore, type TraceStoreOptions } from './trace-store.ts';
 
 const options = workerData as TraceStoreOptions & { retentionIntervalMs: number };
@@ -70,22 +70,11 @@ function drain(): void {
 }
 
 function reply(id: number, compute: () => unknown): void {
-  let message: StoreReply;
-  try {
-    message = { id, ok: true, value: compute() };
-  } catch (err) {
-    const status = err instanceof OtlpDecodeError || err instanceof QueryError ? err.status : 500;
-    message = { id, ok: false, status, message: errorMessage(err) };
-  }
-  port?.postMessage(message);
+  port?.postMessage(settle(id, compute));
 }
 
 function run<K extends StoreMethod>(call: StoreCallOf<K>): StoreResult<K> {
   // Own properties only: a name like `toString` must not reach the object's prototype.
   if (!Object.hasOwn(dispatch, call.method)) throw new Error(`Unknown store method "${call.method}"`);
   return dispatch[call.method](call.params);
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { streamName } from './columns.ts';
-import { openReadOnly, openStoreDatabase } from './database.ts';
+import { openStoreDatabase } from './database.ts';
 import { flattenTraces, rejectionMessage } from './flatten.ts';
 import { stringify } from './json.ts';
 import { decodeTraceRequest } from './otlp/decode.ts';
@@ -13,10 +13,9 @@ import { encodeProtobufResponse } from './otlp/decode-proto.ts';
 import type { OtlpFormat } from './otlp/format.ts';
 import { enforceRetention, type RetentionLimits } from './retention.ts';
 import { modelStats } from './search/model-stats.ts';
-import { QueryRunner } from './search/query-runner.ts';
-import { search } from './search/search.ts';
+import { SearchReader, type SearchSide } from './search/reader.ts';
 import { listStreams, streamSchema } from './search/streams.ts';
-import { latestTraces, type Params, traceDetails } from './search/traces.ts';
+import type { Params } from './search/traces.ts';
 import { StoreWriter } from './writer.ts';
 
 export interface TraceStoreOptions extends RetentionLimits {
@@ -45,11 +44,10 @@ export interface IngestResult {
   protobuf?: Uint8Array;
 }
 
-export class TraceStore {
+export class TraceStore implements SearchSide {
   readonly #write: DatabaseSync;
-  readonly #read: DatabaseSync;
   readonly #writer: StoreWriter;
-  readonly #runner: QueryRunner;
+  readonly #reader: SearchReader;
   readonly #options: TraceStoreOptions;
 
   constructor(options: TraceStoreOptions) {
@@ -58,9 +56,11 @@ export class TraceStore {
     const path =
       options.path === ':memory:' ? `file:tollgate-${randomUUID()}?mode=memory&cache=shared` : options.path;
     this.#write = openStoreDatabase(path);
-    this.#read = openReadOnly(path, Math.max(options.maxBodyBytes, 1024 * 1024));
     this.#writer = new StoreWriter(this.#write);
-    this.#runner = new QueryRunner(this.#read, { timeLimitMs: options.queryTimeLimitMs });
+    this.#reader = new SearchReader(path, {
+      timeLimitMs: options.queryTimeLimitMs,
+      maxBodyBytes: options.maxBodyBytes,
+    });
   }
 
   ingest(request: IngestRequest): IngestResult {
@@ -107,17 +107,20 @@ export class TraceStore {
     );
   }
 
-  /** The `_search` response as JSON text. */
+  /**
+   * The searches, on this store's own read connection: the worker answers them for an in-memory store,
+   * which no other process can open; a file's are answered by the search processes (`search-pool.ts`).
+   */
   search(org: string, body: unknown): string {
-    return stringify(search(this.#runner, org, body));
+    return this.#reader.search(org, body);
   }
 
   latest(org: string, stream: string, params: Params): string {
-    return stringify(latestTraces(this.#runner, org, streamName(stream), params));
+    return this.#reader.latest(org, stream, params);
   }
 
   details(org: string, stream: string, traceId: string, params: Params): string {
-    return stringify(traceDetails(this.#runner, org, streamName(stream), traceId, params));
+    return this.#reader.details(org, stream, traceId, params);
   }
 
   /** The Models page's numbers from the rollups, as JSON text. */
@@ -140,7 +143,7 @@ export class TraceStore {
   }
 
   close(): void {
-    this.#read.close();
+    this.#reader.close();
     this.#write.close();
   }
 }

@@ -6,3 +6,8 @@ export class QueryError extends Error {
     this.status = status;
   }
 }
+
+/** The 408 of a search stopped at its time limit, whoever stopped it (SQLite's tick or the pool's kill). */
+export function timeLimitMessage(timeLimitMs: number): string {
+  return `The query ran longer than the ${timeLimitMs} ms limit; narrow the time range or add a filter`;
+}

@@ -7,7 +7,7 @@
 import { constants, type DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { type ColumnType, loadStreams, quoteIdent } from '../stream-schema.ts';
 import { type Budget, registerFunctions } from './functions.ts';
-import { QueryError } from './query-error.ts';
+import { QueryError, timeLimitMessage } from './query-error.ts';
 
 export type HitValue = string | number | bigint | boolean | null;
 export type Hit = Record<string, HitValue>;
@@ -124,10 +124,7 @@ export class QueryRunner {
   }
 
   #timeout(): QueryError {
-    return new QueryError(
-      `The query ran longer than the ${this.#options.timeLimitMs} ms limit; narrow the time range or add a filter`,
-      408,
-    );
+    return new QueryError(timeLimitMessage(this.#options.timeLimitMs), 408);
   }
 
   #authorize(
