@@ -15,8 +15,8 @@ import {
   MAX_SPAN_ATTRIBUTES,
   MAX_SPAN_CHARS,
   MAX_VALUE_CHARS,
-  TRIM,
   type Tally,
+  TRIM,
 } from './span-limits.ts';
 
 const STATUS = ['UNSET', 'OK', 'ERROR'];
@@ -148,20 +148,29 @@ function put(target: Target, column: string, value: OtlpValue): void {
     }
     return;
   }
-  const cell = cellOf(value, target.tally);
   const fresh = target.row[column] === undefined;
-  if (fresh && target.attributes >= MAX_SPAN_ATTRIBUTES) return count(target.tally, TRIM.tooMany);
+  if (fresh && target.attributes >= MAX_SPAN_ATTRIBUTES) {
+    count(target.tally, TRIM.tooMany);
+    return;
+  }
+  let cell = cellOf(value);
+  // A cut value is counted once stored: a dropped attribute counts as dropped only.
+  const long = typeof cell === 'string' && cell.length > MAX_VALUE_CHARS;
+  if (long) cell = (cell as string).slice(0, MAX_VALUE_CHARS);
   const chars = column.length + (typeof cell === 'string' ? cell.length : 8);
-  if (target.chars + chars > MAX_SPAN_CHARS) return count(target.tally, TRIM.tooBig);
+  if (target.chars + chars > MAX_SPAN_CHARS) {
+    count(target.tally, TRIM.tooBig);
+    return;
+  }
+  if (long) count(target.tally, TRIM.truncated);
   target.row[column] = cell;
   target.chars += chars;
   if (fresh) target.attributes++;
 }
 
-function cellOf(value: Exclude<OtlpValue, null>, tally: Tally): Cell {
-  if (Array.isArray(value)) return cut(stringify(value.map(json)), tally);
+function cellOf(value: Exclude<OtlpValue, null>): Cell {
+  if (Array.isArray(value)) return stringify(value.map(json));
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  if (typeof value === 'string') return cut(value, tally);
   return value as Cell;
 }
 

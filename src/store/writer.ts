@@ -7,7 +7,7 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Cell, Row } from './columns.ts';
 import { stringify } from './json.ts';
 import { rollUp } from './model-rollup.ts';
-import { count, MAX_NEW_COLUMNS_PER_SPAN, TRIM, type Tally } from './span-limits.ts';
+import { count, MAX_NEW_COLUMNS_PER_SPAN, type Tally, TRIM } from './span-limits.ts';
 import {
   addColumn,
   type ColumnType,

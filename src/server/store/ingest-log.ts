@@ -58,7 +58,10 @@ export function createIngestLog(log: IngestLogger, intervalMs = 60_000): IngestL
     failed(err) {
       if (diskFull || !(err instanceof StoreError) || err.message !== DISK_FULL_MESSAGE) return;
       diskFull = true;
-      log.error({}, 'trace store: the disk is full; OTLP ingest stores nothing and answers 503 until there is room');
+      log.error(
+        {},
+        'trace store: the disk is full; OTLP ingest stores nothing and answers 503 until there is room',
+      );
     },
     flush,
   };

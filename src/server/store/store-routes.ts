@@ -9,13 +9,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { otlpFormat } from '../../store/otlp/format.ts';
 import type { StoreParams } from '../../store/store-api.ts';
 import type { StoreClient } from '../../store/store-client.ts';
+import { createIngestLog } from './ingest-log.ts';
 import {
   type StoreRouteRequest as Req,
   type SearchRoute,
   type StoreRouteShape,
   search,
 } from './search-route.ts';
-import { createIngestLog } from './ingest-log.ts';
 import { createStoreAuthHook } from './store-auth.ts';
 import { sendStoreError, storeErrorOf } from './store-errors.ts';
 
