@@ -6,7 +6,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { preparePrivateFile } from '../shared/private-file.ts';
 import type { Row } from './columns.ts';
 import { ROLLUP_TABLE, rollUp } from './model-rollup.ts';
-import { loadStreams } from './stream-schema.ts';
+import { MAX_KEY_LENGTH } from './span-limits.ts';
+import { loadStreams, quoteIdent } from './stream-schema.ts';
 
 /** Each entry upgrades the schema by one version; never edit one that has shipped, append a new one. */
 const MIGRATIONS: ReadonlyArray<(db: DatabaseSync) => void> = [
@@ -32,6 +33,7 @@ const MIGRATIONS: ReadonlyArray<(db: DatabaseSync) => void> = [
     db.exec(ROLLUP_TABLE);
     backfillRollups(db);
   },
+  dropOverlongColumns,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -84,6 +86,21 @@ function migrate(db: DatabaseSync): void {
       throw err;
     }
   }
+}
+
+/**
+ * Columns named by attribute keys longer than ingest now accepts (span-limits.ts). Before that cap, a
+ * few megabyte keys made the table's schema too large for the search connection to load at all
+ * ("string or blob too big" on every search); dropping them makes such a file searchable again.
+ */
+function dropOverlongColumns(db: DatabaseSync): void {
+  const forget = db.prepare('DELETE FROM _columns WHERE stream_id = ? AND name = ?');
+  for (const s of loadStreams(db))
+    for (const name of s.columns.keys()) {
+      if (name.length <= MAX_KEY_LENGTH) continue;
+      db.exec(`ALTER TABLE ${s.table} DROP COLUMN ${quoteIdent(name)}`);
+      forget.run(s.id, name);
+    }
 }
 
 /** The columns the rollups read; the rest (nanosecond times among them) are not needed. */

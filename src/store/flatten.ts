@@ -2,12 +2,22 @@
  * OTLP spans → rows exactly as OpenObserve stores them (shared/reference/openobserve.md): flattened
  * attribute keys, `service_` resource prefix, `attr_` on collisions, nanosecond start/end, microsecond
  * `duration` and `_timestamp`, status and kind as strings, events and links as JSON strings. Spans
- * OpenObserve rejects (bad ids, start time out of range) are counted, not stored.
+ * OpenObserve rejects (bad ids, start time out of range) are counted, not stored. Each row keeps within
+ * the span limits (span-limits.ts); what is cut is tallied for the sender.
  */
 import { attributeColumn, type Cell, columnName, type Row } from './columns.ts';
 import { enrichLlmRow } from './enrich.ts';
 import { stringify } from './json.ts';
 import type { OtlpAttributes, OtlpResourceSpans, OtlpSpan, OtlpValue } from './otlp/model.ts';
+import {
+  count,
+  MAX_KEY_LENGTH,
+  MAX_SPAN_ATTRIBUTES,
+  MAX_SPAN_CHARS,
+  MAX_VALUE_CHARS,
+  type Tally,
+  TRIM,
+} from './span-limits.ts';
 
 const STATUS = ['UNSET', 'OK', 'ERROR'];
 const HOUR_NS = 3_600_000_000_000n;
@@ -20,20 +30,33 @@ export interface Flattened {
   rejected: number;
   /** Why spans were rejected, for the partial-success message. */
   reasons: Map<string, number>;
+  /** What was cut from the stored spans, and why: a partial-success warning. */
+  trimmed: Tally;
+}
+
+/** A row being filled, and what it has used of the span limits. */
+interface Target {
+  row: Row;
+  attributes: number;
+  chars: number;
+  tally: Tally;
 }
 
 export function flattenTraces(batch: OtlpResourceSpans[], stream: string, nowMs = Date.now()): Flattened {
   const now = BigInt(Math.trunc(nowMs)) * 1_000_000n;
-  const out: Flattened = { rows: [], rejected: 0, reasons: new Map() };
+  const out: Flattened = { rows: [], rejected: 0, reasons: new Map(), trimmed: new Map() };
   for (const rs of batch) {
-    const resource: Row = Object.create(null);
+    // Resource attributes are copied into each span's row, so they count against each span's limits.
+    const resource: Target = { row: Object.create(null), attributes: 0, chars: 0, tally: out.trimmed };
     let serviceName = stream;
     for (const [key, value] of rs.resource) {
       // OpenObserve keeps `service.name` as the service_name column only, without a prefixed copy.
       if (key === 'service.name') {
-        if (typeof value === 'string') serviceName = value;
+        if (typeof value === 'string') serviceName = cut(value, out.trimmed);
         continue;
       }
+      // Checked before naming: a megabyte key is neither lowercased nor scanned.
+      if (tooLong('service_'.length + key.length, out.trimmed)) continue;
       put(resource, `service_${columnName(key)}`, value);
     }
     for (const span of rs.spans) {
@@ -43,7 +66,7 @@ export function flattenTraces(batch: OtlpResourceSpans[], stream: string, nowMs 
         out.reasons.set(reason, (out.reasons.get(reason) ?? 0) + 1);
         continue;
       }
-      out.rows.push(spanRow(span, resource, serviceName));
+      out.rows.push(spanRow(span, resource, serviceName, out.trimmed));
     }
   }
   return out;
@@ -54,6 +77,11 @@ export function rejectionMessage(reasons: Map<string, number>): string {
   return [...reasons].map(([reason, n]) => `${n} span(s): ${reason}`).join('; ');
 }
 
+/** The partial-success warning about stored spans: `3 attribute(s) dropped: …`. */
+export function trimMessage(trimmed: Tally): string {
+  return [...trimmed].map(([reason, n]) => `${n} ${reason}`).join('; ');
+}
+
 function rejection(span: OtlpSpan, now: bigint): string | undefined {
   if (span.traceId.length !== 32 || /^0+$/.test(span.traceId)) return 'trace id is not 16 bytes';
   if (span.spanId.length !== 16 || /^0+$/.test(span.spanId)) return 'span id is not 8 bytes';
@@ -62,9 +90,13 @@ function rejection(span: OtlpSpan, now: bigint): string | undefined {
   return undefined;
 }
 
-function spanRow(span: OtlpSpan, resource: Row, serviceName: string): Row {
-  const row: Row = Object.assign(Object.create(null), resource);
-  for (const [key, value] of span.attributes) put(row, attributeColumn(key), value);
+function spanRow(span: OtlpSpan, resource: Target, serviceName: string, tally: Tally): Row {
+  const target: Target = { ...resource, row: Object.assign(Object.create(null), resource.row), tally };
+  const row = target.row;
+  for (const [key, value] of span.attributes) {
+    if (tooLong(key.length, tally)) continue;
+    put(target, attributeColumn(key), value);
+  }
   // A span that ends before it starts (clock skew) is stored with zero duration.
   let end = span.endNs;
   if (end < span.startNs) end = span.startNs;
@@ -76,48 +108,100 @@ function spanRow(span: OtlpSpan, resource: Row, serviceName: string): Row {
     row.reference_parent_trace_id = span.traceId;
     row.reference_ref_type = 'ChildOf';
   }
-  row.operation_name = span.name;
+  row.operation_name = cut(span.name, tally);
   row.service_name = serviceName;
   row.span_kind = String(span.kind);
   row.span_status = STATUS[span.statusCode] ?? 'UNSET';
   row.status_code = span.statusCode;
-  row.status_message = span.statusMessage;
+  row.status_message = cut(span.statusMessage, tally);
   row.start_time = exact(span.startNs);
   row.end_time = exact(end);
   row.duration = micros(end - span.startNs);
-  row.events =
-    span.events.length === 0
-      ? '[]'
-      : stringify(
-          span.events.map((e) => ({ ...plain(e.attributes), name: e.name, _timestamp: exact(e.timeNs) })),
-        );
-  row.links =
-    span.links.length === 0
-      ? '[]'
-      : stringify(
-          span.links.map((l) => ({
-            context: { trace_id: l.traceId, span_id: l.spanId, trace_state: l.traceState },
-            attributes: plain(l.attributes),
-          })),
-        );
+  row.events = jsonList(
+    span.events.map((e) => ({ ...plain(e.attributes), name: e.name, _timestamp: exact(e.timeNs) })),
+    tally,
+  );
+  row.links = jsonList(
+    span.links.map((l) => ({
+      context: { trace_id: l.traceId, span_id: l.spanId, trace_state: l.traceState },
+      attributes: plain(l.attributes),
+    })),
+    tally,
+  );
   row.flags = 1;
   enrichLlmRow(row);
   return row;
 }
 
-/** Scalars are stored as they are, nested lists flatten with `_`, arrays become JSON, nulls are dropped. */
-function put(row: Row, column: string, value: OtlpValue): void {
+/**
+ * Scalars are stored as they are, nested lists flatten with `_`, arrays become JSON, nulls are dropped;
+ * within the span limits, counting what does not fit.
+ */
+function put(target: Target, column: string, value: OtlpValue): void {
   if (value === null) return;
-  if (Array.isArray(value)) {
-    row[column] = stringify(value.map(json));
-  } else if (typeof value === 'object') {
+  if (tooLong(column.length, target.tally)) return;
+  if (!Array.isArray(value) && typeof value === 'object') {
     // A nested key can land on a core column (`trace: {id}` → trace_id): it is an attribute all the same.
-    for (const [key, inner] of value.kvlist) put(row, attributeColumn(`${column}_${key}`), inner);
-  } else if (typeof value === 'number' && !Number.isFinite(value)) {
-    row[column] = String(value);
-  } else {
-    row[column] = value as Cell;
+    for (const [key, inner] of value.kvlist) {
+      if (tooLong(column.length + 1 + key.length, target.tally)) continue;
+      put(target, attributeColumn(`${column}_${key}`), inner);
+    }
+    return;
   }
+  const fresh = target.row[column] === undefined;
+  if (fresh && target.attributes >= MAX_SPAN_ATTRIBUTES) {
+    count(target.tally, TRIM.tooMany);
+    return;
+  }
+  let cell = cellOf(value);
+  // A cut value is counted once stored: a dropped attribute counts as dropped only.
+  const long = typeof cell === 'string' && cell.length > MAX_VALUE_CHARS;
+  if (long) cell = (cell as string).slice(0, MAX_VALUE_CHARS);
+  const chars = column.length + (typeof cell === 'string' ? cell.length : 8);
+  if (target.chars + chars > MAX_SPAN_CHARS) {
+    count(target.tally, TRIM.tooBig);
+    return;
+  }
+  if (long) count(target.tally, TRIM.truncated);
+  target.row[column] = cell;
+  target.chars += chars;
+  if (fresh) target.attributes++;
+}
+
+function cellOf(value: Exclude<OtlpValue, null>): Cell {
+  if (Array.isArray(value)) return stringify(value.map(json));
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return value as Cell;
+}
+
+/** Counts a key that is over the limit; `length` is its (flattened) length. */
+function tooLong(length: number, tally: Tally): boolean {
+  if (length <= MAX_KEY_LENGTH) return false;
+  count(tally, TRIM.keyTooLong);
+  return true;
+}
+
+function cut(text: string, tally: Tally): string {
+  if (text.length <= MAX_VALUE_CHARS) return text;
+  count(tally, TRIM.truncated);
+  return text.slice(0, MAX_VALUE_CHARS);
+}
+
+/** A JSON array of the items that fit in one value; the others are counted, not stored. */
+function jsonList(items: unknown[], tally: Tally): string {
+  if (items.length === 0) return '[]';
+  const parts: string[] = [];
+  let chars = 2;
+  for (const item of items) {
+    const text = stringify(item);
+    if (chars + text.length + 1 > MAX_VALUE_CHARS) {
+      count(tally, TRIM.events);
+      continue;
+    }
+    parts.push(text);
+    chars += text.length + 1;
+  }
+  return `[${parts.join(',')}]`;
 }
 
 /** Event and link attributes keep their keys as sent, as OpenObserve stores them inside the JSON. */

@@ -1,10 +1,12 @@
 /**
  * Keeps the store within its limits: spans older than the age limit are deleted, then the oldest spans
  * until the data fits the size limit; freed pages go back to the file system (incremental vacuum).
- * Deletes run in chunks so a writer never waits long.
+ * Deletes run in chunks so a writer never waits long. Only spans are deleted for size, and only when
+ * deleting them can bring the store under the limit: if the rest (schemas, rollups) is over it on its
+ * own, no span is deleted for it.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import { loadStreams } from './stream-schema.ts';
+import { loadStreams, type Stream } from './stream-schema.ts';
 
 export interface RetentionLimits {
   /** Oldest span kept, in milliseconds of age; 0 keeps every age. */
@@ -31,7 +33,7 @@ export function enforceRetention(db: DatabaseSync, limits: RetentionLimits, nowM
       }
     }
   }
-  if (limits.maxBytes > 0) {
+  if (limits.maxBytes > 0 && usedBytes(db) > limits.maxBytes && spansCanFit(db, limits.maxBytes, streams)) {
     for (let round = 0; round < 1000 && usedBytes(db) > limits.maxBytes; round++) {
       const oldest = oldestStream(
         db,
@@ -74,6 +76,26 @@ export function usedBytes(db: DatabaseSync): number {
   const pages = (db.prepare('PRAGMA page_count').get() as { page_count: number }).page_count;
   const free = (db.prepare('PRAGMA freelist_count').get() as { freelist_count: number }).freelist_count;
   return (pages - free) * page;
+}
+
+/**
+ * Whether the store without any span would be under `maxBytes`: the pages of the stream tables and
+ * their indexes, from SQLite's dbstat, against all pages in use. Without dbstat, assumed so.
+ */
+function spansCanFit(db: DatabaseSync, maxBytes: number, streams: Stream[]): boolean {
+  let spans = 0;
+  try {
+    const names = db.prepare(
+      "SELECT name FROM sqlite_schema WHERE tbl_name = ? AND type IN ('table', 'index')",
+    );
+    const size = db.prepare('SELECT pgsize FROM dbstat WHERE name = ? AND aggregate = TRUE');
+    for (const s of streams)
+      for (const { name } of names.all(s.table) as Array<{ name: string }>)
+        spans += Number((size.get(name) as { pgsize: number } | undefined)?.pgsize ?? 0);
+  } catch {
+    return true;
+  }
+  return usedBytes(db) - spans < maxBytes;
 }
 
 function oldestStream(db: DatabaseSync, tables: string[]): string | undefined {

@@ -4,6 +4,7 @@
  */
 import { OtlpDecodeError } from './otlp/model.ts';
 import { QueryError } from './search/query-error.ts';
+import { StoreError } from './store-error.ts';
 import type { ReadMethod, StoreMethod, StoreParams } from './store-api.ts';
 
 /** One call of method K. */
@@ -27,7 +28,8 @@ export function settle(id: number, compute: () => unknown): StoreReply {
   try {
     return { id, ok: true, value: compute() };
   } catch (err) {
-    const status = err instanceof OtlpDecodeError || err instanceof QueryError ? err.status : 500;
+    const known = err instanceof OtlpDecodeError || err instanceof QueryError || err instanceof StoreError;
+    const status = known ? err.status : 500;
     return { id, ok: false, status, message: errorMessage(err) };
   }
 }

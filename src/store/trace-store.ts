@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { streamName } from './columns.ts';
 import { openStoreDatabase } from './database.ts';
-import { flattenTraces, rejectionMessage } from './flatten.ts';
+import { flattenTraces, rejectionMessage, trimMessage } from './flatten.ts';
 import { stringify } from './json.ts';
 import { decodeTraceRequest } from './otlp/decode.ts';
 import { encodeProtobufResponse } from './otlp/decode-proto.ts';
@@ -16,6 +16,8 @@ import { modelStats } from './search/model-stats.ts';
 import { SearchReader, type SearchSide } from './search/reader.ts';
 import { listStreams, streamSchema } from './search/streams.ts';
 import type { Params } from './search/traces.ts';
+import type { Tally } from './span-limits.ts';
+import { DiskFullError, isDiskFull } from './write-failure.ts';
 import { StoreWriter } from './writer.ts';
 
 export interface TraceStoreOptions extends RetentionLimits {
@@ -25,6 +27,11 @@ export interface TraceStoreOptions extends RetentionLimits {
   queryTimeLimitMs: number;
   /** Largest OTLP body after decompression. */
   maxBodyBytes: number;
+  /**
+   * For tests: SQLite's `max_page_count` on the writing connection. Writes past it fail as on a full
+   * disk, which lets a test fill the "disk" and free it again (retention) without a real one.
+   */
+  maxPageCount?: number;
 }
 
 export interface IngestRequest {
@@ -39,7 +46,10 @@ export interface IngestRequest {
 export interface IngestResult {
   accepted: number;
   rejected: number;
+  /** Why spans were rejected and what was cut from the stored ones (OTLP's `error_message`). */
   message: string;
+  /** What was cut from the stored spans (span-limits.ts): reason → count. */
+  trimmed: Record<string, number>;
   /** For protobuf requests: the encoded `ExportTraceServiceResponse`. */
   protobuf?: Uint8Array;
 }
@@ -56,6 +66,8 @@ export class TraceStore implements SearchSide {
     const path =
       options.path === ':memory:' ? `file:tollgate-${randomUUID()}?mode=memory&cache=shared` : options.path;
     this.#write = openStoreDatabase(path);
+    if (options.maxPageCount !== undefined)
+      this.#write.exec(`PRAGMA max_page_count = ${Math.trunc(options.maxPageCount)}`);
     this.#writer = new StoreWriter(this.#write);
     this.#reader = new SearchReader(path, {
       timeLimitMs: options.queryTimeLimitMs,
@@ -71,7 +83,8 @@ export class TraceStore implements SearchSide {
 
   /**
    * Ingests requests that arrived together in one transaction. Each request succeeds or fails on its
-   * own: one that cannot be decoded gets its error, and if the shared write fails, each is retried alone.
+   * own: one that cannot be decoded gets its error, and if the shared write fails, each is retried alone
+   * (unless the disk is full, which fails them all alike).
    */
   ingestAll(requests: IngestRequest[]): Array<IngestResult | Error> {
     const prepared = requests.map((request) => {
@@ -90,21 +103,24 @@ export class TraceStore implements SearchSide {
     });
     const ready = prepared.filter((p): p is Exclude<typeof p, Error> => !(p instanceof Error));
     try {
-      this.#writer.writeAll(ready.map((p) => ({ org: p.request.org, stream: p.stream, rows: p.rows })));
-    } catch {
+      this.#writer.writeAll(
+        ready.map((p) => ({ org: p.request.org, stream: p.stream, rows: p.rows, tally: p.trimmed })),
+      );
+    } catch (err) {
+      const full = isDiskFull(err);
       return prepared.map((p) => {
         if (p instanceof Error) return p;
+        if (full) return new DiskFullError();
         try {
-          this.#writer.write(p.request.org, p.stream, p.rows);
-          return result(p.request, p.rows.length, p.rejected, p.reasons);
+          this.#writer.write(p.request.org, p.stream, p.rows, p.trimmed);
+          return result(p.request, p);
         } catch (err) {
+          if (isDiskFull(err)) return new DiskFullError();
           return err instanceof Error ? err : new Error(String(err));
         }
       });
     }
-    return prepared.map((p) =>
-      p instanceof Error ? p : result(p.request, p.rows.length, p.rejected, p.reasons),
-    );
+    return prepared.map((p) => (p instanceof Error ? p : result(p.request, p)));
   }
 
   /**
@@ -150,12 +166,16 @@ export class TraceStore implements SearchSide {
 
 function result(
   request: IngestRequest,
-  accepted: number,
-  rejected: number,
-  reasons: Map<string, number>,
+  outcome: { rows: unknown[]; rejected: number; reasons: Map<string, number>; trimmed: Tally },
 ): IngestResult {
-  const message = rejectionMessage(reasons);
-  const out: IngestResult = { accepted, rejected, message };
+  const { rejected, reasons, trimmed } = outcome;
+  const message = [rejectionMessage(reasons), trimMessage(trimmed)].filter((m) => m !== '').join('; ');
+  const out: IngestResult = {
+    accepted: outcome.rows.length,
+    rejected,
+    message,
+    trimmed: Object.fromEntries(trimmed),
+  };
   if (request.format === 'protobuf') out.protobuf = encodeProtobufResponse(rejected, message);
   return out;
 }

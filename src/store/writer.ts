@@ -1,11 +1,13 @@
 /**
  * Writes rows into their stream's table, one transaction per batch: a batch is stored whole or not at
- * all, so a crash mid-ingest loses at most the batch in flight. New attributes become new columns.
+ * all, so a crash mid-ingest loses at most the batch in flight. New attributes become new columns, up to
+ * MAX_NEW_COLUMNS_PER_SPAN per span and MAX_COLUMNS per stream; the rest are kept in `_overflow`.
  */
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Cell, Row } from './columns.ts';
 import { stringify } from './json.ts';
 import { rollUp } from './model-rollup.ts';
+import { count, MAX_NEW_COLUMNS_PER_SPAN, type Tally, TRIM } from './span-limits.ts';
 import {
   addColumn,
   type ColumnType,
@@ -19,6 +21,14 @@ import {
   typeOf,
   widen,
 } from './stream-schema.ts';
+
+/** One request's rows; `tally` counts attributes that went to `_overflow` instead of a column. */
+export interface WriteBatch {
+  org: string;
+  stream: string;
+  rows: Row[];
+  tally?: Tally;
+}
 
 export class StoreWriter {
   readonly #db: DatabaseSync;
@@ -34,15 +44,15 @@ export class StoreWriter {
   }
 
   /** Stores the rows of one batch atomically. */
-  write(org: string, streamName: string, rows: Row[]): void {
-    this.writeAll([{ org, stream: streamName, rows }]);
+  write(org: string, streamName: string, rows: Row[], tally?: Tally): void {
+    this.writeAll([{ org, stream: streamName, rows, tally }]);
   }
 
   /**
    * Stores several batches in one transaction: all or none. Commits (and the WAL pages they write)
    * are the largest cost of ingest, so batches that arrive together are written together.
    */
-  writeAll(batches: Array<{ org: string; stream: string; rows: Row[] }>): void {
+  writeAll(batches: WriteBatch[]): void {
     if (batches.every((b) => b.rows.length === 0)) return;
     const db = this.#db;
     db.exec('BEGIN IMMEDIATE');
@@ -53,13 +63,18 @@ export class StoreWriter {
       for (const batch of batches) {
         if (batch.rows.length === 0) continue;
         const stream = this.#stream(batch.org, batch.stream);
-        for (const row of batch.rows) this.#insert(stream, row);
+        // Counted apart and added on success: a batch retried alone must not count twice.
+        const tally: Tally = new Map();
+        for (const row of batch.rows) this.#insert(stream, row, tally);
         rollUp(db, stream.id, batch.rows);
+        if (batch.tally) for (const [reason, n] of tally) count(batch.tally, reason, n);
       }
       this.#schemaVersion = schemaVersion(db);
       db.exec('COMMIT');
     } catch (err) {
-      db.exec('ROLLBACK');
+      // Some errors (a full disk among them) end the transaction themselves; a ROLLBACK then fails
+      // with "no transaction is active", which would replace the error that says what happened.
+      if (db.isTransaction) db.exec('ROLLBACK');
       // Columns added in the failed transaction are gone again; reload what the database holds.
       this.#reload();
       throw err;
@@ -83,18 +98,22 @@ export class StoreWriter {
     return stream;
   }
 
-  #insert(stream: Stream, row: Row): void {
+  #insert(stream: Stream, row: Row, tally: Tally): void {
     let overflow: Record<string, Cell> | undefined;
+    let added = 0;
     for (const name in row) {
       const value = row[name] as Cell;
       const type = stream.columns.get(name);
       const incoming = typeOf(value);
       if (type === undefined) {
-        if (stream.columns.size >= MAX_COLUMNS) {
-          overflow ??= {};
+        const full = stream.columns.size >= MAX_COLUMNS;
+        if (full || added >= MAX_NEW_COLUMNS_PER_SPAN) {
+          count(tally, full ? TRIM.streamFull : TRIM.newColumns);
+          overflow ??= Object.create(null) as Record<string, Cell>;
           overflow[name] = value;
           continue;
         }
+        added++;
         addColumn(this.#db, stream, name, incoming);
       } else if (type !== incoming && widen(type, incoming) !== type) {
         setColumnType(this.#db, stream, name, widen(type, incoming));

@@ -5,7 +5,11 @@
 import type { FastifyError, FastifyReply } from 'fastify';
 import { StoreError } from '../../store/store-client.ts';
 
+/** Seconds an OTLP exporter is asked to wait before retrying a 503 (busy, restarting, disk full). */
+const RETRY_AFTER_S = 10;
+
 export function sendStoreError(reply: FastifyReply, status: number, message: string): FastifyReply {
+  if (status === 503) reply.header('retry-after', String(RETRY_AFTER_S));
   return reply
     .code(status)
     .type('application/json')

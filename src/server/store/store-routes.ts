@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { otlpFormat } from '../../store/otlp/format.ts';
 import type { StoreParams } from '../../store/store-api.ts';
 import type { StoreClient } from '../../store/store-client.ts';
+import { createIngestLog } from './ingest-log.ts';
 import {
   type StoreRouteRequest as Req,
   type SearchRoute,
@@ -65,6 +66,8 @@ const ORG = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function registerStoreRoutes(app: FastifyInstance, options: StoreRoutesOptions): void {
   const { store } = options;
+  const ingestLog = createIngestLog(app.log);
+  app.addHook('onClose', async () => ingestLog.flush());
   app.register(async function storeApi(scope) {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
@@ -88,21 +91,28 @@ export function registerStoreRoutes(app: FastifyInstance, options: StoreRoutesOp
           400,
           `Unsupported Content-Type "${contentType}": send application/x-protobuf or application/json`,
         );
-      const result = await store.call('ingest', {
-        org: org(request),
-        stream: header(request, 'stream-name'),
-        bytes: request.body ?? Buffer.alloc(0),
-        format,
-        encoding: header(request, 'content-encoding'),
-      });
+      const result = await store
+        .call('ingest', {
+          org: org(request),
+          stream: header(request, 'stream-name'),
+          bytes: request.body ?? Buffer.alloc(0),
+          format,
+          encoding: header(request, 'content-encoding'),
+        })
+        .catch((err: unknown) => {
+          ingestLog.failed(err);
+          throw err;
+        });
+      ingestLog.stored(result.trimmed);
       const status = result.rejected > 0 ? 206 : 200;
       if (format === 'protobuf')
         return reply
           .code(status)
           .type('application/x-protobuf')
           .send(Buffer.from(result.protobuf ?? []));
+      // A message with no span rejected is a warning (what was cut from stored spans), as OTLP has it.
       const body =
-        result.rejected > 0
+        result.message !== ''
           ? { partialSuccess: { rejectedSpans: result.rejected, errorMessage: result.message } }
           : {};
       return reply.code(status).type('application/json').send(JSON.stringify(body));

@@ -79,9 +79,13 @@ export function decodeProtobuf(bytes: Uint8Array): OtlpResourceSpans[] {
   }));
 }
 
-/** The protobuf `ExportTraceServiceResponse`, with a partial success when spans were rejected. */
+/**
+ * The protobuf `ExportTraceServiceResponse`, with a partial success when spans were rejected or cut;
+ * with none rejected, the message is a warning (OTLP's partial success with `rejected_spans` 0).
+ */
 export function encodeProtobufResponse(rejectedSpans: number, errorMessage: string): Uint8Array {
-  const body = rejectedSpans > 0 ? { partialSuccess: { rejectedSpans, errorMessage } } : {};
+  const body =
+    rejectedSpans > 0 || errorMessage !== '' ? { partialSuccess: { rejectedSpans, errorMessage } } : {};
   return ResponseType.encode(ResponseType.create(body)).finish();
 }
 
