@@ -6,6 +6,7 @@ import { Alerts } from '../alerts/alerts.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/load.ts';
 import { resolveTraceStore, type TraceStoreSettings } from '../config/trace-store.ts';
+import { redactLogLine } from '../errors/redact.ts';
 import { loadPrices } from '../gateway/cost.ts';
 import { createGateway } from '../gateway/gateway.ts';
 import { checkHealth } from '../gateway/health.ts';
@@ -39,7 +40,13 @@ async function main(argv: string[]): Promise<number> {
   if (args.validateConfig)
     return validated(config.deployments.length, new Set(config.deployments.map((d) => d.modelName)).size);
   if (args.health) return health(args, config.deployments);
-  const logger = pino({ level: config.logLevel, base: { service: 'tollgate' } });
+  const logger = pino({
+    level: config.logLevel,
+    base: { service: 'tollgate' },
+    // Every line, whoever wrote it (Fastify's request lines carry the URL as sent: `?api_key=…`), is
+    // masked on its way out, so no logging call site has to remember to.
+    hooks: { streamWrite: redactLogLine },
+  });
   const targets = exportTargets(process.env).filter((t) => {
     if (!isSelf(t, config.host, config.port)) return true;
     if (!isWorker())

@@ -19,11 +19,17 @@ export function redactKeys(text: string): string {
 }
 
 /**
- * Field names that hold credentials, wherever they are in a body (`metadata.api_key`, a nested
- * `authorization`): their values are never recorded.
+ * Names that hold credentials, as JSON fields and as URL query parameters alike: the name itself or any
+ * name ending in `_name` / `-name` (`metadata.api_key`, a nested `authorization`, `x-goog-api-key`).
  */
-const CREDENTIAL_FIELD =
-  /"((?:[a-z0-9_-]*[_-])?(?:api[_-]?key|apikey|authorization|auth[_-]?token|access[_-]?token|secret[a-z_-]*|client[_-]secret|password|passwd|aws[_-]secret[_-]access[_-]key|aws[_-]session[_-]token|x[_-]api[_-]key))"\s*:\s*"(?:[^"\\]|\\.)*"/gi;
+const CREDENTIAL_NAME =
+  'api[_-]?key|apikey|authorization|auth[_-]?token|access[_-]?token|secret[a-z_-]*|client[_-]secret|password|passwd|aws[_-]secret[_-]access[_-]key|aws[_-]session[_-]token|x[_-]api[_-]key';
+
+/** A credential field with its string value, wherever it is in a body: the value is never recorded. */
+const CREDENTIAL_FIELD = new RegExp(
+  `"((?:[a-z0-9_-]*[_-])?(?:${CREDENTIAL_NAME}))"\\s*:\\s*"(?:[^"\\\\]|\\\\.)*"`,
+  'gi',
+);
 
 /**
  * JSON text (a request body, metadata) with credential fields' values and key-shaped strings masked.
@@ -31,4 +37,37 @@ const CREDENTIAL_FIELD =
  */
 export function redactJsonText(json: string): string {
   return redactKeys(json.replace(CREDENTIAL_FIELD, '"$1":"[redacted]"'));
+}
+
+/**
+ * In a URL, short names are credentials too, though in a JSON body they are not (an error's `code`):
+ * Google's `?key=`, `?token=`, OAuth's `?code=`, signed URLs' `sig`/`signature` (Azure SAS, S3's
+ * `X-Amz-Signature`, `X-Amz-Credential`, `X-Amz-Security-Token`: every `X-Amz-` parameter).
+ */
+const URL_ONLY_NAME = 'key|token|auth|sig|signature|code|credential|x-amz-[a-z-]+';
+
+/** `?name=value` or `&name=value` of a credential-named parameter; the value ends where the URL does. */
+const CREDENTIAL_PARAM = new RegExp(
+  `([?&;](?:[a-z0-9_.-]*[_.-])?(?:${CREDENTIAL_NAME}|${URL_ONLY_NAME})=)[^&#\\s"'<>\\\\]+`,
+  'gi',
+);
+
+/** The password of `scheme://user:password@host`. */
+const URL_PASSWORD = /(\/\/[^\s/?#@:"'<>\\]+:)[^\s/?#@"'<>\\]+@/g;
+
+/**
+ * Text with URLs in it (a log line, an error message) with credentials in those URLs masked: values of
+ * credential-named query parameters and passwords before `@`. Where the URLs are is not known, so the
+ * patterns look for query parameters anywhere: a stray `&token=` in prose loses its value too.
+ */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(CREDENTIAL_PARAM, '$1[redacted]').replace(URL_PASSWORD, '$1[redacted]@');
+}
+
+/**
+ * A log line (JSON, as pino writes it): credential fields (headers such as `authorization`, `x-api-key`
+ * and `api-key` among them), credentials in URLs and key-shaped strings anywhere, masked.
+ */
+export function redactLogLine(line: string): string {
+  return redactJsonText(redactUrlCredentials(line));
 }
