@@ -98,6 +98,9 @@ export const generalSettingsSchema = z.object({
   cors_allow_origins: z.union([z.string(), z.array(z.string())]).optional(),
   /** Host names the gateway answers to without a master key, besides localhost and IP addresses. */
   allowed_hosts: z.union([z.string(), z.array(z.string())]).optional(),
+  /** Client connections held at once, in all and from one address (per gateway process). */
+  max_connections: z.preprocess(numeric, z.number().int().min(1)).optional(),
+  max_connections_per_client: z.preprocess(numeric, z.number().int().min(1)).optional(),
 });
 
 export const environmentVariablesSchema = z.record(

@@ -1,6 +1,7 @@
 /** Gateway-wide settings from flags, config.yaml and the environment, in that order of precedence. */
 import { parseAllowedHosts } from '../shared/allowed-hosts.ts';
 import { ConfigError } from './config-error.ts';
+import { connectionLimits } from './connection-limits.ts';
 import { envValue } from './deployment.ts';
 import type { ConfigFlags } from './flags.ts';
 import type { FileConfig } from './schema.ts';
@@ -28,6 +29,7 @@ export function resolveSettings(
     host: flags.host ?? envValue(env, 'HOST') ?? '127.0.0.1',
     port: flags.port ?? portFromEnv(env) ?? 4000,
     numWorkers: flags.numWorkers ?? workersFromEnv(env),
+    connections: connectionLimits(gs, env),
     aliases: aliases(rs.model_group_alias ?? {}, warnings),
     dropParams: flags.dropParams || (ls.drop_params ?? false),
     // LiteLLM's default upstream timeout is 600 s; router_settings.timeout is its older spelling.

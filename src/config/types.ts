@@ -56,6 +56,8 @@ export interface GatewayConfig {
   port: number;
   /** Gateway processes sharing the port (`--num_workers`, NUM_WORKERS); 1 runs without a cluster. */
   numWorkers: number;
+  /** Client connections each gateway process holds at once (`general_settings.max_connections…`). */
+  connections: ConnectionLimits;
   deployments: Deployment[];
   /** Extra names for model groups: alias → model group. */
   aliases: Record<string, string>;
@@ -101,6 +103,17 @@ export interface GatewayConfig {
   webhookAllowedHosts?: string[];
   /** Where the config came from, for the start-up banner. */
   source: { configPath?: string; defaultModel?: 'openai' | 'demo' };
+}
+
+/**
+ * Caps on open client connections, per process (each --num_workers worker has its own): a connection
+ * past either is closed as soon as it is accepted.
+ */
+export interface ConnectionLimits {
+  /** In all. */
+  max: number;
+  /** From one client address (an IPv6 client: its /64). */
+  perClient: number;
 }
 
 /** A Redis server for shared routing state (LiteLLM's `router_settings.redis_url` / `redis_host`…). */

@@ -29,6 +29,7 @@ const config: GatewayConfig = {
   routingStrategy: 'simple-shuffle',
   bodyLimitBytes: 1 << 20,
   clientTimeoutMs: 60_000,
+  connections: { max: 100, perClient: 100 },
   logLevel: 'warn',
   hideInputs: false,
   hideOutputs: false,

@@ -6,6 +6,7 @@ import type { Gateway } from '../gateway/gateway.ts';
 import type { ModelRegistry } from '../gateway/model-registry.ts';
 import type { StoreClient } from '../store/store-client.ts';
 import { createAuthHook, PUBLIC_ROUTES } from './auth.ts';
+import { limitConnections } from './connection-limits.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { installJsonBody } from './json-body.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -53,6 +54,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
   });
+  limitConnections(app.server, config.connections, logger);
   app.addHook('onClose', () => gateway.close());
   installJsonBody(app);
   installErrorHandlers(app, config.bodyLimitBytes);

@@ -40,6 +40,7 @@ export function testConfig(overrides: Partial<GatewayConfig>): GatewayConfig {
     host: '127.0.0.1',
     port: 0,
     numWorkers: 1,
+    connections: { max: 10_000, perClient: 10_000 },
     deployments: [],
     aliases: {},
     dropParams: false,
