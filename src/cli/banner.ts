@@ -37,7 +37,7 @@ export function banner(config: GatewayConfig, version: string, port: number): st
     '',
     config.masterKey
       ? 'Auth: master key required (Authorization: Bearer <key> or x-api-key).'
-      : 'Auth: no master key is set, so every caller is let in. Set general_settings.master_key or LITELLM_MASTER_KEY to require one.',
+      : 'Auth: no master key is set, so every caller is let in (web pages of other sites are not). Set general_settings.master_key or LITELLM_MASTER_KEY to require one.',
   );
   if (config.numWorkers > 1)
     lines.push(

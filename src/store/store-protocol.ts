@@ -4,8 +4,8 @@
  */
 import { OtlpDecodeError } from './otlp/model.ts';
 import { QueryError } from './search/query-error.ts';
-import { StoreError } from './store-error.ts';
 import type { ReadMethod, StoreMethod, StoreParams } from './store-api.ts';
+import { StoreError } from './store-error.ts';
 
 /** One call of method K. */
 export interface StoreCallOf<K extends StoreMethod> {
