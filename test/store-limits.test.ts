@@ -124,8 +124,16 @@ describe('trace store: a full disk', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tollgate-full-'));
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = pino({ level: 'info' }, sink);
     // 96 pages of 8 KB: the "disk" fills after a few hundred spans; retention keeps 256 KB.
     store = await StoreClient.start({
+      log: (message) => logger.warn(message),
       path: join(dir, 'traces.db'),
       maxAgeMs: 0,
       maxBytes: 256 * 1024,
@@ -134,13 +142,6 @@ describe('trace store: a full disk', () => {
       maxPageCount: 96,
       retentionIntervalMs: 3_600_000,
     });
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const logger = pino({ level: 'info' }, sink);
     const config = testConfig({ deployments: [] });
     const registry = new ModelRegistry(config.deployments, config.aliases);
     const gateway = createGateway(config, registry, logger, await routerStateFor(config, logger));

@@ -11,6 +11,7 @@ import { isReadMethod, type StoreMethod, type StoreParams, type StoreResult } fr
 import { StoreError } from './store-error.ts';
 import type { StoreCallOf, StoreReply } from './store-protocol.ts';
 import type { TraceStoreOptions } from './trace-store.ts';
+import { DiskFullWatch } from './write-failure.ts';
 
 export { StoreError };
 
@@ -26,7 +27,7 @@ export interface StoreClientOptions extends TraceStoreOptions {
   maxQueuedSearches?: number;
   /** A search process idle this long exits. Default 30 s. */
   searchIdleMs?: number;
-  /** Where worker failures and restarts are reported. */
+  /** Where worker failures and restarts, and a full disk, are reported. */
   log?: (message: string) => void;
 }
 
@@ -46,6 +47,7 @@ export class StoreClient {
   readonly #maxPending: number;
   /** Where searches run, for a store another process can open; otherwise they run in the worker. */
   readonly #searches: SearchPool | undefined;
+  readonly #disk: DiskFullWatch;
   #next = 1;
   #closed = false;
 
@@ -53,6 +55,7 @@ export class StoreClient {
     this.path = options.path;
     this.#options = options;
     this.#maxPending = options.maxPending ?? 256;
+    this.#disk = new DiskFullWatch(options.log);
     const processes = options.searchProcesses ?? 2;
     this.#searches =
       processes > 0 && isFile(options.path)
@@ -128,7 +131,7 @@ export class StoreClient {
       return Promise.reject(new StoreError('The trace store is busy; retry shortly', 503));
     const id = this.#next++;
     const call: StoreCallOf<K> = { id, method, params };
-    return new Promise((resolve, reject) => {
+    const answer = new Promise<StoreResult<K>>((resolve, reject) => {
       // The worker answers call K with what StoreMethods[K] returned; the message itself is untyped.
       this.#pending.set(id, { resolve: (value) => resolve(value as StoreResult<K>), reject });
       try {
@@ -139,6 +142,12 @@ export class StoreClient {
         reject(err);
       }
     });
+    if (method === 'ingest')
+      answer.then(
+        () => this.#disk.stored(),
+        (err: unknown) => this.#disk.failed(err),
+      );
+    return answer;
   }
 
   /** The search processes running now (for tests and diagnostics). */

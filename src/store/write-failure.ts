@@ -24,3 +24,29 @@ export class DiskFullError extends StoreError {
     super(DISK_FULL_MESSAGE, 503);
   }
 }
+
+/**
+ * A full disk is an episode, not an error per batch: one line when writes start failing for want of
+ * space, one when a write works again. The store client watches every ingest (OTLP requests and the
+ * gateway's own spans alike), so the log says it once whichever path hit it.
+ */
+export class DiskFullWatch {
+  readonly #log: ((message: string) => void) | undefined;
+  #full = false;
+
+  constructor(log: ((message: string) => void) | undefined) {
+    this.#log = log;
+  }
+
+  stored(): void {
+    if (!this.#full) return;
+    this.#full = false;
+    this.#log?.('trace store: the disk has room again; spans are stored again');
+  }
+
+  failed(err: unknown): void {
+    if (this.#full || !(err instanceof StoreError) || err.message !== DISK_FULL_MESSAGE) return;
+    this.#full = true;
+    this.#log?.('trace store: the disk is full; ingest stores nothing and answers 503 until there is room');
+  }
+}

@@ -1,17 +1,15 @@
 /**
  * The ingest log writes what was cut from stored spans at most once per interval, with the counts
- * summed, and a full disk once per episode (and its end once).
+ * summed.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StoreError } from '../../store/store-client.ts';
-import { DISK_FULL_MESSAGE } from '../../store/write-failure.ts';
 import { createIngestLog } from './ingest-log.ts';
 
 function recorder() {
   const lines: Array<{ level: string; obj: object; msg: string }> = [];
   const at = (level: string) => (obj: object, msg: string) => lines.push({ level, obj, msg });
-  return { lines, log: { info: at('info'), warn: at('warn'), error: at('error') } };
+  return { lines, log: { warn: at('warn') } };
 }
 
 describe('ingest log', () => {
@@ -26,19 +24,5 @@ describe('ingest log', () => {
     ingestLog.stored({});
     ingestLog.flush();
     assert.equal(lines.length, 2, 'nothing cut, nothing logged');
-  });
-
-  it('logs a full disk once, and once when ingest works again', () => {
-    const { lines, log } = recorder();
-    const ingestLog = createIngestLog(log);
-    for (let i = 0; i < 100; i++) ingestLog.failed(new StoreError(DISK_FULL_MESSAGE, 503));
-    ingestLog.failed(new StoreError('The trace store is busy; retry shortly', 503));
-    for (let i = 0; i < 10; i++) ingestLog.stored({});
-    assert.deepEqual(
-      lines.map((l) => l.level),
-      ['error', 'info'],
-    );
-    assert.match(lines[0]?.msg ?? '', /disk is full/);
-    assert.match(lines[1]?.msg ?? '', /room again/);
   });
 });

@@ -91,18 +91,13 @@ export function registerStoreRoutes(app: FastifyInstance, options: StoreRoutesOp
           400,
           `Unsupported Content-Type "${contentType}": send application/x-protobuf or application/json`,
         );
-      const result = await store
-        .call('ingest', {
-          org: org(request),
-          stream: header(request, 'stream-name'),
-          bytes: request.body ?? Buffer.alloc(0),
-          format,
-          encoding: header(request, 'content-encoding'),
-        })
-        .catch((err: unknown) => {
-          ingestLog.failed(err);
-          throw err;
-        });
+      const result = await store.call('ingest', {
+        org: org(request),
+        stream: header(request, 'stream-name'),
+        bytes: request.body ?? Buffer.alloc(0),
+        format,
+        encoding: header(request, 'content-encoding'),
+      });
       ingestLog.stored(result.trimmed);
       const status = result.rejected > 0 ? 206 : 200;
       if (format === 'protobuf')
