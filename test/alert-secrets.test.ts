@@ -10,9 +10,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import { AlertDb, UnreadableDestination } from '../src/alerts/alert-db.ts';
 import type { Destination } from '../src/alerts/rule.ts';
-import { testConfig } from './helpers/gateway-server.ts';
-import { mockDeployment } from './helpers/mock-deployment.ts';
-import { type StoreGateway, startStoreGateway } from './helpers/store-gateway.ts';
+import { type StoreGateway, startStoreGatewayWithChat } from './helpers/store-gateway.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
 
@@ -46,13 +44,7 @@ describe('webhook secrets over the API', () => {
 
   before(async () => {
     hook = await startWebhookReceiver();
-    s = await startStoreGateway(
-      testConfig({ deployments: [mockDeployment('demo')], webhookAllowedHosts: ['127.0.0.1'] }),
-    );
-    await s.gateway
-      .client()
-      .chat.completions.create({ model: 'demo', messages: [{ role: 'user', content: 'hi' }] });
-    await s.waitForHits(`SELECT * FROM "default" WHERE operation_name = 'ChatCompletion'`);
+    s = await startStoreGatewayWithChat({ webhookAllowedHosts: ['127.0.0.1'] });
   });
   after(async () => {
     await s.close();

@@ -5,15 +5,12 @@
  * the history never tells a closed port from a silent one.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { AlertDb } from '../src/alerts/alert-db.ts';
 import { Alerts } from '../src/alerts/alerts.ts';
 import { ruleSchema } from '../src/alerts/rule.ts';
-import { testConfig } from './helpers/gateway-server.ts';
-import { mockDeployment } from './helpers/mock-deployment.ts';
-import { type StoreGateway, startStoreGateway } from './helpers/store-gateway.ts';
+import { type StoreGateway, startSilentServer, startStoreGatewayWithChat } from './helpers/store-gateway.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
 
 /** Stands in for DNS: these names exist nowhere else, so a call that arrives went through the check. */
@@ -56,14 +53,8 @@ describe('webhook destinations', () => {
   before(async () => {
     hook = await startWebhookReceiver();
     // Accepts connections and never answers: a port that is open, unlike one nothing listens on.
-    silent = createServer(() => {}).listen(0, '127.0.0.1');
-    await new Promise((r) => silent.once('listening', r));
-    silentPort = (silent.address() as AddressInfo).port;
-    s = await startStoreGateway(testConfig({ deployments: [mockDeployment('demo')] }));
-    await s.gateway
-      .client()
-      .chat.completions.create({ model: 'demo', messages: [{ role: 'user', content: 'hi' }] });
-    await s.waitForHits(`SELECT * FROM "default" WHERE operation_name = 'ChatCompletion'`);
+    ({ server: silent, port: silentPort } = await startSilentServer());
+    s = await startStoreGatewayWithChat();
   });
   after(async () => {
     await s.close();

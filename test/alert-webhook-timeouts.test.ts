@@ -5,15 +5,13 @@
  * evaluation takes about one timeout, not three (before, it waited on each in turn, without a limit).
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, it } from 'node:test';
 import { AlertDb } from '../src/alerts/alert-db.ts';
 import { Alerts } from '../src/alerts/alerts.ts';
 import { ruleSchema } from '../src/alerts/rule.ts';
-import { testConfig } from './helpers/gateway-server.ts';
-import { mockDeployment } from './helpers/mock-deployment.ts';
-import { type StoreGateway, startStoreGateway } from './helpers/store-gateway.ts';
+import { type StoreGateway, startSilentServer, startStoreGatewayWithChat } from './helpers/store-gateway.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
 
 const TIMEOUT_MS = 1500;
@@ -26,16 +24,9 @@ const hanging: Server[] = [];
 before(async () => {
   hook = await startWebhookReceiver();
   for (let i = 0; i < 3; i++) {
-    // Takes the request and never answers.
-    const server = createServer(() => {}).listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    hanging.push(server);
+    hanging.push((await startSilentServer()).server);
   }
-  s = await startStoreGateway(testConfig({ deployments: [mockDeployment('demo')] }));
-  await s.gateway
-    .client()
-    .chat.completions.create({ model: 'demo', messages: [{ role: 'user', content: 'hi' }] });
-  await s.waitForHits(`SELECT * FROM "default" WHERE operation_name = 'ChatCompletion'`);
+  s = await startStoreGatewayWithChat();
 });
 after(async () => {
   for (const server of hanging) {

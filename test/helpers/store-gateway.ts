@@ -3,6 +3,9 @@
  * store in-process, and the store's OTLP and search API is served on the gateway's port.
  */
 
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before } from 'node:test';
 import { AlertDb } from '../../src/alerts/alert-db.ts';
 import { Alerts } from '../../src/alerts/alerts.ts';
@@ -11,6 +14,7 @@ import { StoreClient, type StoreClientOptions } from '../../src/store/store-clie
 import { storeExporter } from '../../src/telemetry/store-exporter.ts';
 import { createTelemetry } from '../../src/telemetry/telemetry.ts';
 import { type RunningGateway, startGateway, testConfig } from './gateway-server.ts';
+import { mockDeployment } from './mock-deployment.ts';
 import { type MockUpstream, startMockUpstream } from './mock-upstream.ts';
 
 export type Hit = Record<string, unknown>;
@@ -131,4 +135,24 @@ export function storeGatewayWithUpstream(
     await harness.upstream.close();
   });
   return harness;
+}
+
+/**
+ * A store gateway with a `demo` mock model whose store already holds one traced chat completion:
+ * something for alert rules to evaluate. `config` is merged into the test config.
+ */
+export async function startStoreGatewayWithChat(config: Partial<GatewayConfig> = {}): Promise<StoreGateway> {
+  const s = await startStoreGateway(testConfig({ deployments: [mockDeployment('demo')], ...config }));
+  await s.gateway
+    .client()
+    .chat.completions.create({ model: 'demo', messages: [{ role: 'user', content: 'hi' }] });
+  await s.waitForHits(`SELECT * FROM "default" WHERE operation_name = 'ChatCompletion'`);
+  return s;
+}
+
+/** A server that accepts connections and never answers: an open port that stays silent. */
+export async function startSilentServer(): Promise<{ server: Server; port: number }> {
+  const server = createServer(() => {}).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, port: (server.address() as AddressInfo).port };
 }
