@@ -1,5 +1,5 @@
-// Opt-in target (`--only direct,passthrough,tollgate`): the minimal Node pass-through, so each
-// session shows the practical ceiling next to Tollgate instead of quoting a number from another day.
+// The minimal Node pass-through, so each session shows the practical ceiling next to Tollgate instead
+// of quoting a number from another day; the targets are stated relative to it.
 import { NODE_BIN, spawnTracked, stopChild, waitForLine } from './child-process.ts';
 import { chatBody, JSON_HEADERS } from './endpoint.ts';
 import type { BenchContext, RunningTarget, TargetSpec, Upstream } from './target-types.ts';
@@ -8,7 +8,6 @@ const MODEL: Record<Upstream, string> = { fast: 'bench', slow: 'bench-slow', tri
 
 export const passthroughTarget: TargetSpec = {
   name: 'passthrough',
-  optIn: true,
   start: async (ctx: BenchContext): Promise<RunningTarget> => {
     const args = ['bench/passthrough-gateway.ts', '--port', '0'];
     for (const upstream of Object.keys(MODEL) as Upstream[]) {

@@ -31,11 +31,13 @@ export const USAGE = `usage: node bench/run.ts [flags]
   --connections N   closed-loop connections (default 50)
   --rounds N        runs per target and scenario, alternating targets (default 2)
   --delay MS        also run the scenarios against a mock that waits MS before answering (e.g. 50)
-  --only a,b        measure only these targets. Default: direct, tollgate (as npm start runs it:
-                    tracing on, spans into its embedded store), portkey (the peer, @portkey-ai/gateway).
-                    Opt-in: tollgate-nostore (tracing off), tollgate-traced (spans exported to a local
-                    OTLP sink), passthrough (a minimal node:http + undici proxy, the practical ceiling),
-                    tollgate-baseline (the checkout at TOLLGATE_BENCH_BASELINE, for before/after)
+  --only a,b        measure only these targets. Default: direct, passthrough (a minimal node:http +
+                    undici proxy, the practical ceiling the targets are relative to), tollgate (as users
+                    run it: a priced model, a master key, tracing on, spans into its embedded store),
+                    portkey (the peer, @portkey-ai/gateway).
+                    Opt-in: tollgate-unpriced (an unpriced model, no master key), tollgate-nostore
+                    (tracing off), tollgate-traced (spans exported to a local OTLP sink), tollgate-2w
+                    (--num_workers 2), tollgate-baseline (the checkout at TOLLGATE_BENCH_BASELINE)
   --no-wrk          skip wrk even if it is installed
   --out FILE        markdown report (default bench/results/latest.md)
   --quick           short runs for a smoke test`;
@@ -72,7 +74,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
   }
   const quick = values.quick;
   return {
-    // 8 s, not 10: three targets × two rates keep the default run near 10 minutes.
+    // 8 s, not 10: four targets × two rates keep the default run near 13 minutes.
     durationS: num(values.duration, quick ? 2 : 8, 'duration'),
     warmupS: num(values.warmup, quick ? 1 : 2, 'warmup'),
     rates: (values.rate ?? '200,1000').split(',').map((r) => num(r.trim(), 200, 'rate')),

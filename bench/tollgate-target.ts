@@ -1,5 +1,7 @@
 // Tollgate as a child process, configured with one model per mock upstream, started the way a user
-// would start it (src/cli/main.ts) and considered up once /health/liveliness answers 200.
+// would start it (src/cli/main.ts) and considered up once /health/liveliness answers 200. As users run
+// it means a model the price table knows (so every request is priced) and a master key (so every
+// request is authenticated); `tollgate-unpriced` keeps the old setup to show what those two cost.
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, NODE_BIN, REPO_ROOT, spawnTracked, stopChild, waitForLine } from './child-process.ts';
@@ -19,19 +21,33 @@ function startFlags(): string[] {
   return pkg.scripts.start.split(/\s+/).filter((token) => token.startsWith('--'));
 }
 
-function configYaml(ctx: BenchContext): string {
+/** What the clients of a Tollgate target look like to it. */
+interface Setup {
+  /** `litellm_params.model` of every entry (the mock answers any model). */
+  model: string;
+  /** `general_settings.master_key`, sent by the clients as their bearer token; none: no auth. */
+  masterKey?: string;
+}
+
+/** A priced model (genai-prices knows it) behind a master key: what a user's config has. */
+const AS_USERS_RUN_IT: Setup = { model: 'openai/gpt-4o-mini', masterKey: 'sk-test-bench' };
+/** The bench's setup before issue 15: a model no price table knows, and no master key. */
+const UNPRICED: Setup = { model: 'openai/bench' };
+
+function configYaml(ctx: BenchContext, setup: Setup): string {
   const entries = (Object.keys(MODEL) as Upstream[]).flatMap((upstream) => {
     const mock = ctx.mocks[upstream];
     if (!mock) return [];
     return [
       `  - model_name: ${MODEL[upstream]}`,
       '    litellm_params:',
-      '      model: openai/bench',
+      `      model: ${setup.model}`,
       `      api_base: ${mock.apiBase}`,
       '      api_key: sk-test-bench',
     ];
   });
-  return ['model_list:', ...entries, ''].join('\n');
+  const general = setup.masterKey ? ['general_settings:', `  master_key: ${setup.masterKey}`] : [];
+  return [...general, 'model_list:', ...entries, ''].join('\n');
 }
 
 /** The OTLP sink a traced Tollgate exports to, in its own process like the mock. */
@@ -43,23 +59,27 @@ async function startSink(): Promise<{ url: string; stop: () => Promise<void> }> 
 
 type Tracing = 'off' | 'otlp' | 'store';
 
-/**
- * Tollgate with tracing off, exporting every span to a local OTLP sink, or into its embedded store;
- * `entry`: the script to run (another checkout's, for before/after comparisons).
- */
-function tollgate(
-  name: string,
-  tracing: Tracing,
-  optIn: boolean,
-  extraArgs: string[] = [],
-  entry = ENTRY,
-): TargetSpec {
+interface Variant {
+  /** Tracing off, every span exported to a local OTLP sink, or into the embedded store. */
+  tracing: Tracing;
+  optIn: boolean;
+  setup?: Setup;
+  extraArgs?: string[];
+  /** The script to run (another checkout's, for before/after comparisons). */
+  entry?: string;
+}
+
+function tollgate(name: string, variant: Variant): TargetSpec {
+  const { tracing, optIn, setup = AS_USERS_RUN_IT, extraArgs = [], entry = ENTRY } = variant;
+  const headers = setup.masterKey
+    ? { ...JSON_HEADERS, authorization: `Bearer ${setup.masterKey}` }
+    : JSON_HEADERS;
   return {
     name,
     optIn,
     start: async (ctx: BenchContext): Promise<RunningTarget> => {
       const configPath = join(ctx.workDir, `${name}.yaml`);
-      writeFileSync(configPath, configYaml(ctx));
+      writeFileSync(configPath, configYaml(ctx, setup));
       const port = await freePort();
       const origin = `http://127.0.0.1:${port}`;
       const logPath = join(ctx.logDir, `${name}.log`);
@@ -102,7 +122,7 @@ function tollgate(
           endpoint: {
             origin,
             path: '/v1/chat/completions',
-            headers: JSON_HEADERS,
+            headers,
             body: chatBody(MODEL[upstream], stream),
           },
         }),
@@ -115,21 +135,32 @@ function tollgate(
   };
 }
 
-/** As `npm start` runs it with no OPENOBSERVE_URL: tracing on, every span into the embedded store. */
-export const tollgateTarget = tollgate('tollgate', 'store', false);
+/**
+ * As `npm start` runs it with no OPENOBSERVE_URL (tracing on, every span into the embedded store), for
+ * a priced model behind a master key.
+ */
+export const tollgateTarget = tollgate('tollgate', { tracing: 'store', optIn: false });
+/** Opt-in: the same without pricing or auth (an unknown model, no master key), the bench's old setup. */
+export const tollgateUnpricedTarget = tollgate('tollgate-unpriced', {
+  tracing: 'store',
+  optIn: true,
+  setup: UNPRICED,
+});
 /** Opt-in comparators: what the store costs (tracing off), and exporting to an OTLP sink instead. */
-export const tollgateNoStoreTarget = tollgate('tollgate-nostore', 'off', true);
-export const tollgateTracedTarget = tollgate('tollgate-traced', 'otlp', true);
+export const tollgateNoStoreTarget = tollgate('tollgate-nostore', { tracing: 'off', optIn: true });
+export const tollgateTracedTarget = tollgate('tollgate-traced', { tracing: 'otlp', optIn: true });
 /** `--num_workers 2`: two processes on the port, one store (RSS reported for the primary only). */
-export const tollgateTwoWorkersTarget = tollgate('tollgate-2w', 'store', true, ['--num_workers', '2']);
+export const tollgateTwoWorkersTarget = tollgate('tollgate-2w', {
+  tracing: 'store',
+  optIn: true,
+  extraArgs: ['--num_workers', '2'],
+});
 /**
  * Another checkout of Tollgate (TOLLGATE_BENCH_BASELINE=<its directory>, with its own node_modules), run
  * as `tollgate` is: a change measured against the code before it, side by side in one run.
  */
-export const tollgateBaselineTarget = tollgate(
-  'tollgate-baseline',
-  'store',
-  true,
-  [],
-  join(process.env.TOLLGATE_BENCH_BASELINE ?? REPO_ROOT, 'src/cli/main.ts'),
-);
+export const tollgateBaselineTarget = tollgate('tollgate-baseline', {
+  tracing: 'store',
+  optIn: true,
+  entry: join(process.env.TOLLGATE_BENCH_BASELINE ?? REPO_ROOT, 'src/cli/main.ts'),
+});
