@@ -7,6 +7,7 @@ import type { RunOptions } from './run-options.ts';
 import type { MetricSpec, Scenario } from './scenarios.ts';
 import { median } from './stats.ts';
 import { PEER } from './targets.ts';
+import { targetsTable } from './targets-table.ts';
 
 export interface RunRecord {
   scenario: string;
@@ -112,7 +113,7 @@ function memoryTable(input: ReportInput): string[] {
   const peer = input.memory.find((m) => m.target === PEER);
   for (const m of input.memory) {
     const name = m.target === BASELINE ? 'mock upstream (direct)' : m.target;
-    const target = m.target === 'tollgate' ? '≤ 120 under load' : '';
+    const target = m.target === 'tollgate' ? '≤ 120 idle, ≤ 250 peak' : '';
     const vsPeer =
       peer && m.target !== PEER && m.target !== BASELINE ? `${(m.peakMb / peer.peakMb).toFixed(2)}×` : '';
     lines.push(
@@ -165,6 +166,14 @@ export function renderReport(input: ReportInput): string {
     out.push(`**${u.name} not measured:** ${reason}`, '');
   }
   if (errorRuns > 0) out.push(`**${errorRuns} run(s) had errors**, see the per-run table.`, '');
+  const targets = targetsTable({
+    targets: input.targets,
+    median: (scenario, target, key) => median(values(input, scenario, target, key)),
+    memory: input.memory,
+    connections: o.connections,
+    slowStreams: o.slowStreams,
+  });
+  if (targets.length > 0) out.push(...targets, '', '## Every scenario', '');
   out.push(...resultsTable(input), '', '## Memory (RSS, `ps -o rss`)', '', ...memoryTable(input), '');
   out.push('## Per run', '', ...perRunTable(input), '');
   return out.join('\n');
