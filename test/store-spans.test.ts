@@ -10,11 +10,12 @@ import { after, before, describe, it } from 'node:test';
 import { type Attributes, SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { fromPlain } from '../src/store/otlp/plain.ts';
 import { readTraceRequest } from '../src/store/otlp/read-proto.ts';
 import { StoreClient } from '../src/store/store-client.ts';
 import { TraceStore } from '../src/store/trace-store.ts';
 import { finishedSpan, type SpanFields } from '../src/telemetry/finished-span.ts';
-import { storeAttributes, storeSpan } from '../src/telemetry/store-span.ts';
+import { storeSpan } from '../src/telemetry/store-span.ts';
 import { deployment, testConfig } from './helpers/gateway-server.ts';
 import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
 import { cleanEnv, startCli } from './helpers/process.ts';
@@ -98,7 +99,7 @@ function protobuf(spans: SpanFields[]): Uint8Array {
 describe('the store span model', () => {
   it('is what the OTLP protobuf encoder and the store decoder make of the same spans', () => {
     const spans = spanPair();
-    const direct = [{ resource: storeAttributes(RESOURCE), spans: spans.map(storeSpan) }];
+    const direct = fromPlain([{ resource: RESOURCE, spans: spans.map(storeSpan) }]);
     assert.deepEqual(direct, readTraceRequest(protobuf(spans)));
   });
 });
@@ -128,7 +129,7 @@ describe('a span stored through ingestSpans and through OTLP ingest', () => {
     const viaModel = await store.call('ingestSpans', {
       org: 'default',
       stream: 'model',
-      spans: [{ resource: storeAttributes(RESOURCE), spans: spans.map(storeSpan) }],
+      spans: [{ resource: RESOURCE, spans: spans.map(storeSpan) }],
     });
     assert.equal(viaModel.accepted, 2);
     const { protobuf: _answer, ...protoResult } = viaProto;
@@ -240,7 +241,7 @@ describe("the gateway's own spans and the store's limits", () => {
           storeSpan(fields({ attributes: { text: 'x'.repeat(4000) } })),
         );
         await store
-          .call('ingestSpans', { org: 'default', spans: [{ resource: [], spans }] })
+          .call('ingestSpans', { org: 'default', spans: [{ resource: {}, spans }] })
           .catch((err: unknown) => {
             refusal = err;
           });

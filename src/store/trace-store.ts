@@ -11,7 +11,7 @@ import { stringify } from './json.ts';
 import { decodeTraceRequest } from './otlp/decode.ts';
 import { encodeProtobufResponse } from './otlp/decode-proto.ts';
 import type { OtlpFormat } from './otlp/format.ts';
-import type { OtlpResourceSpans } from './otlp/model.ts';
+import { fromPlain, type PlainResourceSpans } from './otlp/plain.ts';
 import { enforceRetention, type RetentionLimits } from './retention.ts';
 import { modelStats } from './search/model-stats.ts';
 import { SearchReader, type SearchSide } from './search/reader.ts';
@@ -45,14 +45,14 @@ export interface IngestRequest {
 }
 
 /**
- * Spans already in the store's model, from the gateway in the same process: nothing to decode, and
+ * Spans as plain data, from the gateway in the same process (`otlp/plain.ts`): nothing to decode, and
  * from there on the same limits, flattening and rollups as an OTLP request.
  */
 export interface SpansRequest {
   org: string;
   /** As in `IngestRequest`. */
   stream?: string;
-  spans: OtlpResourceSpans[];
+  spans: PlainResourceSpans[];
 }
 
 export interface IngestResult {
@@ -111,7 +111,7 @@ export class TraceStore implements SearchSide {
       try {
         const batch =
           'spans' in request
-            ? request.spans
+            ? fromPlain(request.spans)
             : decodeTraceRequest(request.bytes, request.format, request.encoding, this.#options.maxBodyBytes);
         const stream = streamName(request.stream);
         return { request, stream, ...flattenTraces(batch, stream) };

@@ -55,7 +55,7 @@ describe('the store span queue', () => {
     const { store, batches } = fakeStore();
     const queue = storeSpanQueue(
       { store, stream: 'llm', maxBatchSpans: 10, delayMs: 50 },
-      [['service.name', 'tg']],
+      { 'service.name': 'tg' },
       reports().report,
     );
     for (let i = 0; i < 7; i++) queue.add([span(), span()]);
@@ -64,7 +64,7 @@ describe('the store span queue', () => {
     await sleep(120);
     assert.equal(batches.length, 2, 'the rest went after the delay');
     assert.equal(spansIn(batches).length, 14);
-    assert.deepEqual(batches[1]?.spans[0]?.resource, [['service.name', 'tg']]);
+    assert.deepEqual(batches[1]?.spans[0]?.resource, { 'service.name': 'tg' });
     assert.equal(batches[1]?.stream, 'llm');
     await queue.shutdown();
   });
@@ -74,7 +74,7 @@ describe('the store span queue', () => {
     const { seen, report } = reports();
     const queue = storeSpanQueue(
       { store, stream: 'default', maxQueueBytes: 100_000, maxBatchSpans: 5 },
-      [],
+      {},
       report,
     );
     for (let i = 0; i < 20; i++) queue.add([span(10_000)]);
@@ -93,7 +93,7 @@ describe('the store span queue', () => {
   it('reports a batch the store refused, and ignores spans after shutdown', async () => {
     const { store, batches, answers } = fakeStore(false);
     const { seen, report } = reports();
-    const queue = storeSpanQueue({ store, stream: 'default' }, [], report);
+    const queue = storeSpanQueue({ store, stream: 'default' }, {}, report);
     queue.add([span()]);
     const done = queue.shutdown();
     answers[0]?.(new Error('The trace store is busy; retry shortly'));
@@ -106,7 +106,7 @@ describe('the store span queue', () => {
 
   it('gives up waiting at shutdown after shutdownTimeoutMs', async () => {
     const { store } = fakeStore(false);
-    const queue = storeSpanQueue({ store, stream: 'default', shutdownTimeoutMs: 50 }, [], reports().report);
+    const queue = storeSpanQueue({ store, stream: 'default', shutdownTimeoutMs: 50 }, {}, reports().report);
     queue.add([span()]);
     const started = Date.now();
     await queue.shutdown();

@@ -1,11 +1,12 @@
 /**
- * Hands the gateway's own spans to the embedded store in-process, in the store's own span model: no
- * OTLP encoding on the event loop and no decoding in the worker. Spans wait in a queue bounded by
+ * Hands the gateway's own spans to the embedded store in-process, as plain data in the store's span
+ * model (`store/otlp/plain.ts`), copied to the worker by structured clone: no OTLP encoding on the
+ * event loop and no decoding in the worker. Spans wait in a queue bounded by
  * (estimated) bytes, queued and on their way to the store together, so a store that falls behind
  * costs the gateway at most that much memory; spans past it are dropped and counted. The queue goes out
  * in batches, every `delayMs` or `maxBatchSpans` spans, whichever comes first, and on shutdown.
  */
-import type { OtlpAttributes, OtlpSpan } from '../store/otlp/model.ts';
+import type { PlainAttributes, PlainSpan } from '../store/otlp/plain.ts';
 import type { SpansRequest } from '../store/trace-store.ts';
 import type { ExportReport } from './export-log.ts';
 import type { SpanFields } from './finished-span.ts';
@@ -38,13 +39,13 @@ export interface SpanQueue {
 
 export function storeSpanQueue(
   target: StoreTarget,
-  resource: OtlpAttributes,
+  resource: PlainAttributes,
   report: ExportReport,
 ): SpanQueue {
   const maxBytes = target.maxQueueBytes ?? 32 * 1024 * 1024;
   const maxBatch = target.maxBatchSpans ?? 512;
   const delayMs = target.delayMs ?? 200;
-  let batch: OtlpSpan[] = [];
+  let batch: PlainSpan[] = [];
   let batchBytes = 0;
   /** Queued and in flight: a batch's bytes count until the store has answered for it. */
   let heldBytes = 0;

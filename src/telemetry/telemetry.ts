@@ -16,7 +16,6 @@ import type { ExportTarget } from './export-targets.ts';
 import { finishedSpan } from './finished-span.ts';
 import { recordSpans } from './record-spans.ts';
 import { type StoreTarget, storeSpanQueue } from './store-exporter.ts';
-import { storeAttributes } from './store-span.ts';
 
 export interface Telemetry {
   /** Records a finished request (a gateway's finish subscriber): one request span, one per attempt. */
@@ -64,7 +63,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry | undefine
       }),
   );
   const store = options.store
-    ? storeSpanQueue(options.store, storeAttributes(resourceAttributes), exportLog.exportLog)
+    ? storeSpanQueue(options.store, resourceAttributes, exportLog.exportLog)
     : undefined;
 
   return {
