@@ -13,7 +13,6 @@ import { ModelRegistry } from '../src/gateway/model-registry.ts';
 import { routerStateFor } from '../src/gateway/router-state-for.ts';
 import { buildApp } from '../src/server/app.ts';
 import { StoreClient } from '../src/store/store-client.ts';
-import { storeExporter } from '../src/telemetry/store-exporter.ts';
 import { createTelemetry, type Telemetry } from '../src/telemetry/telemetry.ts';
 import { deployment, testConfig } from './helpers/gateway-server.ts';
 import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
@@ -45,7 +44,7 @@ describe('abuse: secrets in logs and spans', () => {
     });
     telemetry = createTelemetry({
       targets: [],
-      exporters: [storeExporter(store, 'default')],
+      store: { store, stream: 'default' },
       serviceName: 'tollgate',
       version: 'test',
       hideInputs: false,

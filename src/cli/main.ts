@@ -15,7 +15,6 @@ import { routerStateFor } from '../gateway/router-state-for.ts';
 import { buildApp } from '../server/app.ts';
 import { StoreClient } from '../store/store-client.ts';
 import { exportTargets, isSelf } from '../telemetry/export-targets.ts';
-import { storeExporter } from '../telemetry/store-exporter.ts';
 import { createTelemetry } from '../telemetry/telemetry.ts';
 import { type CliArgs, parseArgs } from './args.ts';
 import { banner, baseUrl } from './banner.ts';
@@ -66,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
   const streamName = process.env.OPENOBSERVE_TRACES_STREAM_NAME?.trim() || 'default';
   const telemetry = createTelemetry({
     targets,
-    exporters: store ? [storeExporter(store, streamName)] : [],
+    store: store ? { store, stream: streamName } : undefined,
     serviceName: process.env.OTEL_SERVICE_NAME?.trim() || 'tollgate',
     version: VERSION,
     hideInputs: config.hideInputs,

@@ -6,7 +6,7 @@
  */
 import type { SearchSide } from './search/reader.ts';
 import type { Params } from './search/traces.ts';
-import type { IngestRequest, TraceStore } from './trace-store.ts';
+import type { IngestRequest, SpansRequest, TraceStore } from './trace-store.ts';
 
 /** The params of a method that needs none. */
 export type NoParams = Record<string, never>;
@@ -30,6 +30,8 @@ export function readMethods(reader: SearchSide) {
 export function storeMethods(store: TraceStore, onClose: () => void = () => {}) {
   return {
     ingest: (request: IngestRequest) => store.ingest(request),
+    /** The gateway's own spans, already in the store's model (no OTLP encoding in between). */
+    ingestSpans: (request: SpansRequest) => store.ingestSpans(request),
     ...readMethods(store),
     /** Without `stream`, every stream; with it, that stream's schema. */
     streams: (p: { org: string; stream?: string }) => store.streams(p.org, p.stream),
@@ -49,6 +51,12 @@ export type StoreMethod = keyof StoreMethods;
 export type StoreParams<K extends StoreMethod> = Parameters<StoreMethods[K]>[0];
 export type StoreResult<K extends StoreMethod> = Awaited<ReturnType<StoreMethods[K]>>;
 export type ReadMethod = keyof ReturnType<typeof readMethods>;
+/** The methods that write spans: the worker groups them into one transaction, the client watches the disk. */
+export type IngestMethod = 'ingest' | 'ingestSpans';
+
+export function isIngestMethod(method: StoreMethod): method is IngestMethod {
+  return method === 'ingest' || method === 'ingestSpans';
+}
 
 // readMethods only captures its reader, so listing the map's names reads nothing from it.
 const READ_METHODS: ReadonlySet<string> = new Set(Object.keys(readMethods({} as SearchSide)));

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tempDir } from '../../test/helpers/temp-dir.ts';
+import type { PlainResourceSpans, PlainSpan } from './otlp/plain.ts';
 import { type StoreMethod, type StoreParams, type StoreResult, storeMethods } from './store-api.ts';
 import { handOver, StoreClient, StoreError } from './store-client.ts';
 import { TraceStore, type TraceStoreOptions } from './trace-store.ts';
@@ -37,6 +38,27 @@ function otlp(name: string): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] }));
 }
 
+/** The same kind of span as plain data, as the gateway hands over its own; a second earlier. */
+function plainSpans(name: string): PlainResourceSpans[] {
+  const startNs = START_NS - 1_000_000_000n;
+  const span: PlainSpan = {
+    traceId: TRACE,
+    spanId: 'fff19b7ec3c1b174',
+    parentSpanId: '',
+    traceState: '',
+    name,
+    kind: 2,
+    startNs,
+    endNs: startNs + 3_000_000n,
+    attributes: { 'llm.model_name': 'demo', 'llm.token_count.total': 7 },
+    events: [],
+    statusCode: 1,
+    statusMessage: '',
+    flags: 257,
+  };
+  return [{ resource: { 'service.name': 'gateway' }, spans: [span] }];
+}
+
 type LocalMethods = { [K in StoreMethod]: (params: StoreParams<K>) => StoreResult<K> };
 
 /** One call of `method`, checked against the same call on the in-process map. */
@@ -60,6 +82,7 @@ const EVERY_SPAN = { query: { sql: 'SELECT * FROM "default"', start_time: 0 } };
 /** In order: the ingest first, so the queries after it have a span to find. */
 const SAMPLES = [
   sample('ingest', { org: 'default', bytes: otlp('first'), format: 'json' }),
+  sample('ingestSpans', { org: 'default', spans: plainSpans('own') }),
   sample('search', { org: 'default', body: EVERY_SPAN }),
   sample('latest', { org: 'default', stream: 'default', query }),
   sample('details', { org: 'default', stream: 'default', traceId: TRACE, query }),

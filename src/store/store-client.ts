@@ -7,7 +7,13 @@
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { SearchPool } from './search-pool.ts';
-import { isReadMethod, type StoreMethod, type StoreParams, type StoreResult } from './store-api.ts';
+import {
+  isIngestMethod,
+  isReadMethod,
+  type StoreMethod,
+  type StoreParams,
+  type StoreResult,
+} from './store-api.ts';
 import { StoreError } from './store-error.ts';
 import type { StoreCallOf, StoreReply } from './store-protocol.ts';
 import type { TraceStoreOptions } from './trace-store.ts';
@@ -142,7 +148,7 @@ export class StoreClient {
         reject(err);
       }
     });
-    if (method === 'ingest')
+    if (isIngestMethod(method))
       answer.then(
         () => this.#disk.stored(),
         (err: unknown) => this.#disk.failed(err),

@@ -5,7 +5,13 @@
  * store's run here, as no other process can open it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { type StoreMethod, type StoreParams, type StoreResult, storeMethods } from './store-api.ts';
+import {
+  isIngestMethod,
+  type StoreMethod,
+  type StoreParams,
+  type StoreResult,
+  storeMethods,
+} from './store-api.ts';
 import { errorMessage, type StoreCall, type StoreCallOf, type StoreReply, settle } from './store-protocol.ts';
 import { TraceStore, type TraceStoreOptions } from './trace-store.ts';
 
@@ -40,24 +46,29 @@ const dispatch: { [K in StoreMethod]: (params: StoreParams<K>) => StoreResult<K>
 );
 
 // Messages that are waiting when the worker gets to them are handled together, so that ingest calls
-// arriving side by side share one transaction (hence ingest's one special case below).
+// arriving side by side (OTLP requests and the gateway's own span batches alike) share one transaction
+// (hence ingest's one special case below).
 const queue: StoreCall[] = [];
 port.on('message', (call: StoreCall) => {
   queue.push(call);
   if (queue.length === 1) setImmediate(drain);
 });
 
+type IngestCall = StoreCallOf<'ingest'> | StoreCallOf<'ingestSpans'>;
+const isIngest = (call: StoreCall | undefined): call is IngestCall =>
+  call !== undefined && isIngestMethod(call.method);
+
 function drain(): void {
   const calls = queue.splice(0);
   for (let i = 0; i < calls.length; ) {
     const call = calls[i] as StoreCall;
-    if (call.method !== 'ingest') {
+    if (!isIngest(call)) {
       reply(call.id, () => run(call));
       i++;
       continue;
     }
-    const group: Array<StoreCallOf<'ingest'>> = [];
-    for (let next = calls[i]; next?.method === 'ingest'; next = calls[++i]) group.push(next);
+    const group: IngestCall[] = [];
+    for (let next = calls[i]; isIngest(next); next = calls[++i]) group.push(next);
     const results = store.ingestAll(group.map((c) => c.params));
     group.forEach((c, at) => {
       reply(c.id, () => {

@@ -11,6 +11,7 @@ import { stringify } from './json.ts';
 import { decodeTraceRequest } from './otlp/decode.ts';
 import { encodeProtobufResponse } from './otlp/decode-proto.ts';
 import type { OtlpFormat } from './otlp/format.ts';
+import { fromPlain, type PlainResourceSpans } from './otlp/plain.ts';
 import { enforceRetention, type RetentionLimits } from './retention.ts';
 import { modelStats } from './search/model-stats.ts';
 import { SearchReader, type SearchSide } from './search/reader.ts';
@@ -41,6 +42,17 @@ export interface IngestRequest {
   bytes: Uint8Array;
   format: OtlpFormat;
   encoding?: string;
+}
+
+/**
+ * Spans as plain data, from the gateway in the same process (`otlp/plain.ts`): nothing to decode, and
+ * from there on the same limits, flattening and rollups as an OTLP request.
+ */
+export interface SpansRequest {
+  org: string;
+  /** As in `IngestRequest`. */
+  stream?: string;
+  spans: PlainResourceSpans[];
 }
 
 export interface IngestResult {
@@ -76,25 +88,31 @@ export class TraceStore implements SearchSide {
   }
 
   ingest(request: IngestRequest): IngestResult {
+    return this.#one(request);
+  }
+
+  ingestSpans(request: SpansRequest): IngestResult {
+    return this.#one(request);
+  }
+
+  #one(request: IngestRequest | SpansRequest): IngestResult {
     const [result] = this.ingestAll([request]);
     if (result instanceof Error) throw result;
     return result as IngestResult;
   }
 
   /**
-   * Ingests requests that arrived together in one transaction. Each request succeeds or fails on its
-   * own: one that cannot be decoded gets its error, and if the shared write fails, each is retried alone
-   * (unless the disk is full, which fails them all alike).
+   * Ingests requests that arrived together in one transaction, OTLP bodies and span batches alike. Each
+   * request succeeds or fails on its own: one that cannot be decoded gets its error, and if the shared
+   * write fails, each is retried alone (unless the disk is full, which fails them all alike).
    */
-  ingestAll(requests: IngestRequest[]): Array<IngestResult | Error> {
+  ingestAll(requests: Array<IngestRequest | SpansRequest>): Array<IngestResult | Error> {
     const prepared = requests.map((request) => {
       try {
-        const batch = decodeTraceRequest(
-          request.bytes,
-          request.format,
-          request.encoding,
-          this.#options.maxBodyBytes,
-        );
+        const batch =
+          'spans' in request
+            ? fromPlain(request.spans)
+            : decodeTraceRequest(request.bytes, request.format, request.encoding, this.#options.maxBodyBytes);
         const stream = streamName(request.stream);
         return { request, stream, ...flattenTraces(batch, stream) };
       } catch (err) {
@@ -165,7 +183,7 @@ export class TraceStore implements SearchSide {
 }
 
 function result(
-  request: IngestRequest,
+  request: IngestRequest | SpansRequest,
   outcome: { rows: unknown[]; rejected: number; reasons: Map<string, number>; trimmed: Tally },
 ): IngestResult {
   const { rejected, reasons, trimmed } = outcome;
@@ -176,6 +194,7 @@ function result(
     message,
     trimmed: Object.fromEntries(trimmed),
   };
-  if (request.format === 'protobuf') out.protobuf = encodeProtobufResponse(rejected, message);
+  if ('format' in request && request.format === 'protobuf')
+    out.protobuf = encodeProtobufResponse(rejected, message);
   return out;
 }

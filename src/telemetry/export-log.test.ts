@@ -12,13 +12,16 @@ describe('export log', () => {
     exportLog.report('Dropped 3 spans because maxQueueSize reached');
     exportLog.report('OTLPExporterError: Internal Server Error');
     exportLog.report('Request timed out');
+    // The store's span queue reports the same two things directly.
+    exportLog.dropped(4);
+    exportLog.failed('trace store: The trace store is busy; retry shortly');
     exportLog.flush();
     exportLog.flush();
     assert.equal(lines.length, 1);
     assert.deepEqual(lines[0]?.obj, {
-      droppedSpans: 15,
-      exportFailures: 2,
-      lastFailure: 'Request timed out',
+      droppedSpans: 19,
+      exportFailures: 3,
+      lastFailure: 'trace store: The trace store is busy; retry shortly',
     });
   });
 });

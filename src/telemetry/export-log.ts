@@ -8,7 +8,15 @@ export interface WarnLog {
   warn(obj: object, msg: string): void;
 }
 
-export interface ExportLog {
+/** What an exporter of the gateway's own (the store's span queue) reports directly. */
+export interface ExportReport {
+  /** Spans that found the queue full. */
+  dropped(count: number): void;
+  /** A batch that could not be exported, and why. */
+  failed(message: string): void;
+}
+
+export interface ExportLog extends ExportReport {
   /** Feeds one report from the OpenTelemetry SDK. */
   report(message: string): void;
   /** Writes what accumulated, if anything; called on a timer and at shutdown. */
@@ -19,14 +27,18 @@ export function createExportLog(log: WarnLog): ExportLog {
   let dropped = 0;
   let failures = 0;
   let lastFailure = '';
-  return {
+  const exportLog: ExportLog = {
+    dropped(count) {
+      dropped += count;
+    },
+    failed(message) {
+      failures++;
+      lastFailure = message;
+    },
     report(message) {
       const drop = /Dropped (\d+) spans/.exec(message);
-      if (drop) dropped += Number(drop[1]);
-      else {
-        failures++;
-        lastFailure = message;
-      }
+      if (drop) exportLog.dropped(Number(drop[1]));
+      else exportLog.failed(message);
     },
     flush() {
       if (dropped === 0 && failures === 0) return;
@@ -39,10 +51,17 @@ export function createExportLog(log: WarnLog): ExportLog {
       lastFailure = '';
     },
   };
+  return exportLog;
 }
 
-/** Routes the SDK's diagnostics into an ExportLog flushed every `intervalMs`; returns a stop function. */
-export function installExportLog(log: WarnLog, intervalMs = 60_000): () => void {
+/**
+ * Routes the SDK's diagnostics into an ExportLog flushed every `intervalMs`; returns it (for the
+ * gateway's own exporters to report to) and a stop function.
+ */
+export function installExportLog(
+  log: WarnLog,
+  intervalMs = 60_000,
+): { exportLog: ExportReport; stop(): void } {
   const exportLog = createExportLog(log);
   const report = (message: string, ...args: unknown[]) =>
     exportLog.report([message, ...args.map((a) => (a instanceof Error ? a.message : String(a)))].join(' '));
@@ -51,9 +70,10 @@ export function installExportLog(log: WarnLog, intervalMs = 60_000): () => void 
   diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   const timer = setInterval(() => exportLog.flush(), intervalMs);
   timer.unref();
-  return () => {
+  const stop = () => {
     clearInterval(timer);
     exportLog.flush();
     diag.disable();
   };
+  return { exportLog, stop };
 }

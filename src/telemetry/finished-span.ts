@@ -1,21 +1,14 @@
 /**
  * A span recorded after the fact. The gateway knows everything about a request only once it is over,
  * so instead of running the SDK's live Span machinery (which re-validates every attribute twice per
- * span) it hands finished spans straight to the batch processors.
+ * span) it describes each finished span once (`SpanFields`, ids included) and turns that into what
+ * each destination takes: a ReadableSpan for the OTLP batch processors (here), the store's own span
+ * model for the embedded store (`store-span.ts`).
  */
-import {
-  type Attributes,
-  type HrTime,
-  type SpanContext,
-  type SpanKind,
-  type SpanStatus,
-  TraceFlags,
-} from '@opentelemetry/api';
+import type { Attributes, HrTime, SpanContext, SpanKind, SpanStatus } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
-import { RandomIdGenerator, type ReadableSpan, type TimedEvent } from '@opentelemetry/sdk-trace';
-
-const ids = new RandomIdGenerator();
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
 
 export interface SpanEvent {
   name: string;
@@ -26,13 +19,15 @@ export interface SpanEvent {
 export interface SpanFields {
   name: string;
   kind: SpanKind;
+  /** This span's ids: the same in every destination, so a trace reads alike in OpenObserve and the store. */
+  context: SpanContext;
   /** The parent, when there is one: the caller's (from `traceparent`) or the request span. */
   parent?: SpanContext;
   startMs: number;
   endMs: number;
   attributes: Attributes;
   status: SpanStatus;
-  events?: SpanEvent[];
+  events: SpanEvent[];
 }
 
 export function finishedSpan(
@@ -40,12 +35,7 @@ export function finishedSpan(
   resource: Resource,
   scope: InstrumentationScope,
 ): ReadableSpan {
-  const context: SpanContext = {
-    traceId: fields.parent?.traceId ?? ids.generateTraceId(),
-    spanId: ids.generateSpanId(),
-    traceFlags: TraceFlags.SAMPLED,
-  };
-  const events: TimedEvent[] = (fields.events ?? []).map((e) => ({
+  const events: TimedEvent[] = fields.events.map((e) => ({
     name: e.name,
     time: hrTime(e.atMs),
     attributes: e.attributes,
@@ -54,7 +44,7 @@ export function finishedSpan(
   return {
     name: fields.name,
     kind: fields.kind,
-    spanContext: () => context,
+    spanContext: () => fields.context,
     parentSpanContext: fields.parent,
     startTime: hrTime(fields.startMs),
     endTime: hrTime(fields.endMs),
@@ -73,7 +63,7 @@ export function finishedSpan(
 }
 
 /** Milliseconds (epoch, fractional) → [seconds, nanoseconds]. */
-function hrTime(ms: number): HrTime {
+export function hrTime(ms: number): HrTime {
   const seconds = Math.floor(ms / 1000);
   return [seconds, Math.round((ms - seconds * 1000) * 1e6)];
 }

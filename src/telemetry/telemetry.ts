@@ -1,32 +1,21 @@
 /**
  * Span lifecycle: one request span and one attempt span per upstream call, built after the request is
- * over from its RequestRecord and handed to a bounded batch queue per export target. Never blocks or
- * fails a request: a full queue drops spans, an exporter that is down is retried by the exporter.
+ * over from its RequestRecord and handed to a bounded queue per destination: a batch span processor
+ * per OTLP target, and the embedded store's own queue (`store-exporter.ts`), which takes the spans in
+ * the store's model rather than as OTLP. Never blocks or fails a request: a full queue drops spans, an
+ * exporter that is down is retried by the exporter.
  */
 import { hostname } from 'node:os';
-import {
-  defaultTextMapGetter,
-  ROOT_CONTEXT,
-  type SpanContext,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import type { RequestRecord } from '../gateway/record.ts';
-import {
-  type AttributeOptions,
-  attemptSpanAttributes,
-  REQUEST_SPAN_NAME,
-  requestSpanAttributes,
-} from './attributes.ts';
-import { contextAttributes } from './context-attributes.ts';
-import { installExportLog, type WarnLog } from './export-log.ts';
+import type { AttributeOptions } from './attributes.ts';
+import { type ExportReport, installExportLog, type WarnLog } from './export-log.ts';
 import type { ExportTarget } from './export-targets.ts';
-import { finishedSpan, type SpanEvent } from './finished-span.ts';
+import { finishedSpan } from './finished-span.ts';
+import { recordSpans } from './record-spans.ts';
+import { type StoreTarget, storeSpanQueue } from './store-exporter.ts';
 
 export interface Telemetry {
   /** Records a finished request (a gateway's finish subscriber): one request span, one per attempt. */
@@ -37,104 +26,62 @@ export interface Telemetry {
 
 export interface TelemetryOptions extends AttributeOptions {
   targets: ExportTarget[];
-  /** In-process exporters (the embedded store), alongside the OTLP targets. */
-  exporters?: SpanExporter[];
+  /** The embedded store, alongside the OTLP targets: the gateway's spans go to it in-process. */
+  store?: StoreTarget;
   /** Where export failures and dropped spans are reported, once a minute. */
   log?: WarnLog;
-  /** Spans held while the backend is slow or down; beyond it new spans are dropped (and counted). */
+  /**
+   * Spans each OTLP target holds while its backend is slow or down; beyond it new spans are dropped
+   * (and counted). The store's queue is bounded in bytes instead (`StoreTarget.maxQueueBytes`).
+   */
   maxQueueSize?: number;
   serviceName: string;
   version: string;
 }
 
-const propagator = new W3CTraceContextPropagator();
-/** performance.now() is monotonic and sub-millisecond; spans want epoch time with the same precision. */
-const epochMs = (perf: number) => performance.timeOrigin + perf;
+const NO_REPORT: ExportReport = { dropped: () => {}, failed: () => {} };
 
 export function createTelemetry(options: TelemetryOptions): Telemetry | undefined {
-  if (options.targets.length === 0 && (options.exporters ?? []).length === 0) return undefined;
-  const stopExportLog = options.log ? installExportLog(options.log) : () => {};
-  const resource = resourceFromAttributes({
+  if (options.targets.length === 0 && options.store === undefined) return undefined;
+  const exportLog = options.log ? installExportLog(options.log) : { exportLog: NO_REPORT, stop: () => {} };
+  const resourceAttributes = {
     'service.name': options.serviceName,
     'service.version': options.version,
     // Tells replicas and --num_workers processes apart in the trace (host and process id).
     'service.instance.id': `${hostname()}-${process.pid}`,
-  });
-  const scope = { name: 'tollgate', version: options.version };
-  const processor = (exporter: SpanExporter, timeoutMillis: number) =>
-    new BatchSpanProcessor({
-      exporter,
-      maxQueueSize: options.maxQueueSize ?? 2048,
-      maxExportBatchSize: 256,
-      scheduledDelayMillis: 250,
-      exportTimeoutMillis: timeoutMillis,
-    });
-  const processors = [
-    ...options.targets.map((t) =>
-      processor(
-        new OTLPTraceExporter({ url: t.url, headers: t.headers, timeoutMillis: t.timeoutMillis }),
-        t.timeoutMillis,
-      ),
-    ),
-    ...(options.exporters ?? []).map((e) => processor(e, 10_000)),
-  ];
-  const emit = (fields: Parameters<typeof finishedSpan>[0]): SpanContext => {
-    const span = finishedSpan(fields, resource, scope);
-    for (const p of processors) p.onEnd(span);
-    return span.spanContext();
   };
+  const resource = resourceFromAttributes(resourceAttributes);
+  const scope = { name: 'tollgate', version: options.version };
+  const processors = options.targets.map(
+    (t) =>
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({ url: t.url, headers: t.headers, timeoutMillis: t.timeoutMillis }),
+        maxQueueSize: options.maxQueueSize ?? 2048,
+        maxExportBatchSize: 256,
+        scheduledDelayMillis: 250,
+        exportTimeoutMillis: t.timeoutMillis,
+      }),
+  );
+  const store = options.store
+    ? storeSpanQueue(options.store, resourceAttributes, exportLog.exportLog)
+    : undefined;
 
   return {
     record(record) {
-      const headers = record.clientHeaders;
-      const caller = trace.getSpanContext(propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter));
-      const status = record.httpStatus ?? record.error?.status ?? 200;
-      // A client that left is not a failure of the gateway or the model: its span says so, unset.
-      const clientEnded = record.ending === 'client_closed' || record.ending === 'client_timeout';
-      const failed = record.error !== undefined && record.error.status !== 499 && !clientEnded;
-      const requestSpan = emit({
-        name: REQUEST_SPAN_NAME[record.endpoint],
-        kind: SpanKind.SERVER,
-        parent: caller,
-        startMs: epochMs(record.startedPerf),
-        endMs: epochMs(record.finishedPerf ?? performance.now()),
-        attributes: {
-          ...requestSpanAttributes(record, status, options),
-          ...contextAttributes(record.requestBody, headers),
-        },
-        status: failed
-          ? { code: SpanStatusCode.ERROR, message: record.error?.message }
-          : { code: clientEnded ? SpanStatusCode.UNSET : SpanStatusCode.OK },
-      });
-      for (const attempt of record.attempts) {
-        const events: SpanEvent[] = attempt.dropped.map((param) => ({
-          name: 'param_dropped',
-          atMs: attempt.startedAt,
-          attributes: { param },
-        }));
-        if (attempt.retryDelayMs !== undefined) {
-          const attributes = { delay_ms: Math.round(attempt.retryDelayMs), attempt: attempt.attempt };
-          events.unshift({ name: 'retry', atMs: attempt.startedAt, attributes });
+      const spans = recordSpans(record, options);
+      // A ReadableSpan only when an OTLP target wants one: the store takes its own model.
+      if (processors.length > 0)
+        for (const fields of spans) {
+          const span = finishedSpan(fields, resource, scope);
+          for (const p of processors) p.onEnd(span);
         }
-        emit({
-          name: `upstream ${attempt.provider}`,
-          kind: SpanKind.CLIENT,
-          parent: requestSpan,
-          startMs: attempt.startedAt,
-          endMs: attempt.endedAt ?? attempt.startedAt + attempt.latencyMs,
-          attributes: attemptSpanAttributes(attempt),
-          status: attempt.error
-            ? { code: SpanStatusCode.ERROR, message: attempt.error.message }
-            : { code: SpanStatusCode.UNSET },
-          events,
-        });
-      }
+      store?.add(spans);
     },
     shutdown: async () => {
       try {
-        await Promise.all(processors.map((p) => p.shutdown()));
+        await Promise.all([...processors.map((p) => p.shutdown()), store?.shutdown()]);
       } finally {
-        stopExportLog();
+        exportLog.stop();
       }
     },
   };

@@ -11,7 +11,7 @@ import { AlertDb } from '../../src/alerts/alert-db.ts';
 import { Alerts } from '../../src/alerts/alerts.ts';
 import type { GatewayConfig } from '../../src/config/types.ts';
 import { StoreClient, type StoreClientOptions } from '../../src/store/store-client.ts';
-import { storeExporter } from '../../src/telemetry/store-exporter.ts';
+import type { ExportTarget } from '../../src/telemetry/export-targets.ts';
 import { createTelemetry } from '../../src/telemetry/telemetry.ts';
 import { type RunningGateway, startGateway, testConfig } from './gateway-server.ts';
 import { mockDeployment } from './mock-deployment.ts';
@@ -48,9 +48,11 @@ export interface SearchBody {
   message?: string;
 }
 
+/** `targets`: OTLP backends the gateway exports its spans to as well, as OPENOBSERVE_URL would add one. */
 export async function startStoreGateway(
   config: GatewayConfig,
   store: Partial<StoreClientOptions> = {},
+  targets: ExportTarget[] = [],
 ): Promise<StoreGateway> {
   const client = await StoreClient.start({
     path: ':memory:',
@@ -61,8 +63,8 @@ export async function startStoreGateway(
     ...store,
   });
   const telemetry = createTelemetry({
-    targets: [],
-    exporters: [storeExporter(client, 'default')],
+    targets,
+    store: { store: client, stream: 'default' },
     serviceName: 'tollgate',
     version: 'test',
     hideInputs: false,
