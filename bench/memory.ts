@@ -3,6 +3,7 @@
 // buffers and the rest (native: SQLite's page cache, malloc, code); and what each module costs to load.
 // Run: node bench/memory.ts [--baseline DIR] [--slow-streams 1000] [--duration 3]
 //      node bench/memory.ts --modules          (RSS and heap added by each import, in one process)
+//      node bench/memory.ts --ingest 400       (OTLP ingest of 400 batches of 512 spans: CPU per span, peak RSS)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -253,6 +254,54 @@ async function measure(values: {
   );
 }
 
+/**
+ * What the store's memory bounds (worker young generation, SQLite cache) cost: OTLP/protobuf batches of
+ * 512 spans from 8 senders into a fresh store, the gateway's CPU per 1,000 spans (steadier than spans/s
+ * on a shared machine) and its peak RSS.
+ */
+async function ingest(count: number): Promise<void> {
+  const [{ Agent, request }, { encodeBatches }, { startStoreTollgate }, { cpuMs }] = await Promise.all([
+    import('undici'),
+    import('./store-batches.ts'),
+    import('./store-process.ts'),
+    import('./proc-stats.ts'),
+  ]);
+  const { batches } = encodeBatches(count, 512);
+  const t = await startStoreTollgate({ TOLLGATE_TRACE_STORE_MAX_MB: '0' });
+  await sleep(1000);
+  const dispatcher = new Agent({ connections: 8, pipelining: 1 });
+  let peak = 0;
+  let done = false;
+  const sampler = (async () => {
+    for (; !done; await sleep(100)) peak = Math.max(peak, rssMbNow(t.pid));
+  })();
+  const cpu0 = cpuMs(t.pid);
+  const t0 = performance.now();
+  let next = 0;
+  const sender = async () => {
+    for (let body = batches[next++]; body; body = batches[next++]) {
+      const res = await request(`${t.origin}/api/default/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body,
+        dispatcher,
+      });
+      await res.body.dump();
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, sender));
+  const seconds = (performance.now() - t0) / 1000;
+  const perK = ((cpuMs(t.pid) - cpu0) / (count * 512)) * 1000;
+  done = true;
+  await sampler;
+  process.stdout.write(
+    `${count * 512} spans: ${f0((count * 512) / seconds)} spans/s, ${f1(perK)} CPU ms per 1,000 spans, peak RSS ${f0(peak)} MB\n`,
+  );
+  await dispatcher.close();
+  await t.stop();
+  t.remove();
+}
+
 /** In a child started with `npm start`'s flags: imports each module in turn, reporting what it added. */
 async function importChain(modules: string[]): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -295,10 +344,12 @@ async function main(): Promise<void> {
       rate: { type: 'string', default: '200' },
       'slow-streams': { type: 'string', default: '1000' },
       modules: { type: 'boolean', default: false },
+      ingest: { type: 'string' },
       chain: { type: 'boolean', default: false },
     },
   });
   if (values.chain) return importChain(positionals);
+  if (values.ingest) return ingest(Number(values.ingest));
   if (values.modules) {
     const args = [...startCommand(REPO_ROOT).flags, '--expose-gc', 'bench/memory.ts', '--chain', ...MODULES];
     process.stdout.write(execFileSync(NODE_BIN, args, { cwd: REPO_ROOT, encoding: 'utf8' }));
