@@ -48,7 +48,9 @@ export function openStoreDatabase(path: string): DatabaseSync {
   db.exec('PRAGMA auto_vacuum = INCREMENTAL');
   db.exec('PRAGMA journal_mode = WAL');
   // Index pages of a growing store stay in memory across batches (trace ids arrive in random order).
-  db.exec(`PRAGMA cache_size = ${-32 * 1024}`);
+  // 16 MB, not more: the cache fills to its size and stays, in the gateway's RSS; 32 MB ingested no
+  // faster in bench/memory.ts's comparison (bench/README.md, "Memory"). Readers keep SQLite's 2 MB.
+  db.exec(`PRAGMA cache_size = ${-16 * 1024}`);
   // Checkpoints (which fsync) every ~64 MB of WAL instead of every 4 MB.
   db.exec('PRAGMA wal_autocheckpoint = 4000');
   // In WAL mode NORMAL cannot corrupt the database; a power loss may lose the last commits only.
