@@ -1,6 +1,5 @@
 /** The `tollgate` command: flags → config → server, plus the one-shot modes (--help, --health, …). */
 import { readFileSync } from 'node:fs';
-import { enableCompileCache } from 'node:module';
 import pino from 'pino';
 import { AlertDb } from '../alerts/alert-db.ts';
 import { Alerts } from '../alerts/alerts.ts';
@@ -19,6 +18,7 @@ import { exportTargets, isSelf } from '../telemetry/export-targets.ts';
 import { createTelemetry } from '../telemetry/telemetry.ts';
 import { type CliArgs, parseArgs } from './args.ts';
 import { banner, baseUrl } from './banner.ts';
+import { shareCompileCache } from './compile-cache.ts';
 import { helpText } from './help.ts';
 import { installShutdown } from './shutdown.ts';
 import { tracesBanner } from './traces-banner.ts';
@@ -28,17 +28,6 @@ import { isRestart, isWorker, runPrimary, watchPrimary, workerIndex } from './wo
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
-
-/**
- * Node's compile cache for this process (bin/tollgate.js has it on before the first .ts file; here it is
- * too late for this thread's modules) and, through the environment, for the store worker and the search
- * processes: each thread that strips types holds a WebAssembly transpiler (12–17 MB) for its whole life,
- * and with the stripped sources cached on disk none is loaded after the first run.
- */
-function shareCompileCache(): void {
-  const { directory } = enableCompileCache();
-  if (directory) process.env.NODE_COMPILE_CACHE ??= directory;
-}
 
 async function main(argv: string[]): Promise<number> {
   shareCompileCache();
