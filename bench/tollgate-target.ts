@@ -1,5 +1,5 @@
 // Tollgate as a child process, configured with one model per mock upstream, started the way a user
-// would start it (src/cli/main.ts) and considered up once /health/liveliness answers 200. As users run
+// would start it (`npm start`'s node flags and entry) and considered up once /health/liveliness answers 200. As users run
 // it means a model the price table knows (so every request is priced) and a master key (so every
 // request is authenticated); `tollgate-unpriced` keeps the old setup to show what those two cost.
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,16 +10,24 @@ import type { BenchContext, RunningTarget, TargetSpec, Upstream } from './target
 import { waitUntilLive } from './wait-live.ts';
 
 const MODEL: Record<Upstream, string> = { fast: 'bench', slow: 'bench-slow', trickle: 'bench-trickle' };
-/** Overridable to bench another entry point (bin/tollgate.js) or to test this harness with a stand-in. */
-const ENTRY = process.env.TOLLGATE_BENCH_ENTRY ?? 'src/cli/main.ts';
-
-/** Node flags from `npm start` (e.g. the heap sizing), so the bench runs Tollgate exactly as users do. */
-function startFlags(): string[] {
+/** `npm start`'s command line after `node`: its flags (the heap sizing) and its entry (bin/tollgate.js). */
+function startCommand(): string[] {
   const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
     scripts: { start: string };
   };
-  return pkg.scripts.start.split(/\s+/).filter((token) => token.startsWith('--'));
+  return pkg.scripts.start.split(/\s+/).slice(1);
 }
+
+/** Node flags from `npm start`, so the bench runs Tollgate exactly as users do. */
+const startFlags = (): string[] => startCommand().filter((token) => token.startsWith('--'));
+/**
+ * `npm start`'s entry (it turns the compile cache on before the first .ts file, which saves memory);
+ * overridable to bench another entry point or to test this harness with a stand-in.
+ */
+const ENTRY =
+  process.env.TOLLGATE_BENCH_ENTRY ??
+  startCommand().find((token) => !token.startsWith('--')) ??
+  'src/cli/main.ts';
 
 /** What the clients of a Tollgate target look like to it. */
 interface Setup {
