@@ -4,7 +4,8 @@
  * and the trace list keep answering 200 with the legitimate spans. An answer with 10,000 choices makes
  * a span with 50 recorded messages and a count of the rest. When the store's disk is full, ingest
  * answers 503 with a clear message and the log says so once; once there is room, ingest works again
- * and the log says that once too.
+ * and the log says that once too. A sender cannot make the store keep streams without end: spans for a
+ * stream past the limit are refused.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +22,8 @@ import { buildApp } from '../src/server/app.ts';
 import { StoreClient } from '../src/store/store-client.ts';
 import { MAX_MESSAGES } from '../src/telemetry/message-attributes.ts';
 import { deployment, testConfig } from './helpers/gateway-server.ts';
-import { storeGatewayWithUpstream } from './helpers/store-gateway.ts';
+import { mockDeployment } from './helpers/mock-deployment.ts';
+import { type StoreGateway, startStoreGateway, storeGatewayWithUpstream } from './helpers/store-gateway.ts';
 
 const MB = 1024 * 1024;
 const hexId = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex');
@@ -53,10 +55,14 @@ function otlp(spans: Array<{ name: string; attributes: Record<string, string> }>
   });
 }
 
-const post = (url: string, body: string) =>
-  fetch(`${url}/api/default/v1/traces`, {
+const post = (url: string, body: string, stream?: string, org = 'default') =>
+  fetch(`${url}/api/${org}/v1/traces`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    headers: {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+      ...(stream === undefined ? {} : { 'stream-name': stream }),
+    },
     body: gzipSync(body),
   });
 
@@ -112,6 +118,38 @@ describe('trace store: megabyte attribute keys over OTLP/HTTP', () => {
       /^llm_output_messages_\d+_message_content$/.test(k),
     );
     assert.equal(recorded.length, MAX_MESSAGES);
+  });
+});
+
+describe('trace store: a sender naming new streams without end', () => {
+  let s: StoreGateway;
+  before(async () => {
+    s = await startStoreGateway(testConfig({ deployments: [mockDeployment('demo')] }), { maxStreams: 3 });
+  });
+  after(() => s.close());
+
+  it('refuses spans for a stream past the limit, in any organisation; the gateway still traces', async () => {
+    const span = otlp([{ name: 'legit', attributes: { 'app.i': '1' } }]);
+    for (const stream of ['one', 'two', 'three'])
+      assert.equal((await post(s.gateway.url, span, stream)).status, 200);
+    for (const [stream, org] of [
+      ['four', 'default'],
+      ['one', 'other'],
+    ]) {
+      const refused = await post(s.gateway.url, span, stream, org);
+      assert.equal(refused.status, 400);
+      assert.match(((await refused.json()) as { message: string }).message, /at most 3 streams/);
+    }
+    assert.equal((await post(s.gateway.url, span, 'one')).status, 200);
+    // The gateway's own spans get their stream all the same: senders cannot leave it untraced.
+    await s.gateway
+      .client()
+      .chat.completions.create({ model: 'demo', messages: [{ role: 'user', content: 'hi' }] });
+    await s.waitForHits(`SELECT * FROM "default" WHERE operation_name = 'ChatCompletion'`);
+    const streams = (await (await fetch(`${s.gateway.url}/api/default/streams?type=traces`)).json()) as {
+      list: Array<{ name: string }>;
+    };
+    assert.deepEqual(streams.list.map((l) => l.name).sort(), ['default', 'one', 'three', 'two']);
   });
 });
 

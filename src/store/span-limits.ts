@@ -23,6 +23,13 @@ export const MAX_SPAN_CHARS = 4 * 1024 * 1024;
  */
 export const MAX_NEW_COLUMNS_PER_SPAN = 200;
 
+/**
+ * Streams the store keeps, in all organisations together (both come from the sender: the URL's org and
+ * the `stream-name` header). Each is a table with its indexes in `sqlite_master`, which every connection
+ * loads whole, and whose space retention cannot give back: spans for a new stream past this are refused.
+ */
+export const MAX_STREAMS = 1000;
+
 /** Why attributes (or events) were dropped, cut or moved, with how many: the sender's warning. */
 export type Tally = Map<string, number>;
 

@@ -33,6 +33,8 @@ export interface TraceStoreOptions extends RetentionLimits {
    * disk, which lets a test fill the "disk" and free it again (retention) without a real one.
    */
   maxPageCount?: number;
+  /** Streams kept in all organisations (span-limits.ts's MAX_STREAMS); smaller in tests. */
+  maxStreams?: number;
 }
 
 export interface IngestRequest {
@@ -80,7 +82,7 @@ export class TraceStore implements SearchSide {
     this.#write = openStoreDatabase(path);
     if (options.maxPageCount !== undefined)
       this.#write.exec(`PRAGMA max_page_count = ${Math.trunc(options.maxPageCount)}`);
-    this.#writer = new StoreWriter(this.#write);
+    this.#writer = new StoreWriter(this.#write, options.maxStreams);
     this.#reader = new SearchReader(path, {
       timeLimitMs: options.queryTimeLimitMs,
       maxBodyBytes: options.maxBodyBytes,
@@ -122,7 +124,13 @@ export class TraceStore implements SearchSide {
     const ready = prepared.filter((p): p is Exclude<typeof p, Error> => !(p instanceof Error));
     try {
       this.#writer.writeAll(
-        ready.map((p) => ({ org: p.request.org, stream: p.stream, rows: p.rows, tally: p.trimmed })),
+        ready.map((p) => ({
+          org: p.request.org,
+          stream: p.stream,
+          rows: p.rows,
+          tally: p.trimmed,
+          own: 'spans' in p.request,
+        })),
       );
     } catch (err) {
       const full = isDiskFull(err);
@@ -130,7 +138,15 @@ export class TraceStore implements SearchSide {
         if (p instanceof Error) return p;
         if (full) return new DiskFullError();
         try {
-          this.#writer.write(p.request.org, p.stream, p.rows, p.trimmed);
+          this.#writer.writeAll([
+            {
+              org: p.request.org,
+              stream: p.stream,
+              rows: p.rows,
+              tally: p.trimmed,
+              own: 'spans' in p.request,
+            },
+          ]);
           return result(p.request, p);
         } catch (err) {
           if (isDiskFull(err)) return new DiskFullError();

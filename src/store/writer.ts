@@ -7,7 +7,8 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Cell, Row } from './columns.ts';
 import { stringify } from './json.ts';
 import { rollUp } from './model-rollup.ts';
-import { count, MAX_NEW_COLUMNS_PER_SPAN, type Tally, TRIM } from './span-limits.ts';
+import { count, MAX_NEW_COLUMNS_PER_SPAN, MAX_STREAMS, type Tally, TRIM } from './span-limits.ts';
+import { StoreError } from './store-error.ts';
 import {
   addColumn,
   type ColumnType,
@@ -28,6 +29,11 @@ export interface WriteBatch {
   stream: string;
   rows: Row[];
   tally?: Tally;
+  /**
+   * The gateway's own spans: their one stream is made even when the store has its most streams, so a
+   * sender that names streams first cannot leave the gateway untraced.
+   */
+  own?: boolean;
 }
 
 export class StoreWriter {
@@ -38,8 +44,11 @@ export class StoreWriter {
   /** `PRAGMA schema_version` when the cache above was last in step with the database. */
   #schemaVersion = -1;
 
-  constructor(db: DatabaseSync) {
+  readonly #maxStreams: number;
+
+  constructor(db: DatabaseSync, maxStreams = MAX_STREAMS) {
     this.#db = db;
+    this.#maxStreams = maxStreams;
     this.#reload();
   }
 
@@ -62,7 +71,7 @@ export class StoreWriter {
       if (schemaVersion(db) !== this.#schemaVersion) this.#reload();
       for (const batch of batches) {
         if (batch.rows.length === 0) continue;
-        const stream = this.#stream(batch.org, batch.stream);
+        const stream = this.#stream(batch.org, batch.stream, batch.own ?? false);
         // Counted apart and added on success: a batch retried alone must not count twice.
         const tally: Tally = new Map();
         for (const row of batch.rows) this.#insert(stream, row, tally);
@@ -88,10 +97,16 @@ export class StoreWriter {
     this.#schemaVersion = schemaVersion(this.#db);
   }
 
-  #stream(org: string, name: string): Stream {
+  #stream(org: string, name: string, own: boolean): Stream {
     const k = key(org, name);
     let stream = this.#streams.get(k);
     if (!stream) {
+      // Refused, not stored elsewhere: the sender chose the name, and an existing stream takes its spans.
+      if (!own && this.#streams.size >= this.#maxStreams)
+        throw new StoreError(
+          `The trace store keeps at most ${this.#maxStreams} streams and has that many; send spans to an existing stream (stream-name header) or organisation`,
+          400,
+        );
       stream = createStream(this.#db, org, name);
       this.#streams.set(k, stream);
     }
