@@ -4,6 +4,7 @@
  * the alert API into a way to probe and reach them.
  */
 import { BlockList, isIP } from 'node:net';
+import { ipv6Words } from '../shared/ipv6-words.ts';
 
 const RANGES: ReadonlyArray<readonly [label: string, cidrs: readonly string[]]> = [
   ['unspecified', ['0.0.0.0/8', '::/128']],
@@ -62,20 +63,4 @@ export function embeddedIpv4(address: string): string | undefined {
     return v4(words[6] as number, words[7] as number);
   if (words[0] === 0x2002) return v4(words[1] as number, words[2] as number);
   return undefined;
-}
-
-/** The eight 16-bit words of an IPv6 address (already known to be one). */
-function ipv6Words(address: string): number[] {
-  let text = address.replace(/%.*$/, '');
-  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (dotted) {
-    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const parse = (part: string) => (part === '' ? [] : part.split(':').map((w) => Number.parseInt(w, 16)));
-  const first = parse(head);
-  if (tail === undefined) return first;
-  const last = parse(tail);
-  return [...first, ...Array<number>(8 - first.length - last.length).fill(0), ...last];
 }

@@ -9,7 +9,7 @@
 import type { LookupAddress } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { type AllowedHosts, hostKey, parseAllowedHosts } from '../shared/allowed-hosts.ts';
+import { type AllowedHosts, hostKey, isLocalhostName, parseAllowedHosts } from '../shared/allowed-hosts.ts';
 import { embeddedIpv4, nonPublicRange } from './address-ranges.ts';
 
 /** A destination the policy does not let through; its message is safe to show to whoever saved it. */
@@ -53,8 +53,7 @@ export class DestinationPolicy {
   refusal(url: string): string | undefined {
     const host = hostKey(new URL(url).hostname);
     if (this.#allowed.allowsName(host)) return undefined;
-    if (host === 'localhost' || host.endsWith('.localhost'))
-      return `destination refused: ${host} is a loopback address; ${ALLOW_HINT}`;
+    if (isLocalhostName(host)) return `destination refused: ${host} is a loopback address; ${ALLOW_HINT}`;
     if (isIP(host) === 0) return undefined;
     const range = this.#rangeOf(host);
     return range && `destination refused: ${host} is a ${range} address; ${ALLOW_HINT}`;

@@ -4,9 +4,8 @@
  * of idle connections used up the process's files and every new connection, and upstream call, failed.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError } from './config-error.ts';
-import { envValue } from './deployment.ts';
 import type { FileConfig } from './schema.ts';
+import { wholeNumberFromEnv } from './setting-values.ts';
 import type { ConnectionLimits } from './types.ts';
 
 /** Descriptors kept for what is not a connection: the store and its worker, logs, DNS, Node itself. */
@@ -31,10 +30,11 @@ export function connectionLimits(
   env: NodeJS.ProcessEnv,
   openFiles: () => number | undefined = openFilesLimit,
 ): ConnectionLimits {
-  const max = gs.max_connections ?? fromEnv(env, 'TOLLGATE_MAX_CONNECTIONS') ?? defaultMax(openFiles());
+  const max =
+    gs.max_connections ?? wholeNumberFromEnv(env, 'TOLLGATE_MAX_CONNECTIONS') ?? defaultMax(openFiles());
   const perClient =
     gs.max_connections_per_client ??
-    fromEnv(env, 'TOLLGATE_MAX_CONNECTIONS_PER_CLIENT') ??
+    wholeNumberFromEnv(env, 'TOLLGATE_MAX_CONNECTIONS_PER_CLIENT') ??
     Math.max(1, Math.ceil(max / PER_CLIENT_SHARE));
   return { max, perClient: Math.min(perClient, max) };
 }
@@ -54,13 +54,4 @@ export function openFilesLimit(read = () => readFileSync('/proc/self/limits', 'u
   }
   const soft = /^Max open files\s+(\d+)/m.exec(text)?.[1];
   return soft === undefined ? undefined : Number(soft);
-}
-
-function fromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const raw = envValue(env, name);
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1)
-    throw new ConfigError(`${name} must be a whole number ≥ 1, got "${raw}"`);
-  return n;
 }

@@ -5,6 +5,7 @@ import { connectionLimits } from './connection-limits.ts';
 import { envValue } from './deployment.ts';
 import type { ConfigFlags } from './flags.ts';
 import type { FileConfig } from './schema.ts';
+import { listSetting, wholeNumberFromEnv } from './setting-values.ts';
 import type { GatewayConfig, LogLevel, RedisSettings } from './types.ts';
 import { resolveWebAccess } from './web-access.ts';
 
@@ -97,19 +98,16 @@ function webhookAllowedHosts(
   env: NodeJS.ProcessEnv,
   label: string,
 ): string[] {
-  const fromEnv = envValue(env, 'TOLLGATE_WEBHOOK_ALLOWED_HOSTS');
-  const hosts =
-    fromFile ??
-    (fromEnv ?? '')
-      .split(',')
-      .map((h) => h.trim())
-      .filter(Boolean);
-  const parsed = parseAllowedHosts(hosts);
+  const hosts = listSetting(
+    fromFile,
+    `${label}: general_settings.webhook_allowed_hosts`,
+    env,
+    'TOLLGATE_WEBHOOK_ALLOWED_HOSTS',
+  );
+  const parsed = parseAllowedHosts(hosts.values);
   if ('invalid' in parsed)
-    throw new ConfigError(
-      `${fromFile ? `${label}: general_settings.webhook_allowed_hosts` : 'TOLLGATE_WEBHOOK_ALLOWED_HOSTS'}: "${parsed.invalid}" is not a host name, IP address or CIDR range`,
-    );
-  return hosts;
+    throw new ConfigError(`${hosts.from}: "${parsed.invalid}" is not a host name, IP address or CIDR range`);
+  return hosts.values;
 }
 
 function isTrue(value: string | undefined): boolean {
@@ -199,10 +197,5 @@ function redisSettings(rs: NonNullable<FileConfig['router_settings']>): RedisSet
 
 /** NUM_WORKERS, as LiteLLM reads it; 1 when unset. */
 function workersFromEnv(env: NodeJS.ProcessEnv): number {
-  const raw = envValue(env, 'NUM_WORKERS');
-  if (raw === undefined) return 1;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1)
-    throw new ConfigError(`NUM_WORKERS must be a whole number ≥ 1, got "${raw}"`);
-  return n;
+  return wholeNumberFromEnv(env, 'NUM_WORKERS') ?? 1;
 }

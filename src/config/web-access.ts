@@ -4,8 +4,8 @@
  * Each is a list or one comma-separated string; config.yaml wins over the environment, as everywhere.
  */
 import { ConfigError } from './config-error.ts';
-import { envValue } from './deployment.ts';
 import type { FileConfig } from './schema.ts';
+import { listSetting } from './setting-values.ts';
 
 type GeneralSettings = NonNullable<FileConfig['general_settings']>;
 
@@ -50,21 +50,6 @@ export function resolveWebAccess(
       `${hosts.from} allows every host name ("*") and there is no master key: DNS rebinding protection is off`,
     );
   return access;
-}
-
-/** A list from config.yaml, else from a comma-separated variable, each entry checked; `from` names its source. */
-function listSetting(
-  fromFile: string | string[] | undefined,
-  fileKey: string,
-  env: NodeJS.ProcessEnv,
-  variable: string,
-  check: (value: string, from: string) => string,
-): { values: string[]; from: string } {
-  const from = fromFile !== undefined ? fileKey : variable;
-  const raw = fromFile ?? envValue(env, variable) ?? [];
-  const items = typeof raw === 'string' ? raw.split(',') : raw;
-  const values = items.map((item) => item.trim()).filter((item) => item !== '');
-  return { values: values.map((value) => check(value, from)), from };
 }
 
 /** `scheme://host[:port]` as browsers send it in `Origin` (lower case, no default port), or `*`. */

@@ -7,6 +7,7 @@
  */
 import { isIPv4, isIPv6, type Server, type Socket } from 'node:net';
 import type { ConnectionLimits } from '../config/types.ts';
+import { ipv6Words } from '../shared/ipv6-words.ts';
 import { ConnectionRefusals, type RefusalLogger } from './connection-refusals.ts';
 
 /** Applies `limits` to `server`'s connections; refusals are logged at most once per `intervalMs`. */
@@ -50,15 +51,9 @@ export function clientOf(address: string | undefined): string {
   if (mapped !== undefined) return mapped;
   const bare = address.replace(/%.*$/, '');
   if (isIPv4(bare) || !isIPv6(bare)) return bare;
-  const [head = '', tail] = bare.split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === undefined || tail === '' ? [] : tail.split(':');
-  const groups =
-    tail === undefined
-      ? left
-      : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return `${groups
+  const prefix = ipv6Words(bare)
     .slice(0, 4)
-    .map((g) => Number.parseInt(g, 16).toString(16))
-    .join(':')}::/64`;
+    .map((word) => word.toString(16))
+    .join(':');
+  return `${prefix}::/64`;
 }

@@ -6,6 +6,7 @@
  * someone else's DNS, so they always pass; any other name must be configured.
  */
 import { isIP } from 'node:net';
+import { isLocalhostName } from '../shared/allowed-hosts.ts';
 
 export interface HostPort {
   /** Lower case, without brackets (IPv6) or a trailing dot. */
@@ -23,11 +24,6 @@ export function parseHost(header: string): HostPort | undefined {
   const name = (match[1] ?? match[2] ?? '').toLowerCase().replace(/\.$/, '');
   if (name === '') return undefined;
   return match[3] === undefined ? { name } : { name, port: match[3] };
-}
-
-/** `localhost` and `*.localhost`: browsers resolve those to loopback themselves (RFC 6761), never by DNS. */
-export function isLocalhostName(name: string): boolean {
-  return name === 'localhost' || name.endsWith('.localhost');
 }
 
 /**

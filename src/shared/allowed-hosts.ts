@@ -54,3 +54,8 @@ export function hostKey(host: string): string {
     .replace(/^\[(.*)\]$/, '$1')
     .replace(/\.$/, '');
 }
+
+/** `localhost` and `*.localhost`: browsers and resolvers take those to loopback themselves (RFC 6761), never by DNS. */
+export function isLocalhostName(name: string): boolean {
+  return name === 'localhost' || name.endsWith('.localhost');
+}

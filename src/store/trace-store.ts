@@ -19,7 +19,7 @@ import { listStreams, streamSchema } from './search/streams.ts';
 import type { Params } from './search/traces.ts';
 import type { Tally } from './span-limits.ts';
 import { DiskFullError, isDiskFull } from './write-failure.ts';
-import { StoreWriter } from './writer.ts';
+import { StoreWriter, type WriteBatch } from './writer.ts';
 
 export interface TraceStoreOptions extends RetentionLimits {
   /** A file path, or `:memory:`. */
@@ -111,50 +111,35 @@ export class TraceStore implements SearchSide {
   ingestAll(requests: Array<IngestRequest | SpansRequest>): Array<IngestResult | Error> {
     const prepared = requests.map((request) => {
       try {
-        const batch =
-          'spans' in request
-            ? fromPlain(request.spans)
-            : decodeTraceRequest(request.bytes, request.format, request.encoding, this.#options.maxBodyBytes);
+        const own = 'spans' in request;
+        const batch = own
+          ? fromPlain(request.spans)
+          : decodeTraceRequest(request.bytes, request.format, request.encoding, this.#options.maxBodyBytes);
         const stream = streamName(request.stream);
-        return { request, stream, ...flattenTraces(batch, stream) };
+        const flat = flattenTraces(batch, stream);
+        const write: WriteBatch = { org: request.org, stream, rows: flat.rows, tally: flat.trimmed, own };
+        return { request, flat, write };
       } catch (err) {
-        return err instanceof Error ? err : new Error(String(err));
+        return asError(err);
       }
     });
     const ready = prepared.filter((p): p is Exclude<typeof p, Error> => !(p instanceof Error));
     try {
-      this.#writer.writeAll(
-        ready.map((p) => ({
-          org: p.request.org,
-          stream: p.stream,
-          rows: p.rows,
-          tally: p.trimmed,
-          own: 'spans' in p.request,
-        })),
-      );
+      this.#writer.writeAll(ready.map((p) => p.write));
     } catch (err) {
       const full = isDiskFull(err);
       return prepared.map((p) => {
         if (p instanceof Error) return p;
         if (full) return new DiskFullError();
         try {
-          this.#writer.writeAll([
-            {
-              org: p.request.org,
-              stream: p.stream,
-              rows: p.rows,
-              tally: p.trimmed,
-              own: 'spans' in p.request,
-            },
-          ]);
-          return result(p.request, p);
+          this.#writer.writeAll([p.write]);
+          return result(p.request, p.flat);
         } catch (err) {
-          if (isDiskFull(err)) return new DiskFullError();
-          return err instanceof Error ? err : new Error(String(err));
+          return isDiskFull(err) ? new DiskFullError() : asError(err);
         }
       });
     }
-    return prepared.map((p) => (p instanceof Error ? p : result(p.request, p)));
+    return prepared.map((p) => (p instanceof Error ? p : result(p.request, p.flat)));
   }
 
   /**
@@ -196,6 +181,10 @@ export class TraceStore implements SearchSide {
     this.#reader.close();
     this.#write.close();
   }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 function result(
