@@ -94,8 +94,25 @@ module.exports = {
       'providers-below-gateway',
       'providers/ turns a canonical request into an upstream call: no HTTP server, routing or telemetry.',
       '^src/providers/',
-      '^src/(server|gateway|telemetry|store|alerts|sdk)/',
+      '^src/(server|gateway|telemetry|store|alerts|sdk|dialects)/',
     ),
+    layer(
+      'dialects-only-translate',
+      'A client dialect translates between a client API and chat: pure functions, called by the gateway.',
+      '^src/dialects/',
+      '^src/(server|gateway|telemetry|store|alerts|sdk|config|cli)/',
+    ),
+    {
+      name: 'dialects-share-wire-formats-only',
+      comment:
+        "A dialect reuses providers' knowledge of an API's shapes (usage, stop reasons, chunks), never an adapter, the registry or HTTP.",
+      severity: 'error',
+      from: { path: '^src/dialects/' },
+      to: {
+        path: '^src/providers/(registry\\.ts|http/|[^/]+/index\\.ts)',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
     {
       name: 'descriptors-are-data',
       comment:

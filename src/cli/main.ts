@@ -9,6 +9,8 @@ import { resolveTraceStore, type TraceStoreSettings } from '../config/trace-stor
 import { redactLogLine } from '../errors/redact.ts';
 import { loadPrices } from '../gateway/cost.ts';
 import { createGateway } from '../gateway/gateway.ts';
+import { keepResponses } from '../gateway/responses/keeper.ts';
+import { responseStoreFor } from '../gateway/responses/store-for.ts';
 import { checkHealth } from '../gateway/health.ts';
 import { ModelRegistry } from '../gateway/model-registry.ts';
 import { routerStateFor } from '../gateway/router-state-for.ts';
@@ -90,7 +92,11 @@ async function main(argv: string[]): Promise<number> {
   const registry = new ModelRegistry(config.deployments, config.aliases);
   const gateway = createGateway(config, registry, logger, await routerStateFor(config, logger));
   if (telemetry) gateway.onFinish((record) => telemetry.record(record));
-  const app = buildApp({ config, logger, version: VERSION, gateway, registry, store, alerts });
+  const responses = await responseStoreFor(config.redis, storeSettings?.path, (err) =>
+    logger.warn({ err }, 'could not keep or read a Responses API answer'),
+  );
+  gateway.onFinish(keepResponses(responses, (err) => logger.warn({ err }, 'could not keep a Responses API answer')));
+  const app = buildApp({ config, logger, version: VERSION, gateway, registry, store, alerts, responses });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;

@@ -4,10 +4,18 @@
  * or sleeps: that is the retry policy's (retry.ts), which wraps it.
  */
 import type { Deployment, GatewayConfig } from '../config/types.ts';
+import type { Dialect } from '../dialects/dialect.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { getProvider } from '../providers/registry.ts';
-import type { Endpoint, JsonSuccess, Provider, StreamSuccess } from '../providers/spec.ts';
+import {
+  type Endpoint,
+  isStreamingEndpoint,
+  type JsonSuccess,
+  type Provider,
+  type StreamSuccess,
+} from '../providers/spec.ts';
 import type { JsonObject } from '../shared/json.ts';
+import { inDialect, type ProviderCall, providerCall } from './dialect-call.ts';
 import type { GatewayLog } from './gateway-log.ts';
 import type { AttemptRecord, RequestRecord } from './record.ts';
 import { asGatewayError } from './relay.ts';
@@ -28,6 +36,10 @@ export interface GroupTarget {
 export interface AttemptRequest {
   endpoint: Endpoint;
   client: JsonObject;
+  /** The client's dialect, when it is not chat's. */
+  dialect?: Dialect;
+  /** Client headers a native call forwards (`anthropic-beta`, …). */
+  forwardHeaders?: Readonly<Record<string, string>>;
   stream: boolean;
   record: RequestRecord;
   signal: AbortSignal;
@@ -48,7 +60,7 @@ export type Attempt = (
 
 export function createAttempt(config: GatewayConfig, state: RouterState, log: GatewayLog): Attempt {
   return async function attempt(target, request, retryDelayMs) {
-    const { endpoint, client, stream, record, signal } = request;
+    const { endpoint, client, dialect, stream, record, signal } = request;
     let deployment: Deployment;
     try {
       deployment = target.mock ? simpleShuffle(target.deployments) : await pick(target);
@@ -56,27 +68,35 @@ export function createAttempt(config: GatewayConfig, state: RouterState, log: Ga
       return { ok: false, error: asGatewayError(err) };
     }
     const provider = providerFor(target.mock ? 'mock' : deployment.provider);
-    const dropParams = deployment.dropParams ?? config.dropParams;
-    const prepared = prepareBody(endpoint, client, deployment, provider, dropParams);
+    let call: ProviderCall;
+    try {
+      call = providerCall(dialect, endpoint, client, provider, record);
+    } catch (err) {
+      return { ok: false, error: asGatewayError(err) };
+    }
+    // A body served natively is the client's own, for an API with its own parameters.
+    const dropParams = !call.native && (deployment.dropParams ?? config.dropParams);
+    const prepared = prepareBody(call.endpoint, call.body, deployment, provider, dropParams);
     for (const param of prepared.dropped)
       log.debug(
         { param, deployment: deployment.id, provider: provider.name },
         'drop_params: dropped a parameter',
       );
-    if (target.mock) prepared.body.mock_response = client.mock_response;
+    if (target.mock) prepared.body.mock_response = call.body.mock_response;
     const perCall = deployment.timeoutMs ?? config.requestTimeoutMs;
     // What is left of the deadline, in whole seconds: undici reuses a connection's timer only while the
     // timeout stays the same (a new value each request cost ~15 % of throughput), and its timers have a
     // resolution of a second anyway.
     const left = Math.ceil((request.deadline - performance.now()) / 1000) * 1000;
     const timeoutMs = Math.min(perCall, Math.max(1000, left));
-    const ctx = { deployment, signal, timeoutMs };
+    const ctx = { deployment, signal, timeoutMs, forwardHeaders: call.native ? request.forwardHeaders : undefined };
     // Same sub-millisecond clock as the request span, so an attempt never seems to start before it.
     const startedAt = performance.timeOrigin + performance.now();
-    const result =
-      stream && endpoint !== 'embeddings'
-        ? await provider.stream(endpoint, prepared.body, ctx)
-        : await provider.call(endpoint, prepared.body, ctx);
+    let result =
+      stream && isStreamingEndpoint(call.endpoint)
+        ? await provider.stream(call.endpoint, prepared.body, ctx)
+        : await provider.call(call.endpoint, prepared.body, ctx);
+    if (result.ok && dialect !== undefined) result = inDialect(dialect, call, result, client, record);
     if (result.ok && result.kind === 'json') result.usage = checkedUsage(result.usage);
     // A stream's answer starts at its headers; its tokens are counted when it ends.
     if (!target.mock) state.finish(deployment.id, result.latencyMs, result.ok);

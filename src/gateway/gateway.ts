@@ -6,10 +6,13 @@
  */
 import type { Deployment, GatewayConfig } from '../config/types.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
-import type { Endpoint } from '../providers/spec.ts';
+import { dialectFor, tokenCountDialect } from '../dialects/index.ts';
+import { type Endpoint, isStreamingEndpoint } from '../providers/spec.ts';
+import type { JsonSuccess } from '../providers/spec.ts';
 import { isJsonObject, type JsonObject } from '../shared/json.ts';
 import { type Answered, createAttempt, type GroupTarget } from './attempt.ts';
 import { costOf } from './cost.ts';
+import { type CountAnswer, countTokens } from './count-tokens.ts';
 import { fallbackGroups } from './fallbacks.ts';
 import type { GatewayLog } from './gateway-log.ts';
 import { RequestLifecycle } from './lifecycle.ts';
@@ -17,6 +20,8 @@ import type { ModelRegistry } from './model-registry.ts';
 import { type ClientHeaders, newRecord, type RequestRecord } from './record.ts';
 import { asGatewayError, type ErrorEvent, openAiErrorEvent, relayStream } from './relay.ts';
 import { wantsMockResponse } from './request-body.ts';
+import { retrieveUpstream } from './responses/retrieve.ts';
+import type { StoredResponse } from './responses/store.ts';
 import { type AttemptResult, type RetryPolicy, withRetries } from './retry.ts';
 import { MemoryState, type RouterState } from './router-state.ts';
 
@@ -56,6 +61,15 @@ export interface Gateway {
   handle(endpoint: Endpoint, body: JsonObject, options: HandleOptions): Exchange;
   /** A request refused before routing (a body that is not valid): traced like any other. */
   refuse(endpoint: Endpoint, body: unknown, error: GatewayError, options: HandleOptions): Exchange;
+  /** Anthropic's token count for a Messages request: by Anthropic when it serves the model, else here. */
+  countTokens(body: JsonObject, headers: ClientHeaders, signal: AbortSignal): Promise<CountAnswer>;
+  /** A call about a response an upstream made and keeps (`GET`/`DELETE /responses/{id}`, …). */
+  retrieveResponse(
+    entry: StoredResponse,
+    method: 'GET' | 'DELETE',
+    path: string,
+    signal: AbortSignal,
+  ): Promise<JsonSuccess>;
   /** Subscribes to the end of every request, with its record complete (telemetry; later spend, cache). */
   onFinish(listener: FinishListener): void;
   /** Ends the requests still in flight, as `shutdown` (their clients get a 503 or a last error event). */
@@ -98,6 +112,15 @@ export function createGateway(
   }
 
   function finish(record: RequestRecord): void {
+    const dialect = dialectFor(record.endpoint);
+    if (dialect !== undefined && record.chatRequest === undefined) {
+      // Served natively, or refused: the trace still shows the conversation, when it can be read as one.
+      try {
+        record.chatRequest = dialect.toChat(record.requestBody);
+      } catch {
+        // Nothing of it reads as chat (a body the client got a 400 for): the trace has its raw input.
+      }
+    }
     const last = record.attempts.at(-1);
     // A stream's tokens count against its deployment's tpm once known, at its end.
     if (record.stream && last && last.provider !== 'mock' && !last.error)
@@ -126,8 +149,12 @@ export function createGateway(
       for (const lifecycle of [...live]) lifecycle.abandon('shutdown');
     },
     close: () => state.close(),
+    countTokens: (body, headers, signal) =>
+      countTokens(config, registry, tokenCountDialect, body, forwarded(headers), signal),
+    retrieveResponse: (entry, method, path, signal) =>
+      retrieveUpstream(config, registry, entry, method, path, signal),
     handle(endpoint, client, options) {
-      const stream = client.stream === true && endpoint !== 'embeddings';
+      const stream = client.stream === true && isStreamingEndpoint(endpoint);
       const record = newRecord(options.callId, endpoint, client, stream, options.headers);
       const lifecycle = start(record, options);
       return exchange(
@@ -178,7 +205,7 @@ export function createGateway(
     record.finishReason = answer.finishReason;
     record.responseModel = answer.responseModel;
     record.output = answer.body;
-    record.outputChoices = answer.json.choices;
+    record.outputChoices = answer.choices ?? answer.json.choices;
     if (record.deployment) record.cost = costOf(record.deployment, record.usage);
     record.httpStatus = answer.status;
     lifecycle.workDone();
@@ -195,7 +222,9 @@ export function createGateway(
     const record = lifecycle.record;
     const signal = lifecycle.signal;
     const deadline = record.startedPerf + config.requestTimeoutMs;
-    const request = { endpoint, client, stream, record, signal, deadline };
+    const dialect = dialectFor(endpoint);
+    const forwardHeaders = dialect === undefined ? undefined : forwarded(record.clientHeaders);
+    const request = { endpoint, client, dialect, forwardHeaders, stream, record, signal, deadline };
     const policy: RetryPolicy = { ...retryRules, deadline, signal };
     const inGroup = (target: GroupTarget) => withRetries(policy, (delay) => attempt(target, request, delay));
     const mock = wantsMockResponse(client);
@@ -220,6 +249,20 @@ export function createGateway(
     }
     return result;
   }
+}
+
+/** Client headers that choose an upstream API's behaviour, passed on to a provider that speaks the dialect. */
+const FORWARDED = ['anthropic-version', 'anthropic-beta', 'openai-beta'];
+
+function forwarded(headers: RequestRecord['clientHeaders']): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
+  for (const name of FORWARDED) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    out ??= {};
+    out[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return out;
 }
 
 /** `mock_response` for a model the gateway does not serve: LiteLLM answers it anyway. */

@@ -50,6 +50,18 @@ export interface RequestRecord {
   requestedModel: string;
   /** The client's request body as received (validated, unchanged). */
   requestBody: JsonObject;
+  /**
+   * The request in chat's form when the client spoke another dialect (Responses, Messages): what the
+   * trace shows as input messages. Unset when it could not be translated.
+   */
+  chatRequest?: JsonObject;
+  /** True when the answering provider spoke the client's dialect itself (its bytes passed through). */
+  native?: boolean;
+  /**
+   * The answer in the client's dialect, as sent (a Responses response object, an Anthropic message), for
+   * what keeps answers (`previous_response_id`). For a stream: as far as it went.
+   */
+  answer?: JsonObject;
   /** `llm.system` of the provider that answered: the API dialect (`openai`, …). */
   system?: string;
   /** The answer as sent to the client: the JSON body, or for streams the assembled message as JSON. */

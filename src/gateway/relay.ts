@@ -36,7 +36,11 @@ export async function* relayStream(
     // An abort is the client (or shutdown) ending the request, whatever the provider made of it.
     const error = lifecycle.abandoned ? lifecycle.abandonError() : asGatewayError(err);
     record.error = error;
-    if (error.status !== 499) yield sseText(errorEvent(error));
+    if (error.status !== 499) {
+      let out = '';
+      for (const event of stream.failEvents?.(error) ?? [errorEvent(error)]) out += sseText(event);
+      yield out;
+    }
   } finally {
     attempt.endedAt = performance.timeOrigin + performance.now();
     if (lifecycle.abandoned) attempt.aborted = true;

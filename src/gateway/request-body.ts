@@ -39,8 +39,10 @@ export function prepareBody(
   }
   for (const [key, value] of Object.entries(client)) {
     if (value === undefined || GATEWAY_ONLY.has(key)) continue;
-    // LiteLLM consumes `metadata` for its logs; OpenAI accepts it only for stored completions.
-    if (key === 'metadata' && client.store !== true) continue;
+    // LiteLLM consumes `metadata` for its logs; OpenAI's chat accepts it only for stored completions.
+    // (The Responses and Messages APIs have a `metadata` of their own, passed on.)
+    if (key === 'metadata' && client.store !== true && (endpoint === 'chat' || endpoint === 'completions'))
+      continue;
     body[key] = value;
   }
   body.model = deployment.model;

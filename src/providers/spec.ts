@@ -5,10 +5,23 @@
  */
 import type { Deployment } from '../config/types.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
-
-export type Endpoint = 'chat' | 'completions' | 'embeddings';
-
 import type { JsonObject } from '../shared/json.ts';
+
+/**
+ * What a request asks for. `chat`, `completions` and `embeddings` are OpenAI's, which every provider is
+ * called with (chat is the canonical form). `responses` (OpenAI's Responses API), `messages` and
+ * `count_tokens` (Anthropic's Messages API) are client dialects: a provider that speaks one natively
+ * lists it in `Provider.native` and is called with the client's body; any other is called with the
+ * dialect translated to chat (`dialects/`).
+ */
+export type Endpoint = 'chat' | 'completions' | 'embeddings' | 'responses' | 'messages' | 'count_tokens';
+
+/** The endpoints whose answer may be a stream. */
+export type StreamingEndpoint = 'chat' | 'completions' | 'responses' | 'messages';
+
+export function isStreamingEndpoint(endpoint: Endpoint): endpoint is StreamingEndpoint {
+  return endpoint !== 'embeddings' && endpoint !== 'count_tokens';
+}
 
 export interface Usage {
   promptTokens: number;
@@ -27,6 +40,11 @@ export interface CallContext {
   signal: AbortSignal;
   /** Upstream timeout: to response headers, and between body chunks. */
   timeoutMs: number;
+  /**
+   * Client headers a native call forwards as they are (`anthropic-version`, `anthropic-beta`): they
+   * choose the upstream API's behaviour, which the client, not the gateway, asked for.
+   */
+  forwardHeaders?: Readonly<Record<string, string>>;
 }
 
 /** What every finished upstream call reports, success or not. */
@@ -48,6 +66,8 @@ export interface JsonSuccess extends CallFacts {
   usage?: Usage;
   finishReason?: string;
   responseModel?: string;
+  /** The answer as chat `choices`, for the trace, when `body` is in another dialect than chat's. */
+  choices?: unknown;
 }
 
 /**
@@ -123,6 +143,11 @@ export interface StreamSuccess extends CallFacts {
    */
   events: AsyncIterable<StreamEvent[]>;
   summary: StreamSummary;
+  /**
+   * How this stream tells its client it failed half-way, when its events are in a dialect with state
+   * (a Responses stream numbers its events); the relay's error event for the client's dialect otherwise.
+   */
+  failEvents?: (error: GatewayError) => StreamEvent[];
 }
 
 export interface CallFailure extends CallFacts {
@@ -141,10 +166,16 @@ export interface Provider {
    * others; without it everything reaches the upstream unchanged.
    */
   supportedParams(endpoint: Endpoint, model: string): ReadonlySet<string>;
+  /**
+   * The dialect endpoints this provider's own API is (OpenAI's `responses`, Anthropic's `messages`):
+   * called with the client's body, the upstream's bytes returned unchanged. Others are translated.
+   */
+  readonly native?: ReadonlySet<Endpoint>;
   call(endpoint: Endpoint, body: JsonObject, ctx: CallContext): Promise<CallResult<JsonSuccess>>;
-  stream(
-    endpoint: 'chat' | 'completions',
-    body: JsonObject,
-    ctx: CallContext,
-  ): Promise<CallResult<StreamSuccess>>;
+  stream(endpoint: StreamingEndpoint, body: JsonObject, ctx: CallContext): Promise<CallResult<StreamSuccess>>;
+  /**
+   * A call about an earlier answer the upstream keeps (`GET`/`DELETE /responses/{id}`, its input items),
+   * for providers that keep them; `path` is relative to the API root, e.g. `/responses/resp_1`.
+   */
+  retrieve?(method: 'GET' | 'DELETE', path: string, ctx: CallContext): Promise<CallResult<JsonSuccess>>;
 }

@@ -4,6 +4,8 @@ import type { Alerts } from '../alerts/alerts.ts';
 import type { GatewayConfig } from '../config/types.ts';
 import type { Gateway } from '../gateway/gateway.ts';
 import type { ModelRegistry } from '../gateway/model-registry.ts';
+import { withEarlierTurns } from '../gateway/responses/expand.ts';
+import type { ResponseStore } from '../gateway/responses/store.ts';
 import type { StoreClient } from '../store/store-client.ts';
 import { createAuthHook, PUBLIC_ROUTES } from './auth.ts';
 import { limitConnections } from './connection-limits.ts';
@@ -12,6 +14,7 @@ import { installJsonBody } from './json-body.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerLlmRoutes } from './routes/llm.ts';
 import { registerModelRoutes } from './routes/models.ts';
+import { registerResponseRoutes } from './routes/responses.ts';
 import { registerUiRoutes, UI_ROUTES } from './routes/ui.ts';
 import { ALERT_ROUTES, registerAlertRoutes } from './store/alert-routes.ts';
 import { isLoopback } from './store/store-auth.ts';
@@ -29,10 +32,15 @@ export interface AppOptions {
   store?: StoreClient;
   /** Alert rules over the store, with their HTTP API. */
   alerts?: Alerts;
+  /**
+   * The Responses API answers the gateway keeps (`previous_response_id`, `GET /v1/responses/{id}`);
+   * the gateway's finish subscriber (responses/keeper.ts) fills it. Without one, those calls find nothing.
+   */
+  responses?: ResponseStore;
 }
 
 export function buildApp(options: AppOptions): FastifyInstance {
-  const { config, logger, version, gateway, registry, store, alerts } = options;
+  const { config, logger, version, gateway, registry, store, alerts, responses } = options;
   const app = Fastify({
     loggerInstance: logger,
     // Per-request log lines cost real time on the hot path; they are for debugging only.
@@ -56,6 +64,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   limitConnections(app.server, config.connections, logger);
   app.addHook('onClose', () => gateway.close());
+  app.addHook('onClose', async () => responses?.close());
   installJsonBody(app);
   installErrorHandlers(app, config.bodyLimitBytes);
   // The store's routes check keys their own way (Basic auth too), so the gateway's check skips them.
@@ -88,7 +97,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
   }
   registerHealthRoutes(app, registry, version);
   registerModelRoutes(app, registry);
-  registerLlmRoutes(app, gateway, config.clientTimeoutMs);
+  registerLlmRoutes(app, gateway, config.clientTimeoutMs, async (endpoint, body) =>
+    endpoint === 'responses' && responses !== undefined ? withEarlierTurns(body, responses) : body,
+  );
+  if (responses !== undefined) registerResponseRoutes(app, gateway, responses);
   registerUiRoutes(app, store !== undefined);
   if (alerts)
     registerAlertRoutes(app, alerts, { masterKey: config.masterKey, loopback: isLoopback(config.host) });

@@ -4,6 +4,17 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../errors/gateway-error.ts';
+import type { JsonObject } from '../shared/json.ts';
+
+/** An error as a client dialect's HTTP answer (Anthropic's shape on the Messages API's routes). */
+export type ErrorAnswer = (error: GatewayError) => { status: number; body: JsonObject };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** How this route's errors look, when not OpenAI's; the key check and the web guard use it too. */
+    errorAnswer?: ErrorAnswer;
+  }
+}
 
 export function toGatewayError(err: unknown, bodyLimitBytes: number): GatewayError {
   if (err instanceof GatewayError) return err;
@@ -40,10 +51,9 @@ export function toGatewayError(err: unknown, bodyLimitBytes: number): GatewayErr
 export function sendError(reply: FastifyReply, error: GatewayError): FastifyReply {
   if (error.retryAfterSeconds !== undefined)
     reply.header('retry-after', String(Math.ceil(error.retryAfterSeconds)));
-  return reply
-    .code(error.status)
-    .type('application/json; charset=utf-8')
-    .send(JSON.stringify(error.toJSON()));
+  const dialect = reply.request.routeOptions.config?.errorAnswer;
+  const answer = dialect ? dialect(error) : { status: error.status, body: error.toJSON() };
+  return reply.code(answer.status).type('application/json; charset=utf-8').send(JSON.stringify(answer.body));
 }
 
 /** Registers the error and not-found handlers on the app. */

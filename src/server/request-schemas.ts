@@ -44,4 +44,40 @@ const embeddings = z.looseObject({
   user: z.string().nullish(),
 });
 
-export const REQUEST_SCHEMAS: Record<Endpoint, z.ZodType> = { chat, completions, embeddings };
+/**
+ * The dialects are checked only as far as routing needs and as the upstream would refuse: a body served
+ * natively goes upstream as it is, and the translation checks the rest (naming the parameter).
+ */
+const responses = z.looseObject({
+  model: z.string().min(1),
+  input: z.union([z.string(), z.array(z.looseObject({}))]).nullish(),
+  stream: z.boolean().nullish(),
+  store: z.boolean().nullish(),
+  previous_response_id: z.string().min(1).nullish(),
+  max_output_tokens: z.int().min(1).nullish(),
+  mock_response: z.string().nullish(),
+});
+
+const anthropicMessage = z.looseObject({ role: z.string().min(1) });
+
+const messages = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(anthropicMessage),
+  max_tokens: z.int().min(1),
+  stream: z.boolean().nullish(),
+  mock_response: z.string().nullish(),
+});
+
+const countTokens = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(anthropicMessage),
+});
+
+export const REQUEST_SCHEMAS: Record<Endpoint, z.ZodType> = {
+  chat,
+  completions,
+  embeddings,
+  responses,
+  messages,
+  count_tokens: countTokens,
+};

@@ -8,21 +8,47 @@ import type { Attributes } from '@opentelemetry/api';
 import { redactJsonText } from '../errors/redact.ts';
 import type { AttemptRecord, RequestRecord } from '../gateway/record.ts';
 import { descriptorFor } from '../providers/catalog.ts';
+import type { Endpoint } from '../providers/spec.ts';
 import type { JsonObject } from '../shared/json.ts';
 import { cut } from './cut.ts';
 import { inputMessageAttributes, outputMessageAttributes } from './message-attributes.ts';
 
-/** Span names the OpenInference OpenAI instrumentor uses; the seed filters on `ChatCompletion`. */
-export const REQUEST_SPAN_NAME = {
+/**
+ * Span names the OpenInference instrumentors use (the OpenAI one names a span after the answer's
+ * class, the Anthropic one after the resource); the seed filters on `ChatCompletion`.
+ */
+export const REQUEST_SPAN_NAME: Readonly<Record<Endpoint, string>> = {
   chat: 'ChatCompletion',
   completions: 'Completion',
   embeddings: 'CreateEmbeddingResponse',
-} as const;
+  responses: 'Response',
+  messages: 'Messages',
+  count_tokens: 'CountTokens',
+};
 
-const OPERATION = { chat: 'chat', completions: 'text_completion', embeddings: 'embeddings' } as const;
+/** `gen_ai.operation.name`: a Responses or Messages call is a chat turn, and the conventions say so. */
+const OPERATION: Readonly<Record<Endpoint, string>> = {
+  chat: 'chat',
+  completions: 'text_completion',
+  embeddings: 'embeddings',
+  responses: 'chat',
+  messages: 'chat',
+  count_tokens: 'count_tokens',
+};
+
+/** Endpoints whose request is a conversation, shown as messages (a dialect's through its chat form). */
+const CONVERSATION = new Set<Endpoint>(['chat', 'responses', 'messages']);
 
 /** Fields of a request body that are content, not parameters. */
-const CONTENT_FIELDS = new Set(['messages', 'prompt', 'input', 'model', 'mock_response']);
+const CONTENT_FIELDS = new Set([
+  'messages',
+  'prompt',
+  'input',
+  'instructions',
+  'system',
+  'model',
+  'mock_response',
+]);
 /** Credentials LiteLLM lets a client send in the body: never written into a span. */
 const CREDENTIAL_FIELDS = new Set([
   'api_key',
@@ -76,6 +102,7 @@ export function requestSpanAttributes(
   if (deployment !== undefined) a['tollgate.deployment.id'] = deployment.id;
   if (record.responseModel !== undefined) a['gen_ai.response.model'] = record.responseModel;
   copyNumber(body, 'max_tokens', a, 'gen_ai.request.max_tokens');
+  copyNumber(body, 'max_output_tokens', a, 'gen_ai.request.max_tokens');
   copyNumber(body, 'temperature', a, 'gen_ai.request.temperature');
   copyNumber(body, 'top_p', a, 'gen_ai.request.top_p');
   if (record.finishReason !== undefined) {
@@ -96,11 +123,13 @@ export function requestSpanAttributes(
   if (!options.hideInputs) {
     // Cut first: the masking then costs the same for a 10 MB prompt as for a short one.
     a[SC.INPUT_VALUE] = redactJsonText(cut(JSON.stringify(body), max));
-    if (record.endpoint === 'chat') Object.assign(a, inputMessageAttributes(body, max));
+    if (CONVERSATION.has(record.endpoint))
+      Object.assign(a, inputMessageAttributes(withoutCredentials(record.chatRequest ?? body), max));
   }
   if (!options.hideOutputs) {
     if (record.output !== undefined) a[SC.OUTPUT_VALUE] = cut(record.output, max);
-    if (record.endpoint === 'chat') Object.assign(a, outputMessageAttributes(record.outputChoices, max));
+    if (CONVERSATION.has(record.endpoint))
+      Object.assign(a, outputMessageAttributes(record.outputChoices, max));
   }
   // Only the unusual endings: most requests complete, and a column per span has its cost at ingest.
   if (record.ending !== undefined && record.ending !== 'completed') a['tollgate.end_reason'] = record.ending;

@@ -1,5 +1,6 @@
 /** Starts the real Tollgate server on a free 127.0.0.1 port for end-to-end tests. */
 import { after, before } from 'node:test';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import pino from 'pino';
 import type { Alerts } from '../../src/alerts/alerts.ts';
@@ -7,6 +8,8 @@ import type { Deployment, GatewayConfig } from '../../src/config/types.ts';
 import { loadPrices } from '../../src/gateway/cost.ts';
 import { createGateway } from '../../src/gateway/gateway.ts';
 import { ModelRegistry } from '../../src/gateway/model-registry.ts';
+import { keepResponses } from '../../src/gateway/responses/keeper.ts';
+import { MemoryResponses } from '../../src/gateway/responses/store.ts';
 import { routerStateFor } from '../../src/gateway/router-state-for.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { StoreClient } from '../../src/store/store-client.ts';
@@ -17,6 +20,8 @@ export interface RunningGateway {
   url: string;
   /** An official OpenAI SDK client pointed at the gateway; no SDK-side retries, so tests see our answers. */
   client: (apiKey?: string) => OpenAI;
+  /** An official Anthropic SDK client pointed at the gateway (as ANTHROPIC_BASE_URL would), no retries. */
+  anthropic: (apiKey?: string) => Anthropic;
   /** Client connections the gateway holds open now. */
   connections(): Promise<number>;
   close(): Promise<void>;
@@ -70,7 +75,9 @@ export async function startGateway(
   const registry = new ModelRegistry(config.deployments, config.aliases);
   const gateway = createGateway(config, registry, logger, await routerStateFor(config, logger));
   if (telemetry) gateway.onFinish((record) => telemetry.record(record));
-  const app = buildApp({ config, logger, version: 'test', gateway, registry, store, alerts });
+  const responses = new MemoryResponses();
+  gateway.onFinish(keepResponses(responses, () => {}));
+  const app = buildApp({ config, logger, version: 'test', gateway, registry, store, alerts, responses });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
@@ -79,6 +86,7 @@ export async function startGateway(
     url,
     client: (apiKey = 'sk-test-unused') =>
       new OpenAI({ apiKey, baseURL: `${url}/v1`, maxRetries: 0, timeout: 15_000 }),
+    anthropic: (apiKey = 'sk-test-unused') => new Anthropic({ apiKey, baseURL: url, maxRetries: 0, timeout: 15_000 }),
     connections: () =>
       new Promise((resolve, reject) =>
         app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))),

@@ -12,9 +12,12 @@ export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
 export const azureProvider = createOpenAiCompatible({
   name: descriptor.name,
   authHeaders: (apiKey) => ({ 'api-key': apiKey }),
+  native: ['responses'],
   url: (base, path, deployment) => {
     // LiteLLM configs write the resource URL, sometimes with the `/openai` segment already on it.
-    const resource = base.replace(/\/openai$/, '');
+    const resource = base.replace(/\/openai(\/v1)?$/, '');
+    // The Responses API lives in Azure's v1 API, which takes the deployment as `model` in the body.
+    if (path === '/responses' || path.startsWith('/responses/')) return `${resource}/openai/v1${path}`;
     const version = encodeURIComponent(deployment.apiVersion ?? DEFAULT_AZURE_API_VERSION);
     return `${resource}/openai/deployments/${encodeURIComponent(deployment.model)}${path}?api-version=${version}`;
   },

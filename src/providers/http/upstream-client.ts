@@ -17,9 +17,11 @@ const agent = new Agent({
 const RELAYED_HEADER = /^(x-request-id|openai-processing-ms|x-ratelimit-.*|retry-after(-ms)?)$/;
 
 export interface UpstreamRequest {
+  /** POST unless said otherwise; GET and DELETE carry no body. */
+  method?: 'POST' | 'GET' | 'DELETE';
   url: string;
   headers: Record<string, string>;
-  body: string;
+  body?: string;
   signal: AbortSignal;
   timeoutMs: number;
 }
@@ -33,7 +35,7 @@ export async function postJson(req: UpstreamRequest): Promise<UpstreamAnswer> {
   let res: Dispatcher.ResponseData;
   try {
     res = await request(req.url, {
-      method: 'POST',
+      method: req.method ?? 'POST',
       headers: req.headers,
       body: req.body,
       signal: req.signal,

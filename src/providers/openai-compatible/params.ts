@@ -73,7 +73,8 @@ const REASONING_REJECTS = new Set([
   'logit_bias',
 ]);
 
-const BY_ENDPOINT: Record<Endpoint, ReadonlySet<string>> = {
+/** The canonical endpoints: a dialect served natively gets the client's body as it is (no drop_params). */
+const BY_ENDPOINT: Partial<Record<Endpoint, ReadonlySet<string>>> = {
   chat: new Set(CHAT),
   completions: new Set(COMPLETIONS),
   embeddings: new Set(EMBEDDINGS),
@@ -84,8 +85,10 @@ const CHAT_FOR_REASONING: ReadonlySet<string> = new Set(CHAT.filter((p) => !REAS
 /** OpenAI's parameter set for an endpoint, narrowed for reasoning models. */
 export function openAiParams(endpoint: Endpoint, model: string): ReadonlySet<string> {
   if (endpoint === 'chat' && isReasoningModel(model)) return CHAT_FOR_REASONING;
-  return BY_ENDPOINT[endpoint];
+  return BY_ENDPOINT[endpoint] ?? NONE;
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 function isReasoningModel(model: string): boolean {
   return /^(o\d|gpt-5)(?!.*-chat)/.test(model);

@@ -8,6 +8,7 @@ import type { JsonObject } from '../../shared/json.ts';
 import { failure, readJsonAnswer, streamSuccess } from '../http/call-result.ts';
 import { originOf, postJson } from '../http/upstream-client.ts';
 import { midStreamError } from '../http/upstream-error.ts';
+import { rawEvents } from '../http/raw-events.ts';
 import {
   type CallContext,
   type CallResult,
@@ -39,12 +40,15 @@ export interface OpenAiCompatibleOptions {
    * and spend want exact counts. An upstream that refuses the option is called without it from then on.
    */
   includeUsage?: boolean;
+  /** Dialect endpoints the host serves itself (OpenAI and Azure: the Responses API). */
+  native?: readonly Endpoint[];
 }
 
-const PATHS: Record<Endpoint, string> = {
+const PATHS: Partial<Record<Endpoint, string>> = {
   chat: '/chat/completions',
   completions: '/completions',
   embeddings: '/embeddings',
+  responses: '/responses',
 };
 
 const bearer = (apiKey: string) => ({ authorization: `Bearer ${apiKey}` });
@@ -52,8 +56,9 @@ const bearer = (apiKey: string) => ({ authorization: `Bearer ${apiKey}` });
 export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provider {
   const authHeaders = options.authHeaders ?? bearer;
   const usageRequests = new UsageRequests(options.includeUsage ?? true);
+  const native: ReadonlySet<Endpoint> = new Set(options.native ?? []);
 
-  function requestFor(endpoint: Endpoint, body: JsonObject, ctx: CallContext) {
+  function urlFor(path: string, ctx: CallContext): string {
     const base = (ctx.deployment.apiBase ?? options.defaultApiBase ?? '').replace(/\/+$/, '');
     if (base === '') {
       throw new GatewayError(`Deployment ${ctx.deployment.id} has no api_base`, {
@@ -62,11 +67,21 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
         code: 'misconfigured_deployment',
       });
     }
-    const url = options.url
-      ? options.url(base, PATHS[endpoint], ctx.deployment)
-      : `${base}${PATHS[endpoint]}`;
+    return options.url ? options.url(base, path, ctx.deployment) : `${base}${path}`;
+  }
+
+  function requestFor(endpoint: Endpoint, body: JsonObject, ctx: CallContext) {
+    const path = PATHS[endpoint];
+    // The gateway translates dialects this host does not serve; reaching here is a wiring mistake.
+    if (path === undefined || ((endpoint === 'responses' || endpoint === 'messages') && !native.has(endpoint)))
+      throw new GatewayError(`${options.name} does not serve the ${endpoint} endpoint`, {
+        status: 500,
+        type: 'api_error',
+        code: 'unsupported_endpoint',
+      });
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (ctx.deployment.apiKey) Object.assign(headers, authHeaders(ctx.deployment.apiKey));
+    const url = urlFor(path, ctx);
     return { url, headers, body: JSON.stringify(body), signal: ctx.signal, timeoutMs: ctx.timeoutMs };
   }
 
@@ -74,10 +89,17 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
     name: options.name,
     system: options.system ?? 'openai',
     supportedParams: options.supportedParams ?? openAiParams,
+    native,
 
     async call(endpoint, body, ctx): Promise<CallResult<JsonSuccess>> {
       const started = performance.now();
-      const req = requestFor(endpoint, body, ctx);
+      let req: ReturnType<typeof requestFor>;
+      try {
+        req = requestFor(endpoint, body, ctx);
+      } catch (err) {
+        if (!(err instanceof GatewayError)) throw err;
+        return failure(0, err, started, options.name);
+      }
       const apiBase = originOf(req.url);
       const answer = await postJson(req);
       if (!answer.ok) return failure(answer.status, answer.error, started, apiBase);
@@ -102,6 +124,21 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
 
     async stream(endpoint, body, ctx): Promise<CallResult<StreamSuccess>> {
       const started = performance.now();
+      if (endpoint === 'responses' || endpoint === 'messages') {
+        let req: ReturnType<typeof requestFor>;
+        try {
+          req = requestFor(endpoint, body, ctx);
+        } catch (err) {
+          if (!(err instanceof GatewayError)) throw err;
+          return failure(0, err, started, options.name);
+        }
+        const apiBase = originOf(req.url);
+        const answer = await postJson(req);
+        if (!answer.ok) return failure(answer.status, answer.error, started, apiBase);
+        return streamSuccess(answer, started, apiBase, emptySummary(), rawEvents, (err) =>
+          midStreamError(err, apiBase, ctx.signal),
+        );
+      }
       const clientWantsUsage = wantsUsage(body);
       const id = ctx.deployment.id;
       let asked = usageRequests.ask(body, clientWantsUsage, id);
@@ -125,6 +162,28 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
         (upstream) => passThrough(upstream, summary, hideUsage),
         (err) => midStreamError(err, apiBase, ctx.signal),
       );
+    },
+
+    async retrieve(method, path, ctx): Promise<CallResult<JsonSuccess>> {
+      const started = performance.now();
+      const headers: Record<string, string> = {};
+      if (ctx.deployment.apiKey) Object.assign(headers, authHeaders(ctx.deployment.apiKey));
+      const url = urlFor(path, ctx);
+      const apiBase = originOf(url);
+      const answer = await postJson({ method, url, headers, signal: ctx.signal, timeoutMs: ctx.timeoutMs });
+      if (!answer.ok) return failure(answer.status, answer.error, started, apiBase);
+      const read = await readJsonAnswer(answer, apiBase, ctx.signal);
+      if (!read.ok) return failure(answer.status, read.error, started, apiBase);
+      return {
+        ok: true,
+        kind: 'json',
+        status: answer.status,
+        latencyMs: performance.now() - started,
+        apiBase,
+        body: read.text,
+        json: read.json,
+        headers: answer.headers,
+      };
     },
   };
 }

@@ -5,4 +5,5 @@ import { descriptor } from './descriptor.ts';
 export const openAiProvider = createOpenAiCompatible({
   name: descriptor.name,
   defaultApiBase: descriptor.defaultApiBase,
+  native: ['responses'],
 });

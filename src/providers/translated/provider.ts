@@ -7,6 +7,7 @@
 import { badRequest, GatewayError } from '../../errors/gateway-error.ts';
 import type { JsonObject } from '../../shared/json.ts';
 import { failure, readJsonAnswer, streamSuccess } from '../http/call-result.ts';
+import { rawEvents } from '../http/raw-events.ts';
 import { parseSse, type SseMessage } from '../http/sse-parser.ts';
 import { originOf, postJson } from '../http/upstream-client.ts';
 import { midStreamError } from '../http/upstream-error.ts';
@@ -74,13 +75,25 @@ export interface TranslatedOptions {
   streamTranslator(body: JsonObject): StreamTranslator;
   /** Gives an upstream error OpenAI's codes (context length, content policy) where they differ. */
   error?(error: GatewayError): GatewayError;
+  /**
+   * The upstream's own API as a client dialect (Anthropic's Messages API): these endpoints get the
+   * client's body as it is, and the client gets the upstream's bytes.
+   */
+  native?: {
+    endpoints: ReadonlySet<Endpoint>;
+    request(endpoint: Endpoint, body: JsonObject, ctx: CallContext, base: string): UpstreamCall;
+  };
 }
 
 export function createTranslatedProvider(options: TranslatedOptions): Provider {
   const asOpenAiError = options.error ?? ((e: GatewayError) => e);
 
+  const native = options.native;
+
   /** The upstream request, or the reason it cannot be made (a client error, never retried). */
   function prepare(endpoint: Endpoint, body: JsonObject, ctx: CallContext, stream: boolean) {
+    const base = (ctx.deployment.apiBase ?? options.defaultApiBase).replace(/\/+$/, '');
+    if (native?.endpoints.has(endpoint)) return upstreamRequest(native.request(endpoint, body, ctx, base), ctx);
     if (!options.endpoints.has(endpoint))
       throw badRequest(
         `${options.name} does not serve /${endpoint === 'chat' ? 'chat/completions' : endpoint} (model ${ctx.deployment.modelName})`,
@@ -96,15 +109,7 @@ export function createTranslatedProvider(options: TranslatedOptions): Provider {
         refused[0],
         'unsupported_params',
       );
-    const base = (ctx.deployment.apiBase ?? options.defaultApiBase).replace(/\/+$/, '');
-    const call = options.request(endpoint, body, ctx, base, stream);
-    return {
-      url: call.url,
-      headers: { 'content-type': 'application/json', ...call.headers },
-      body: JSON.stringify(call.body),
-      signal: ctx.signal,
-      timeoutMs: ctx.timeoutMs,
-    };
+    return upstreamRequest(options.request(endpoint, body, ctx, base, stream), ctx);
   }
 
   /** Runs prepare() and the POST, turning every failure into a CallFailure value. */
@@ -132,6 +137,7 @@ export function createTranslatedProvider(options: TranslatedOptions): Provider {
     name: options.name,
     system: options.system,
     supportedParams: options.supportedParams,
+    native: native?.endpoints,
 
     async call(endpoint, body, ctx): Promise<CallResult<JsonSuccess>> {
       const sent = await send(endpoint, body, ctx, false);
@@ -140,6 +146,17 @@ export function createTranslatedProvider(options: TranslatedOptions): Provider {
       const read = await readJsonAnswer(answer, apiBase, ctx.signal);
       if (!read.ok) return failure(answer.status, read.error, started, apiBase);
       const upstream = read.json;
+      if (native?.endpoints.has(endpoint))
+        return {
+          ok: true,
+          kind: 'json',
+          status: answer.status,
+          latencyMs: performance.now() - started,
+          apiBase,
+          body: read.text,
+          json: upstream,
+          headers: answer.headers,
+        };
       let translated: TranslatedAnswer;
       try {
         translated = options.response(endpoint, upstream, body);
@@ -166,6 +183,10 @@ export function createTranslatedProvider(options: TranslatedOptions): Provider {
       const sent = await send(endpoint, body, ctx, true);
       if (sent.failure) return sent.failure;
       const { started, apiBase, answer } = sent;
+      const onError = (err: unknown) =>
+        err instanceof GatewayError ? asOpenAiError(err) : midStreamError(err, apiBase, ctx.signal);
+      if (native?.endpoints.has(endpoint))
+        return streamSuccess(answer, started, apiBase, emptySummary(), rawEvents, onError);
       const translator = options.streamTranslator(body);
       const summary = emptySummary();
       const clientWantsUsage = wantsUsage(body);
@@ -175,10 +196,19 @@ export function createTranslatedProvider(options: TranslatedOptions): Provider {
         apiBase,
         summary,
         (upstream) => translated(upstream, translator, summary, clientWantsUsage),
-        (err) =>
-          err instanceof GatewayError ? asOpenAiError(err) : midStreamError(err, apiBase, ctx.signal),
+        onError,
       );
     },
+  };
+}
+
+function upstreamRequest(call: UpstreamCall, ctx: CallContext) {
+  return {
+    url: call.url,
+    headers: { 'content-type': 'application/json', ...call.headers },
+    body: JSON.stringify(call.body),
+    signal: ctx.signal,
+    timeoutMs: ctx.timeoutMs,
   };
 }
 

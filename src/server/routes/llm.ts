@@ -1,10 +1,16 @@
-/** The model endpoints: chat completions, completions, embeddings — validated, routed, relayed. */
+/**
+ * The model endpoints — chat completions, completions, embeddings, and the Responses and Messages APIs
+ * — validated, routed, relayed. A route answers errors in its client's dialect.
+ */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { dialectFor } from '../../dialects/index.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Exchange, Gateway, HandleOptions } from '../../gateway/gateway.ts';
 import type { Endpoint } from '../../providers/spec.ts';
+import type { JsonObject } from '../../shared/json.ts';
+import { clientGoneSignal } from '../client-gone.ts';
 import { sendError } from '../error-handler.ts';
 import { tollgateHeaders } from '../response-headers.ts';
 import { validateBody } from '../validate-body.ts';
@@ -16,7 +22,13 @@ const ROUTES: Array<[string, Endpoint]> = [
   ['/completions', 'completions'],
   ['/v1/embeddings', 'embeddings'],
   ['/embeddings', 'embeddings'],
+  ['/v1/responses', 'responses'],
+  ['/responses', 'responses'],
+  ['/v1/messages', 'messages'],
 ];
+
+/** What a route does to a valid body before the gateway gets it (Responses: earlier turns added). */
+export type PrepareBody = (endpoint: Endpoint, body: JsonObject) => Promise<JsonObject>;
 
 const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -26,11 +38,26 @@ const SSE_HEADERS = {
 };
 
 /** `stallMs`: how long a stream waits for a client that stopped reading before it gives up on it. */
-export function registerLlmRoutes(app: FastifyInstance, gateway: Gateway, stallMs: number): void {
+export function registerLlmRoutes(
+  app: FastifyInstance,
+  gateway: Gateway,
+  stallMs: number,
+  prepare: PrepareBody = async (_endpoint, body) => body,
+): void {
   for (const [url, endpoint] of ROUTES) {
-    app.post(url, (request, reply) => handle(endpoint, gateway, stallMs, request, reply));
+    const errorAnswer = dialectFor(endpoint)?.errorAnswer;
+    app.post(url, { config: { errorAnswer } }, (request, reply) =>
+      handle(endpoint, gateway, stallMs, prepare, request, reply),
+    );
   }
+  const countErrors = dialectFor('messages')?.errorAnswer;
+  app.post('/v1/messages/count_tokens', { config: { errorAnswer: countErrors } }, async (request, reply) => {
+    const body = validateBody('count_tokens', request.body);
+    const answer = await gateway.countTokens(body, request.headers, clientGoneSignal(reply.raw));
+    return reply.code(answer.status).headers(answer.headers).type('application/json').send(answer.body);
+  });
 }
+
 
 /**
  * Hands the request to the gateway, which owns it to its end, and writes the answer. The route's only
@@ -40,6 +67,7 @@ async function handle(
   endpoint: Endpoint,
   gateway: Gateway,
   stallMs: number,
+  prepare: PrepareBody,
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
@@ -47,7 +75,7 @@ async function handle(
   const options: HandleOptions = { callId: randomUUID(), headers: request.headers, connected: true };
   let exchange: Exchange;
   try {
-    exchange = gateway.handle(endpoint, validateBody(endpoint, request.body), options);
+    exchange = gateway.handle(endpoint, await prepare(endpoint, validateBody(endpoint, request.body)), options);
   } catch (err) {
     if (!(err instanceof GatewayError)) throw err;
     // A request refused before routing is still a request users look for among the ERROR spans.

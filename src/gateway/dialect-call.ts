@@ -1,0 +1,110 @@
+/**
+ * One attempt's call in the client's dialect (Responses, Messages). A provider that speaks the dialect
+ * itself is called with the client's body, and its answer — bytes unchanged — is only read for the
+ * trace; any other is called with the request in chat's form, and its chat answer is turned into the
+ * dialect, events included. Retries, fallbacks and the trace do not care which way it went.
+ */
+import type { Dialect } from '../dialects/dialect.ts';
+import type { GatewayError } from '../errors/gateway-error.ts';
+import type {
+  Endpoint,
+  JsonSuccess,
+  Provider,
+  StreamEvent,
+  StreamSuccess,
+  StreamSummary,
+} from '../providers/spec.ts';
+import { isJsonObject, type JsonObject } from '../shared/json.ts';
+import type { RequestRecord } from './record.ts';
+
+/** What the provider is called with for one attempt. */
+export interface ProviderCall {
+  endpoint: Endpoint;
+  body: JsonObject;
+  /** The provider speaks the client's dialect: its answer goes to the client as it is. */
+  native: boolean;
+}
+
+/**
+ * The endpoint and body for this provider. The chat form is made once per request, on the first
+ * translated attempt; a request that cannot be translated throws a 400 for the client.
+ */
+export function providerCall(
+  dialect: Dialect | undefined,
+  endpoint: Endpoint,
+  client: JsonObject,
+  provider: Provider,
+  record: RequestRecord,
+): ProviderCall {
+  if (dialect === undefined) return { endpoint, body: client, native: false };
+  if (provider.native?.has(endpoint)) return { endpoint, body: client, native: true };
+  record.chatRequest ??= dialect.toChat(client);
+  return { endpoint: 'chat', body: record.chatRequest, native: false };
+}
+
+/** The provider's answer in the client's dialect, with what the trace needs read from it. */
+export function inDialect(
+  dialect: Dialect,
+  call: ProviderCall,
+  result: JsonSuccess | StreamSuccess,
+  client: JsonObject,
+  record: RequestRecord,
+): JsonSuccess | StreamSuccess {
+  record.native = call.native;
+  if (result.kind === 'json') {
+    if (call.native) {
+      const facts = dialect.nativeFacts(result.json);
+      record.answer = result.json;
+      return { ...result, ...facts };
+    }
+    const answer = dialect.fromChat(result.json, client);
+    record.answer = answer;
+    return { ...result, body: JSON.stringify(answer), json: answer, choices: result.json.choices };
+  }
+  if (call.native) {
+    const reader = dialect.nativeStream();
+    return {
+      ...result,
+      events: observed(result.events, (event) => reader.observe(event, result.summary)),
+      failEvents: (error) => reader.fail(error),
+    };
+  }
+  const writer = dialect.streamFromChat(client);
+  const summary = result.summary;
+  return {
+    ...result,
+    events: translated(result.events, writer, summary, record),
+    failEvents: (error: GatewayError) => writer.fail(error, summary),
+  };
+}
+
+/** Upstream events passed on as they are, each read once for the trace. */
+async function* observed(
+  events: AsyncIterable<StreamEvent[]>,
+  observe: (event: StreamEvent) => void,
+): AsyncGenerator<StreamEvent[]> {
+  for await (const batch of events) {
+    for (const event of batch) observe(event);
+    yield batch;
+  }
+}
+
+/** Chat chunks as the dialect's events, batch by batch, closed by the dialect's last events. */
+async function* translated(
+  events: AsyncIterable<StreamEvent[]>,
+  writer: ReturnType<Dialect['streamFromChat']>,
+  summary: StreamSummary,
+  record: RequestRecord,
+): AsyncGenerator<StreamEvent[]> {
+  try {
+    for await (const batch of events) {
+      const out: StreamEvent[] = [];
+      // `[DONE]` and other text markers are chat's framing, not content.
+      for (const event of batch) if (isJsonObject(event.data)) out.push(...writer.chunk(event.data));
+      if (out.length > 0) yield out;
+    }
+    yield writer.end(summary);
+  } finally {
+    record.answer = writer.answer();
+  }
+}

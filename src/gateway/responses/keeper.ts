@@ -1,0 +1,21 @@
+/**
+ * Keeps each Responses API answer the gateway gave (unless the client said `store: false`), as a
+ * subscriber to the end of requests: a translated one whole, a native one as the deployment that made
+ * it (store.ts). Only answers that completed are kept: a cut-off turn is no conversation to continue.
+ */
+import { inputItems } from '../../dialects/responses/conversation.ts';
+import type { FinishListener } from '../gateway.ts';
+import type { ResponseStore, StoredResponse } from './store.ts';
+
+export function keepResponses(store: ResponseStore, warn: (err: unknown) => void): FinishListener {
+  return (record) => {
+    if (record.endpoint !== 'responses' || record.error !== undefined || record.ending !== 'completed') return;
+    if (record.requestBody.store === false || record.answer === undefined) return;
+    const id = record.answer.id;
+    if (typeof id !== 'string' || id === '') return;
+    const entry: StoredResponse = record.native
+      ? { id, createdAt: Date.now(), deploymentId: record.deployment?.id, group: record.modelGroup }
+      : { id, createdAt: Date.now(), response: record.answer, input: inputItems(record.requestBody) };
+    store.put(entry).catch(warn);
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * What the gateway keeps of the Responses API answers it gives, for `previous_response_id` and
+ * `GET`/`DELETE /v1/responses/{id}`. A translated answer is kept whole (the conversation's items and the
+ * response object), since no upstream has it; an answer an upstream made natively is kept upstream,
+ * and here only which deployment made it, so that later calls about it reach the same one.
+ *
+ * Where: a SQLite file beside the trace store by default (sqlite-store.ts), Redis when
+ * `router_settings` names one (redis-store.ts: every replica then sees every response), this process's
+ * memory for an in-memory trace store. Entries expire after RETENTION_MS, as OpenAI's do.
+ */
+import type { JsonObject } from '../../shared/json.ts';
+
+/** OpenAI keeps stored responses for 30 days. */
+export const RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+export interface StoredResponse {
+  id: string;
+  /** Epoch milliseconds when it was kept. */
+  createdAt: number;
+  /** Translated: the response object as the client got it. */
+  response?: JsonObject;
+  /** Translated: the conversation's input items up to this response (earlier turns included). */
+  input?: JsonObject[];
+  /** Made natively: the deployment that made it, and the model group it was reached through. */
+  deploymentId?: string;
+  group?: string;
+}
+
+export interface ResponseStore {
+  get(id: string): Promise<StoredResponse | undefined>;
+  put(entry: StoredResponse): Promise<void>;
+  /** True when there was such an entry. */
+  delete(id: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** The most responses an in-memory store holds; the oldest go first. */
+const MEMORY_ENTRIES = 10_000;
+
+export class MemoryResponses implements ResponseStore {
+  readonly #entries = new Map<string, StoredResponse>();
+
+  async get(id: string): Promise<StoredResponse | undefined> {
+    const entry = this.#entries.get(id);
+    if (entry === undefined || Date.now() - entry.createdAt <= RETENTION_MS) return entry;
+    this.#entries.delete(id);
+    return undefined;
+  }
+
+  async put(entry: StoredResponse): Promise<void> {
+    this.#entries.delete(entry.id);
+    this.#entries.set(entry.id, entry);
+    if (this.#entries.size > MEMORY_ENTRIES) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.#entries.delete(id);
+  }
+
+  async close(): Promise<void> {}
+}
