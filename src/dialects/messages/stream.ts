@@ -110,13 +110,15 @@ export function streamFromChat(request: JsonObject): DialectStream {
 
   /**
    * The call a delta belongs to: by chat's index; without one (some servers leave it out), the call
-   * with the delta's id, a new call for a new id, else the call the last delta was for.
+   * with the delta's id, a new call for a new id or a name (which only a call's first delta carries),
+   * else the call the last delta was for.
    */
   function keyFor(delta: JsonObject): number {
     if (typeof delta.index === 'number' && Number.isInteger(delta.index)) return delta.index;
     const id = typeof delta.id === 'string' && delta.id !== '' ? delta.id : undefined;
     for (const [key, call] of calls) if (id !== undefined && call.id === id) return key;
-    if (id === undefined && lastKey !== undefined) return lastKey;
+    const named = typeof objectOr(delta.function).name === 'string';
+    if (id === undefined && !named && lastKey !== undefined) return lastKey;
     let key = calls.size;
     while (calls.has(key)) key++;
     return key;
