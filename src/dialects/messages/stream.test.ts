@@ -285,6 +285,26 @@ describe('messages dialect: stream translation', () => {
     assert.equal((answer.content as JsonObject[]).length, 5);
   });
 
+  it('sends nothing more for a call whose block closed, and answers what was sent', () => {
+    const { events, answer } = run([
+      chunk({ tool_calls: [call(0, { id: 'call_1', name: 'f', args: '{"a":1}' })] }),
+      chunk({ content: 'Done.' }),
+      chunk({ tool_calls: [call(0, { args: ',"b":2}' })] }),
+      chunk({}, 'tool_calls'),
+    ]);
+    assert.deepEqual(afterStart(events), [
+      toolStart(0, 'call_1', 'f'),
+      json(0, '{"a":1}'),
+      stop(0),
+      textStart(1),
+      text(1, 'Done.'),
+      stop(1),
+      messageDelta('tool_use'),
+      { type: 'message_stop' },
+    ]);
+    assert.deepEqual((answer.content as JsonObject[])[0]?.input, { a: 1 });
+  });
+
   it('takes the usage from the chunks when the summary has none, and ends once', () => {
     const stream = streamFromChat(request);
     stream.chunk(chunk({ content: 'Hi' }, 'stop'));
