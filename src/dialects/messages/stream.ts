@@ -117,8 +117,8 @@ export function streamFromChat(request: JsonObject): DialectStream {
     if (typeof delta.index === 'number' && Number.isInteger(delta.index)) return delta.index;
     const id = typeof delta.id === 'string' && delta.id !== '' ? delta.id : undefined;
     for (const [key, call] of calls) if (id !== undefined && call.id === id) return key;
-    const named = typeof objectOr(delta.function).name === 'string';
-    if (id === undefined && !named && lastKey !== undefined) return lastKey;
+    const starts = typeof objectOr(delta.function).name === 'string';
+    if (id === undefined && !starts && lastKey !== undefined) return lastKey;
     let key = calls.size;
     while (calls.has(key)) key++;
     return key;
@@ -136,8 +136,8 @@ export function streamFromChat(request: JsonObject): DialectStream {
     if (typeof delta.id === 'string' && delta.id !== '') call.id ??= delta.id;
     const fn = objectOr(delta.function);
     if (typeof fn.name === 'string' && fn.name !== '') call.name ??= fn.name;
-    // A closed call's block cannot grow; its arguments were a whole object (see pump), so a well-formed
-    // stream sends it nothing more.
+    // A closed call's block cannot grow. It closed once its arguments were a whole object, which a
+    // well-formed stream does not add to, or when text came after it; what comes for it later is dropped.
     if (typeof fn.arguments === 'string' && call.state !== 'closed') call.args += fn.arguments;
     pump(out);
   }
