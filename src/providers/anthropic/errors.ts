@@ -22,15 +22,20 @@ export function anthropicError(error: GatewayError): GatewayError {
   });
 }
 
-/** The status Anthropic gives each error type over HTTP, for the same error arriving as a stream event. */
-const STATUS: Readonly<Record<string, number>> = {
+/**
+ * The status Anthropic gives each error type over HTTP, for the same error arriving as a stream event.
+ * One type per status: the Messages dialect reads this table backwards to type the gateway's errors.
+ */
+export const ERROR_STATUS: Readonly<Record<string, number>> = {
   invalid_request_error: 400,
   authentication_error: 401,
+  billing_error: 402,
   permission_error: 403,
   not_found_error: 404,
   request_too_large: 413,
   rate_limit_error: 429,
   api_error: 500,
+  timeout_error: 504,
   overloaded_error: 529,
 };
 
@@ -44,7 +49,7 @@ export function streamError(data: unknown): GatewayError {
   const type = typeof err.type === 'string' ? err.type : 'api_error';
   const message = typeof err.message === 'string' ? err.message : 'The upstream failed mid-stream';
   return new GatewayError(message, {
-    status: STATUS[type] ?? 502,
+    status: ERROR_STATUS[type] ?? 502,
     type,
     code: 'upstream_stream_error',
     retryable: false,

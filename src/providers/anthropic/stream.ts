@@ -7,19 +7,29 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { JsonObject } from '../../shared/json.ts';
 import type { SseMessage } from '../http/sse-parser.ts';
-import type { Usage } from '../spec.ts';
 import { type ChunkHeader, chunk, completionId, nowSeconds, usageChunk } from '../translated/openai-shape.ts';
 import type { StreamTranslator } from '../translated/provider.ts';
 import { streamError } from './errors.ts';
 import { isObject, objectOr } from './json.ts';
 import { anthropicUsage, finishReason } from './usage.ts';
 
-export function anthropicStreamTranslator(): StreamTranslator {
+export interface AnthropicStreamTranslator extends StreamTranslator {
+  /** The chunks for one event whose data is already parsed (a native stream the relay has read). */
+  data(data: JsonObject): JsonObject[];
+  /**
+   * The usage chunk for the counters seen so far: input from `message_start`, output once
+   * `message_delta` came. Unlike `end()` it never throws, for a reader that has no end of its own.
+   */
+  usageSoFar(): JsonObject;
+}
+
+export function anthropicStreamTranslator(): AnthropicStreamTranslator {
   const header: ChunkHeader = { id: completionId(), model: '', created: nowSeconds() };
   /** Anthropic's block index → OpenAI's tool call index. */
   const toolIndex = new Map<number, number>();
   let usageFields: JsonObject = {};
   let finished = false;
+  const usageSoFar = () => usageChunk(header, anthropicUsage(usageFields));
 
   function onEvent(data: JsonObject): JsonObject[] {
     switch (data.type) {
@@ -79,6 +89,8 @@ export function anthropicStreamTranslator(): StreamTranslator {
       }
       return isObject(data) ? onEvent(data) : [];
     },
+    data: onEvent,
+    usageSoFar,
     end(): JsonObject[] {
       if (!finished)
         throw new GatewayError('The upstream stream ended before the answer was complete', {
@@ -87,8 +99,7 @@ export function anthropicStreamTranslator(): StreamTranslator {
           code: 'upstream_stream_error',
           retryable: false,
         });
-      const usage: Usage = anthropicUsage(usageFields);
-      return [usageChunk(header, usage)];
+      return [usageSoFar()];
     },
   };
 }

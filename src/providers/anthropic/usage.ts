@@ -23,7 +23,12 @@ export function anthropicUsage(u: JsonObject): Usage {
   return usage;
 }
 
-const FINISH: Readonly<Record<string, string>> = {
+/**
+ * Anthropic's `stop_reason` → OpenAI's `finish_reason`. The first stop reason listed for a finish reason
+ * is its canonical one: the Messages dialect reads this table backwards to answer clients in
+ * Anthropic's terms.
+ */
+export const FINISH_REASONS: Readonly<Record<string, string>> = {
   end_turn: 'stop',
   stop_sequence: 'stop',
   // A server tool paused a long turn; to an OpenAI client the answer so far is a finished one.
@@ -37,5 +42,5 @@ const FINISH: Readonly<Record<string, string>> = {
 /** OpenAI's `finish_reason` for Anthropic's `stop_reason`; an unknown one is passed on as it is. */
 export function finishReason(stopReason: unknown): string | null {
   if (typeof stopReason !== 'string') return null;
-  return FINISH[stopReason] ?? stopReason;
+  return FINISH_REASONS[stopReason] ?? stopReason;
 }
