@@ -41,7 +41,12 @@ describe('/v1/messages', () => {
             apiBase: upstream.url,
             apiKey: ANTHROPIC_KEY,
           }),
-          deployment({ modelName: 'gpt', model: 'gpt-4.1-mini', apiBase: `${upstream.url}/v1`, apiKey: 'sk-test-oai' }),
+          deployment({
+            modelName: 'gpt',
+            model: 'gpt-4.1-mini',
+            apiBase: `${upstream.url}/v1`,
+            apiKey: 'sk-test-oai',
+          }),
         ],
         // Claude Code asks for dated Claude ids; an alias makes another configured model answer them.
         aliases: { 'claude-3-5-haiku-20241022': 'gpt' },
@@ -78,7 +83,9 @@ describe('/v1/messages', () => {
       assert.equal(await res.text(), JSON.stringify(recorded));
       const got = sent('/v1/messages');
       assert.equal(got?.body.model, SONNET);
-      assert.deepEqual(got?.body.system, [{ type: 'text', text: 'Be terse.', cache_control: { type: 'ephemeral' } }]);
+      assert.deepEqual(got?.body.system, [
+        { type: 'text', text: 'Be terse.', cache_control: { type: 'ephemeral' } },
+      ]);
       assert.deepEqual(got?.body.metadata, { user_id: 'user-7' });
       assert.equal(got?.headers['x-api-key'], ANTHROPIC_KEY);
       assert.equal(got?.headers['anthropic-version'], '2023-06-01');
@@ -103,7 +110,12 @@ describe('/v1/messages', () => {
 
       upstream.queue('/v1/messages', { sse: transcript });
       const final = await client.messages
-        .stream({ model: 'claude', max_tokens: 256, tools: [WEATHER], messages: [{ role: 'user', content: 'Hi' }] })
+        .stream({
+          model: 'claude',
+          max_tokens: 256,
+          tools: [WEATHER],
+          messages: [{ role: 'user', content: 'Hi' }],
+        })
         .finalMessage();
       const tool = final.content.find((b) => b.type === 'tool_use');
       assert.ok(tool && tool.type === 'tool_use');
@@ -123,9 +135,14 @@ describe('/v1/messages', () => {
     it('passes the upstream error status on, in Anthropic shape', async () => {
       upstream.queue('/v1/messages', anthropicError('error-overloaded.json'));
       await assert.rejects(
-        client.messages.create({ model: 'claude', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] }),
+        client.messages.create({
+          model: 'claude',
+          max_tokens: 10,
+          messages: [{ role: 'user', content: 'Hi' }],
+        }),
         (err: InstanceType<typeof Anthropic.APIError>) =>
-          err.status === 529 && (err.error as { error?: { type?: string } }).error?.type === 'overloaded_error',
+          err.status === 529 &&
+          (err.error as { error?: { type?: string } }).error?.type === 'overloaded_error',
       );
     });
   });
@@ -165,7 +182,7 @@ describe('/v1/messages', () => {
       assert.equal(body?.tool_choice, 'required');
       assert.deepEqual(body?.messages, [
         { role: 'system', content: 'Use the tools.' },
-        { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] },
+        { role: 'user', content: 'Weather in Paris?' },
       ]);
 
       upstream.queue('/v1/chat/completions', { json: fixtureJson('chat-tool-call.json') });
@@ -175,7 +192,10 @@ describe('/v1/messages', () => {
         tools: [WEATHER],
         messages: [
           { role: 'user', content: 'Weather in Paris?' },
-          { role: 'assistant', content: [{ type: 'tool_use', id: tool.id, name: tool.name, input: tool.input }] },
+          {
+            role: 'assistant',
+            content: [{ type: 'tool_use', id: tool.id, name: tool.name, input: tool.input }],
+          },
           {
             role: 'user',
             content: [{ type: 'tool_result', tool_use_id: tool.id, content: '{"temp_c":18}' }],
@@ -269,12 +289,15 @@ describe('/v1/messages', () => {
 
     it('traces both ways as Messages spans with tokens and the conversation', async () => {
       const native = await s.waitForHits(
-        "SELECT * FROM default WHERE operation_name = 'Messages' AND llm_system = 'anthropic' AND gen_ai_request_stream = false",
+        "SELECT * FROM \"default\" WHERE operation_name = 'Messages' AND llm_system = 'anthropic' AND input_value LIKE '%Be terse%'",
       );
       assert.equal(native[0]?.gen_ai_operation_name, 'chat');
-      assert.ok(Number(native[0]?.llm_token_count_prompt) > 0);
+      // Anthropic's input tokens plus its cache reads and writes: 21 + 1800 + 188.
+      assert.equal(native[0]?.llm_token_count_prompt, 2009);
+      assert.equal(native[0]?.llm_token_count_prompt_details_cache_read, 1800);
+      assert.equal(native[0]?.llm_input_messages_0_message_content, 'Be terse.');
       const translated = await s.waitForHits(
-        "SELECT * FROM default WHERE operation_name = 'Messages' AND llm_model_name = 'gpt-4.1-mini' AND gen_ai_request_stream = true",
+        "SELECT * FROM \"default\" WHERE operation_name = 'Messages' AND llm_model_name = 'gpt-4.1-mini' AND gen_ai_request_stream = true",
       );
       const span = translated[0];
       assert.equal(span?.llm_token_count_prompt, 82);
@@ -294,7 +317,12 @@ describe('/v1/messages with a master key', () => {
       testConfig({
         masterKey: 'sk-test-master',
         deployments: [
-          deployment({ modelName: 'gpt', model: 'gpt-4.1-mini', apiBase: `${upstream.url}/v1`, apiKey: 'sk-test-oai' }),
+          deployment({
+            modelName: 'gpt',
+            model: 'gpt-4.1-mini',
+            apiBase: `${upstream.url}/v1`,
+            apiKey: 'sk-test-oai',
+          }),
         ],
       }),
     );
@@ -309,7 +337,12 @@ describe('/v1/messages with a master key', () => {
       client.messages.create({ model: 'gpt', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] });
     upstream.route('/v1/chat/completions', { json: fixtureJson('chat-tool-call.json') });
     assert.equal((await ask(gateway.anthropic('sk-test-master'))).type, 'message');
-    const bearer = new Anthropic({ authToken: 'sk-test-master', apiKey: null, baseURL: gateway.url, maxRetries: 0 });
+    const bearer = new Anthropic({
+      authToken: 'sk-test-master',
+      apiKey: null,
+      baseURL: gateway.url,
+      maxRetries: 0,
+    });
     assert.equal((await ask(bearer)).type, 'message');
     await assert.rejects(
       ask(gateway.anthropic('sk-test-wrong')),

@@ -69,7 +69,12 @@ describe('/v1/responses', () => {
       const res = await fetch(`${s.gateway.url}/v1/responses`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'gpt', input: 'Weather in Paris?', tools: [WEATHER], metadata: { a: '1' } }),
+        body: JSON.stringify({
+          model: 'gpt',
+          input: 'Weather in Paris?',
+          tools: [WEATHER],
+          metadata: { a: '1' },
+        }),
       });
       assert.equal(res.status, 200);
       assert.equal(await res.text(), JSON.stringify(recorded));
@@ -83,7 +88,11 @@ describe('/v1/responses', () => {
 
     it('answers the SDK, and passes a function-call round trip on as the client sent it', async () => {
       upstream.queue('/v1/responses', { json: fixtureJson('responses-function-call.json') });
-      const first = await client.responses.create({ model: 'gpt', input: 'Weather in Paris?', tools: [WEATHER] });
+      const first = await client.responses.create({
+        model: 'gpt',
+        input: 'Weather in Paris?',
+        tools: [WEATHER],
+      });
       const call = first.output.find((item) => item.type === 'function_call');
       assert.ok(call && call.type === 'function_call');
       assert.equal(call.name, 'get_weather');
@@ -124,7 +133,7 @@ describe('/v1/responses', () => {
 
     it('traces a native call as a Response span with its tokens and messages', async () => {
       const hits = await s.waitForHits(
-        "SELECT * FROM default WHERE operation_name = 'Response' AND llm_model_name = 'gpt-4.1-mini'",
+        "SELECT * FROM \"default\" WHERE operation_name = 'Response' AND llm_model_name = 'gpt-4.1-mini'",
         3,
       );
       const span = hits.find((h) => h.llm_token_count_prompt === 74);
@@ -165,7 +174,7 @@ describe('/v1/responses', () => {
       assert.equal(body?.system, 'Use the tools.');
       assert.equal(body?.max_tokens, 300);
       assert.deepEqual(body?.tool_choice, { type: 'any' });
-      assert.deepEqual((body?.tools as unknown[])[0], {
+      assert.deepEqual((body?.tools as unknown[] | undefined)?.[0], {
         name: 'get_weather',
         description: 'Current weather in a city',
         input_schema: WEATHER.parameters,
@@ -186,18 +195,22 @@ describe('/v1/responses', () => {
       const messages = sent('/v1/messages')?.body.messages as Array<{ role: string; content: unknown }>;
       assert.equal(messages.length, 3);
       assert.deepEqual(
-        (messages[1]?.content as Array<Record<string, unknown>>).map((b) => [b.type, b.id, b.name]),
+        ((messages[1]?.content ?? []) as Array<Record<string, unknown>>).map((b) => [b.type, b.id, b.name]),
         [['tool_use', call.call_id, 'get_weather']],
       );
       assert.deepEqual(
-        (messages[2]?.content as Array<Record<string, unknown>>).map((b) => [b.type, b.tool_use_id]),
+        ((messages[2]?.content ?? []) as Array<Record<string, unknown>>).map((b) => [b.type, b.tool_use_id]),
         [['tool_result', call.call_id]],
       );
     });
 
     it('streams the full event sequence, numbered, which the SDK stream helper assembles', async () => {
       upstream.queue('/v1/messages', { sse: anthropicText('stream-tool-use.sse') });
-      const stream = client.responses.stream({ model: 'claude', input: 'Weather in Paris?', tools: [WEATHER] });
+      const stream = client.responses.stream({
+        model: 'claude',
+        input: 'Weather in Paris?',
+        tools: [WEATHER],
+      });
       const seen: Array<{ type: string; n: number }> = [];
       stream.on('event', (e) => seen.push({ type: e.type, n: e.sequence_number }));
       const final = await stream.finalResponse();
@@ -273,7 +286,7 @@ describe('/v1/responses', () => {
 
     it('traces a translated call with the conversation as messages', async () => {
       const hits = await s.waitForHits(
-        "SELECT * FROM default WHERE operation_name = 'Response' AND llm_system = 'anthropic' AND llm_input_messages_0_message_role = 'system'",
+        "SELECT * FROM \"default\" WHERE operation_name = 'Response' AND llm_system = 'anthropic' AND llm_input_messages_0_message_role = 'system'",
       );
       const span = hits[0];
       assert.equal(span?.llm_input_messages_0_message_content, 'Use the tools.');

@@ -9,10 +9,10 @@ import { resolveTraceStore, type TraceStoreSettings } from '../config/trace-stor
 import { redactLogLine } from '../errors/redact.ts';
 import { loadPrices } from '../gateway/cost.ts';
 import { createGateway } from '../gateway/gateway.ts';
-import { keepResponses } from '../gateway/responses/keeper.ts';
-import { responseStoreFor } from '../gateway/responses/store-for.ts';
 import { checkHealth } from '../gateway/health.ts';
 import { ModelRegistry } from '../gateway/model-registry.ts';
+import { keepResponses } from '../gateway/responses/keeper.ts';
+import { responseStoreFor } from '../gateway/responses/store-for.ts';
 import { routerStateFor } from '../gateway/router-state-for.ts';
 import { buildApp } from '../server/app.ts';
 import { StoreClient } from '../store/store-client.ts';
@@ -95,7 +95,9 @@ async function main(argv: string[]): Promise<number> {
   const responses = await responseStoreFor(config.redis, storeSettings?.path, (err) =>
     logger.warn({ err }, 'could not keep or read a Responses API answer'),
   );
-  gateway.onFinish(keepResponses(responses, (err) => logger.warn({ err }, 'could not keep a Responses API answer')));
+  gateway.onFinish(
+    keepResponses(responses, (err) => logger.warn({ err }, 'could not keep a Responses API answer')),
+  );
   const app = buildApp({ config, logger, version: VERSION, gateway, registry, store, alerts, responses });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

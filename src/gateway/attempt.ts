@@ -89,7 +89,12 @@ export function createAttempt(config: GatewayConfig, state: RouterState, log: Ga
     // resolution of a second anyway.
     const left = Math.ceil((request.deadline - performance.now()) / 1000) * 1000;
     const timeoutMs = Math.min(perCall, Math.max(1000, left));
-    const ctx = { deployment, signal, timeoutMs, forwardHeaders: call.native ? request.forwardHeaders : undefined };
+    const ctx = {
+      deployment,
+      signal,
+      timeoutMs,
+      forwardHeaders: call.native ? request.forwardHeaders : undefined,
+    };
     // Same sub-millisecond clock as the request span, so an attempt never seems to start before it.
     const startedAt = performance.timeOrigin + performance.now();
     let result =

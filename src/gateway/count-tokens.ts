@@ -31,12 +31,18 @@ export async function countTokens(
     const provider = getProvider(deployment.provider);
     if (!provider?.native?.has('count_tokens')) continue;
     const prepared = prepareBody('count_tokens', body, deployment, provider, false);
-    const ctx = { deployment, signal, timeoutMs: deployment.timeoutMs ?? config.requestTimeoutMs, forwardHeaders };
+    const ctx = {
+      deployment,
+      signal,
+      timeoutMs: deployment.timeoutMs ?? config.requestTimeoutMs,
+      forwardHeaders,
+    };
     const result = await provider.call('count_tokens', prepared.body, ctx);
     if (!result.ok) throw result.error;
     return { status: result.status, body: result.body, headers: result.headers };
   }
-  const chat = dialect.toChat(body);
+  // A count has no answer length, which the Messages API otherwise requires; it does not change the count.
+  const chat = dialect.toChat({ ...body, max_tokens: 1 });
   await prepareTokenizer();
   let tokens = estimateUsage(chat, '').promptTokens;
   // Tool definitions and calls are part of the prompt too; their JSON is a fair measure of them.

@@ -5,7 +5,7 @@
  * dialect, events included. Retries, fallbacks and the trace do not care which way it went.
  */
 import type { Dialect } from '../dialects/dialect.ts';
-import type { GatewayError } from '../errors/gateway-error.ts';
+import { badRequest, type GatewayError } from '../errors/gateway-error.ts';
 import type {
   Endpoint,
   JsonSuccess,
@@ -38,6 +38,14 @@ export function providerCall(
 ): ProviderCall {
   if (dialect === undefined) return { endpoint, body: client, native: false };
   if (provider.native?.has(endpoint)) return { endpoint, body: client, native: true };
+  // The route has already written out the conversations the gateway keeps (responses/expand.ts): an id
+  // still here was made elsewhere, and only the upstream that made it can continue it.
+  if (typeof client.previous_response_id === 'string')
+    throw badRequest(
+      `Previous response with id '${client.previous_response_id}' not found: this gateway keeps no such response, and the model ${record.requestedModel} cannot continue one kept elsewhere.`,
+      'previous_response_id',
+      'previous_response_not_found',
+    );
   record.chatRequest ??= dialect.toChat(client);
   return { endpoint: 'chat', body: record.chatRequest, native: false };
 }

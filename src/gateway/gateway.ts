@@ -5,10 +5,10 @@
  * drive it with plain objects.
  */
 import type { Deployment, GatewayConfig } from '../config/types.ts';
-import type { GatewayError } from '../errors/gateway-error.ts';
 import { dialectFor, tokenCountDialect } from '../dialects/index.ts';
-import { type Endpoint, isStreamingEndpoint } from '../providers/spec.ts';
+import type { GatewayError } from '../errors/gateway-error.ts';
 import type { JsonSuccess } from '../providers/spec.ts';
+import { type Endpoint, isStreamingEndpoint } from '../providers/spec.ts';
 import { isJsonObject, type JsonObject } from '../shared/json.ts';
 import { type Answered, createAttempt, type GroupTarget } from './attempt.ts';
 import { costOf } from './cost.ts';

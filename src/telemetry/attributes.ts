@@ -7,8 +7,10 @@ import { SemanticConventions as SC } from '@arizeai/openinference-semantic-conve
 import type { Attributes } from '@opentelemetry/api';
 import { redactJsonText } from '../errors/redact.ts';
 import type { AttemptRecord, RequestRecord } from '../gateway/record.ts';
+
+type Endpoint = RequestRecord['endpoint'];
+
 import { descriptorFor } from '../providers/catalog.ts';
-import type { Endpoint } from '../providers/spec.ts';
 import type { JsonObject } from '../shared/json.ts';
 import { cut } from './cut.ts';
 import { inputMessageAttributes, outputMessageAttributes } from './message-attributes.ts';

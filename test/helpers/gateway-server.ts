@@ -86,7 +86,8 @@ export async function startGateway(
     url,
     client: (apiKey = 'sk-test-unused') =>
       new OpenAI({ apiKey, baseURL: `${url}/v1`, maxRetries: 0, timeout: 15_000 }),
-    anthropic: (apiKey = 'sk-test-unused') => new Anthropic({ apiKey, baseURL: url, maxRetries: 0, timeout: 15_000 }),
+    anthropic: (apiKey = 'sk-test-unused') =>
+      new Anthropic({ apiKey, baseURL: url, maxRetries: 0, timeout: 15_000 }),
     connections: () =>
       new Promise((resolve, reject) =>
         app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))),

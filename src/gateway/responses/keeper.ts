@@ -9,7 +9,8 @@ import type { ResponseStore, StoredResponse } from './store.ts';
 
 export function keepResponses(store: ResponseStore, warn: (err: unknown) => void): FinishListener {
   return (record) => {
-    if (record.endpoint !== 'responses' || record.error !== undefined || record.ending !== 'completed') return;
+    if (record.endpoint !== 'responses' || record.error !== undefined || record.ending !== 'completed')
+      return;
     if (record.requestBody.store === false || record.answer === undefined) return;
     const id = record.answer.id;
     if (typeof id !== 'string' || id === '') return;

@@ -6,9 +6,9 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { JsonObject } from '../../shared/json.ts';
 import { failure, readJsonAnswer, streamSuccess } from '../http/call-result.ts';
+import { rawEvents } from '../http/raw-events.ts';
 import { originOf, postJson } from '../http/upstream-client.ts';
 import { midStreamError } from '../http/upstream-error.ts';
-import { rawEvents } from '../http/raw-events.ts';
 import {
   type CallContext,
   type CallResult,
@@ -73,7 +73,10 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
   function requestFor(endpoint: Endpoint, body: JsonObject, ctx: CallContext) {
     const path = PATHS[endpoint];
     // The gateway translates dialects this host does not serve; reaching here is a wiring mistake.
-    if (path === undefined || ((endpoint === 'responses' || endpoint === 'messages') && !native.has(endpoint)))
+    if (
+      path === undefined ||
+      ((endpoint === 'responses' || endpoint === 'messages') && !native.has(endpoint))
+    )
       throw new GatewayError(`${options.name} does not serve the ${endpoint} endpoint`, {
         status: 500,
         type: 'api_error',

@@ -93,7 +93,8 @@ export function createTranslatedProvider(options: TranslatedOptions): Provider {
   /** The upstream request, or the reason it cannot be made (a client error, never retried). */
   function prepare(endpoint: Endpoint, body: JsonObject, ctx: CallContext, stream: boolean) {
     const base = (ctx.deployment.apiBase ?? options.defaultApiBase).replace(/\/+$/, '');
-    if (native?.endpoints.has(endpoint)) return upstreamRequest(native.request(endpoint, body, ctx, base), ctx);
+    if (native?.endpoints.has(endpoint))
+      return upstreamRequest(native.request(endpoint, body, ctx, base), ctx);
     if (!options.endpoints.has(endpoint))
       throw badRequest(
         `${options.name} does not serve /${endpoint === 'chat' ? 'chat/completions' : endpoint} (model ${ctx.deployment.modelName})`,

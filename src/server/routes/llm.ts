@@ -58,7 +58,6 @@ export function registerLlmRoutes(
   });
 }
 
-
 /**
  * Hands the request to the gateway, which owns it to its end, and writes the answer. The route's only
  * reports are about the client's side: the answer was all written, or the client went away.
@@ -75,7 +74,11 @@ async function handle(
   const options: HandleOptions = { callId: randomUUID(), headers: request.headers, connected: true };
   let exchange: Exchange;
   try {
-    exchange = gateway.handle(endpoint, await prepare(endpoint, validateBody(endpoint, request.body)), options);
+    exchange = gateway.handle(
+      endpoint,
+      await prepare(endpoint, validateBody(endpoint, request.body)),
+      options,
+    );
   } catch (err) {
     if (!(err instanceof GatewayError)) throw err;
     // A request refused before routing is still a request users look for among the ERROR spans.
