@@ -44,6 +44,8 @@ describe('/v1/responses', () => {
             apiBase: `${upstream.url}/v1`,
             apiKey: KEY,
           }),
+          // An OpenAI-compatible server at an `openai/` api_base, without the Responses API (vLLM, Ollama).
+          deployment({ modelName: 'local', model: 'qwen3', apiBase: `${upstream.url}/local/v1` }),
           deployment({
             modelName: 'claude',
             provider: 'anthropic',
@@ -151,6 +153,27 @@ describe('/v1/responses', () => {
         'Tollgate records model, tokens, cost and latency.',
       );
     });
+  });
+
+  it('translates for an openai/ server that has no /responses, and remembers it', async () => {
+    upstream.queue('/local/v1/chat/completions', { json: fixtureJson('chat-tool-call.json') });
+    upstream.queue('/local/v1/chat/completions', { json: fixtureJson('chat-tool-call.json') });
+    const first = await client.responses.create({
+      model: 'local',
+      input: 'Weather in Paris?',
+      tools: [WEATHER],
+    });
+    const second = await client.responses.create({ model: 'local', input: 'Again?', tools: [WEATHER] });
+    for (const answer of [first, second]) {
+      const call = answer.output.find((i) => i.type === 'function_call');
+      assert.equal(call?.type === 'function_call' ? call.arguments : undefined, '{"city":"Paris"}');
+    }
+    const paths = upstream.received.filter((r) => r.path.startsWith('/local/')).map((r) => r.path);
+    assert.deepEqual(paths, [
+      '/local/v1/responses',
+      '/local/v1/chat/completions',
+      '/local/v1/chat/completions',
+    ]);
   });
 
   describe('to Anthropic, translated', () => {

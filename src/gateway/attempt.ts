@@ -15,7 +15,7 @@ import {
   type StreamSuccess,
 } from '../providers/spec.ts';
 import type { JsonObject } from '../shared/json.ts';
-import { inDialect, type ProviderCall, providerCall } from './dialect-call.ts';
+import { inDialect, NativeRefusals, type ProviderCall, providerCall } from './dialect-call.ts';
 import type { GatewayLog } from './gateway-log.ts';
 import type { AttemptRecord, RequestRecord } from './record.ts';
 import { asGatewayError } from './relay.ts';
@@ -59,6 +59,7 @@ export type Attempt = (
 ) => Promise<AttemptResult<Answered>>;
 
 export function createAttempt(config: GatewayConfig, state: RouterState, log: GatewayLog): Attempt {
+  const refusals = new NativeRefusals();
   return async function attempt(target, request, retryDelayMs) {
     const { endpoint, client, dialect, stream, record, signal } = request;
     let deployment: Deployment;
@@ -68,39 +69,57 @@ export function createAttempt(config: GatewayConfig, state: RouterState, log: Ga
       return { ok: false, error: asGatewayError(err) };
     }
     const provider = providerFor(target.mock ? 'mock' : deployment.provider);
-    let call: ProviderCall;
-    try {
-      call = providerCall(dialect, endpoint, client, provider, record);
-    } catch (err) {
-      return { ok: false, error: asGatewayError(err) };
-    }
-    // A body served natively is the client's own, for an API with its own parameters.
-    const dropParams = !call.native && (deployment.dropParams ?? config.dropParams);
-    const prepared = prepareBody(call.endpoint, call.body, deployment, provider, dropParams);
-    for (const param of prepared.dropped)
-      log.debug(
-        { param, deployment: deployment.id, provider: provider.name },
-        'drop_params: dropped a parameter',
-      );
-    if (target.mock) prepared.body.mock_response = call.body.mock_response;
     const perCall = deployment.timeoutMs ?? config.requestTimeoutMs;
     // What is left of the deadline, in whole seconds: undici reuses a connection's timer only while the
     // timeout stays the same (a new value each request cost ~15 % of throughput), and its timers have a
     // resolution of a second anyway.
     const left = Math.ceil((request.deadline - performance.now()) / 1000) * 1000;
     const timeoutMs = Math.min(perCall, Math.max(1000, left));
-    const ctx = {
-      deployment,
-      signal,
-      timeoutMs,
-      forwardHeaders: call.native ? request.forwardHeaders : undefined,
+
+    /** One call to the provider, with the client's body in the form this provider takes. */
+    const send = async (call: ProviderCall) => {
+      // A body served natively is the client's own, for an API with its own parameters.
+      const dropParams = !call.native && (deployment.dropParams ?? config.dropParams);
+      const prepared = prepareBody(call.endpoint, call.body, deployment, provider, dropParams);
+      for (const param of prepared.dropped)
+        log.debug(
+          { param, deployment: deployment.id, provider: provider.name },
+          'drop_params: dropped a parameter',
+        );
+      if (target.mock) prepared.body.mock_response = call.body.mock_response;
+      const ctx = {
+        deployment,
+        signal,
+        timeoutMs,
+        forwardHeaders: call.native ? request.forwardHeaders : undefined,
+      };
+      const result =
+        stream && isStreamingEndpoint(call.endpoint)
+          ? await provider.stream(call.endpoint, prepared.body, ctx)
+          : await provider.call(call.endpoint, prepared.body, ctx);
+      return { prepared, result };
     };
+
     // Same sub-millisecond clock as the request span, so an attempt never seems to start before it.
     const startedAt = performance.timeOrigin + performance.now();
-    let result =
-      stream && isStreamingEndpoint(call.endpoint)
-        ? await provider.stream(call.endpoint, prepared.body, ctx)
-        : await provider.call(call.endpoint, prepared.body, ctx);
+    let call: ProviderCall;
+    let sent: Awaited<ReturnType<typeof send>>;
+    try {
+      call = providerCall(dialect, endpoint, client, provider, record, refusals.has(deployment.id, endpoint));
+      sent = await send(call);
+      if (call.native && !sent.result.ok && refusals.refusedBy(deployment.id, endpoint, sent.result.error)) {
+        log.warn(
+          { deployment: deployment.id, endpoint },
+          'the deployment has no native endpoint for this API: translating its requests from now on',
+        );
+        call = providerCall(dialect, endpoint, client, provider, record, true);
+        sent = await send(call);
+      }
+    } catch (err) {
+      return { ok: false, error: asGatewayError(err) };
+    }
+    const prepared = sent.prepared;
+    let result = sent.result;
     if (result.ok && dialect !== undefined) result = inDialect(dialect, call, result, client, record);
     if (result.ok && result.kind === 'json') result.usage = checkedUsage(result.usage);
     // A stream's answer starts at its headers; its tokens are counted when it ends.

@@ -26,8 +26,31 @@ export interface ProviderCall {
 }
 
 /**
+ * Deployments whose server turned out not to have a dialect endpoint its provider usually has (an
+ * `openai/` model at a vLLM or Ollama `api_base` without `/v1/responses`): from then on they are
+ * translated. Per process, as a server does not grow the endpoint between two requests.
+ */
+export class NativeRefusals {
+  readonly #refused = new Set<string>();
+
+  has(deploymentId: string, endpoint: Endpoint): boolean {
+    return this.#refused.size > 0 && this.#refused.has(`${endpoint} ${deploymentId}`);
+  }
+
+  /** True when `error` says the server has no such endpoint (now remembered), not that a model is missing. */
+  refusedBy(deploymentId: string, endpoint: Endpoint, error: GatewayError): boolean {
+    const missing =
+      (error.status === 404 || error.status === 405 || error.status === 501) &&
+      !/model|deployment/i.test(`${error.code ?? ''} ${error.message}`);
+    if (missing) this.#refused.add(`${endpoint} ${deploymentId}`);
+    return missing;
+  }
+}
+
+/**
  * The endpoint and body for this provider. The chat form is made once per request, on the first
- * translated attempt; a request that cannot be translated throws a 400 for the client.
+ * translated attempt; a request that cannot be translated throws a 400 for the client. `translate`:
+ * the provider usually speaks the dialect, but this deployment's server does not.
  */
 export function providerCall(
   dialect: Dialect | undefined,
@@ -35,9 +58,10 @@ export function providerCall(
   client: JsonObject,
   provider: Provider,
   record: RequestRecord,
+  translate = false,
 ): ProviderCall {
   if (dialect === undefined) return { endpoint, body: client, native: false };
-  if (provider.native?.has(endpoint)) return { endpoint, body: client, native: true };
+  if (!translate && provider.native?.has(endpoint)) return { endpoint, body: client, native: true };
   // The route has already written out the conversations the gateway keeps (responses/expand.ts): an id
   // still here was made elsewhere, and only the upstream that made it can continue it.
   if (typeof client.previous_response_id === 'string')

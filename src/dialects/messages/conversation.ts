@@ -14,10 +14,17 @@ export function chatMessages(system: unknown, messages: unknown): JsonObject[] {
   if (!Array.isArray(messages) || messages.length === 0)
     throw badRequest('messages must be a non-empty list', 'messages');
   const out: JsonObject[] = [];
-  const prompt = systemPrompt(system);
-  if (prompt !== '') out.push({ role: 'system', content: prompt });
-  for (const [i, message] of messages.entries()) out.push(...turn(message, `messages[${i}]`));
-  return out;
+  const prompts = [systemPrompt(system, 'system')];
+  for (const [i, message] of messages.entries()) {
+    const where = `messages[${i}]`;
+    // `role: "system"` in the conversation (Claude Code sends it, under a beta): many chat templates
+    // (Qwen's, Llama's) refuse a system message anywhere but first, so it joins the system prompt.
+    if (isObject(message) && message.role === 'system')
+      prompts.push(systemPrompt(message.content, `${where}.content`));
+    else out.push(...turn(message, where));
+  }
+  const prompt = prompts.filter((p) => p !== '').join('\n\n');
+  return prompt === '' ? out : [{ role: 'system', content: prompt }, ...out];
 }
 
 /**
@@ -25,15 +32,15 @@ export function chatMessages(system: unknown, messages: unknown): JsonObject[] {
  * chat servers' templates. Blocks are joined by a blank line; their `cache_control` has no chat
  * equivalent and is dropped.
  */
-function systemPrompt(system: unknown): string {
+function systemPrompt(system: unknown, where: string): string {
   if (system === undefined || system === null) return '';
   if (typeof system === 'string') return system;
-  if (!Array.isArray(system)) throw badRequest('system must be a string or a list of text blocks', 'system');
+  if (!Array.isArray(system)) throw badRequest(`${where} must be a string or a list of text blocks`, where);
   return system
     .map((value, i) => {
-      const { block, type } = readBlock(value, `system[${i}]`);
-      if (type !== 'text') throw badRequest(`system[${i}] must be a text block`, `system[${i}].type`);
-      return textOf(block, `system[${i}]`);
+      const { block, type } = readBlock(value, `${where}[${i}]`);
+      if (type !== 'text') throw badRequest(`${where}[${i}] must be a text block`, `${where}[${i}].type`);
+      return textOf(block, `${where}[${i}]`);
     })
     .join('\n\n');
 }
@@ -42,7 +49,7 @@ function turn(message: unknown, where: string): JsonObject[] {
   if (!isObject(message)) throw badRequest(`${where} must be an object`, where);
   const { role, content } = message;
   if (role !== 'user' && role !== 'assistant')
-    throw badRequest(`${where}.role must be "user" or "assistant"`, `${where}.role`);
+    throw badRequest(`${where}.role must be "user", "assistant" or "system"`, `${where}.role`);
   if (typeof content === 'string') return [{ role, content }];
   if (!Array.isArray(content))
     throw badRequest(`${where}.content must be a string or a list of blocks`, `${where}.content`);

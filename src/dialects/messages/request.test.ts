@@ -346,7 +346,8 @@ describe('messages dialect: request translation', () => {
       [{ ...base, messages: [] }, 'messages'],
       [{ ...base, messages: {} }, 'messages'],
       [{ ...base, messages: ['hi'] }, 'messages[0]'],
-      [{ ...base, messages: [{ role: 'system', content: 'x' }] }, 'messages[0].role'],
+      [{ ...base, messages: [{ role: 'robot', content: 'x' }] }, 'messages[0].role'],
+      [{ ...base, messages: [{ role: 'system', content: 5 }] }, 'messages[0].content'],
       [{ ...base, messages: [{ role: 'user' }] }, 'messages[0].content'],
       [{ ...base, messages: [{ role: 'user', content: 7 }] }, 'messages[0].content'],
       [{ ...base, messages: [{ role: 'user', content: [] }] }, 'messages[0].content'],
@@ -403,5 +404,23 @@ describe('messages dialect: request translation', () => {
       [{ ...user('x'), stream: 'yes' }, 'stream'],
     ];
     for (const [body, param] of cases) refuses(body, param);
+  });
+
+  it('joins system messages in the conversation (Claude Code sends them) to the system prompt', () => {
+    const chat = toChat({
+      model: 'm',
+      max_tokens: 10,
+      system: 'First.',
+      messages: [
+        { role: 'user', content: 'Hi' },
+        { role: 'system', content: [{ type: 'text', text: 'Agents: Explore.' }] },
+        { role: 'assistant', content: 'Hello' },
+      ],
+    });
+    assert.deepEqual(chat.messages, [
+      { role: 'system', content: 'First.\n\nAgents: Explore.' },
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello' },
+    ]);
   });
 });
