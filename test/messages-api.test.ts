@@ -47,7 +47,22 @@ describe('/v1/messages', () => {
             apiBase: `${upstream.url}/v1`,
             apiKey: 'sk-test-oai',
           }),
+          deployment({
+            modelName: 'claude-flaky',
+            provider: 'anthropic',
+            model: SONNET,
+            litellmModel: `anthropic/${SONNET}`,
+            apiBase: `${upstream.url}/flaky`,
+            apiKey: ANTHROPIC_KEY,
+            maxRetries: 1,
+          }),
         ],
+        fallbacks: {
+          general: { 'claude-flaky': ['gpt'] },
+          contextWindow: {},
+          contentPolicy: {},
+          default: [],
+        },
         // Claude Code asks for dated Claude ids; an alias makes another configured model answer them.
         aliases: { 'claude-3-5-haiku-20241022': 'gpt' },
       }),
@@ -145,6 +160,28 @@ describe('/v1/messages', () => {
           (err.error as { error?: { type?: string } }).error?.type === 'overloaded_error',
       );
     });
+  });
+
+  it('retries Anthropic, then falls back to a translated model, in one Messages answer', async () => {
+    const overloaded = anthropicError('error-overloaded.json');
+    upstream.queue('/flaky/v1/messages', overloaded, overloaded);
+    upstream.queue('/v1/chat/completions', { json: fixtureJson('chat-tool-call.json') });
+    const res = await fetch(`${s.gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'claude-flaky',
+        max_tokens: 50,
+        messages: [{ role: 'user', content: 'Hi' }],
+      }),
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(res.headers.get('x-tollgate-attempted-retries'), '1');
+    assert.equal(res.headers.get('x-tollgate-attempted-fallbacks'), '1');
+    const answer = (await res.json()) as Anthropic.Message;
+    assert.equal(answer.type, 'message');
+    assert.equal(answer.stop_reason, 'tool_use');
+    assert.equal(upstream.received.filter((r) => r.path === '/flaky/v1/messages').length, 2);
   });
 
   describe('to an OpenAI model, translated', () => {

@@ -144,6 +144,7 @@ describe('/v1/responses', () => {
       assert.equal(span.llm_token_count_completion, 18);
       assert.equal(span.llm_token_count_prompt_details_cache_read, 64);
       assert.equal(span.gen_ai_response_model, 'gpt-4.1-mini-2025-04-14');
+      assert.ok(Number(span.llm_cost_total) > 0, 'priced from the model and its usage');
       assert.equal(span.llm_input_messages_0_message_content, 'Weather in Paris?');
       assert.equal(span.llm_output_messages_0_message_tool_calls_0_tool_call_function_name, 'get_weather');
       const streamed = hits.find((h) => h.gen_ai_request_stream === true && h.llm_token_count_prompt === 36);
