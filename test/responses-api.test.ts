@@ -265,27 +265,44 @@ describe('/v1/responses', () => {
     });
 
     it('continues a kept conversation with previous_response_id, and serves GET, input_items and DELETE', async () => {
-      upstream.queue('/v1/messages', { json: anthropicJson('text-cache.anthropic-response.json') });
+      const answer = () =>
+        upstream.queue('/v1/messages', { json: anthropicJson('text-cache.anthropic-response.json') });
+      answer();
       const first = await client.responses.create({ model: 'claude', input: 'What does Tollgate record?' });
-      upstream.queue('/v1/messages', { json: anthropicJson('text-cache.anthropic-response.json') });
-      await client.responses.create({
+      answer();
+      const second = await client.responses.create({
         model: 'claude',
         input: 'And where does it send it?',
         previous_response_id: first.id,
       });
-      const messages = sent('/v1/messages')?.body.messages as Array<{ role: string }>;
+      answer();
+      await client.responses.create({ model: 'claude', input: 'How fast?', previous_response_id: second.id });
+      const messages = sent('/v1/messages')?.body.messages as Array<{ role: string; content: unknown }>;
       assert.deepEqual(
         messages.map((m) => m.role),
-        ['user', 'assistant', 'user'],
+        ['user', 'assistant', 'user', 'assistant', 'user'],
       );
+      assert.equal(messages[2]?.content, 'And where does it send it?');
 
       const kept = await client.responses.retrieve(first.id);
       assert.deepEqual(kept, first);
-      const items = await client.responses.inputItems.list(first.id);
+      // Each response lists its own input, as OpenAI's do: earlier turns are theirs.
+      const items = await client.responses.inputItems.list(second.id);
       assert.equal(items.data.length, 1);
-      assert.equal(items.data[0]?.type, 'message');
+      const item = items.data[0];
+      assert.equal(
+        item?.type === 'message' ? JSON.stringify(item.content) : '',
+        JSON.stringify([{ type: 'input_text', text: 'And where does it send it?' }]),
+      );
+
       await client.responses.delete(first.id);
       await assert.rejects(client.responses.retrieve(first.id), { status: 404 });
+      // The conversation lost its first turn: continuing it would silently drop context.
+      await assert.rejects(
+        client.responses.create({ model: 'claude', input: 'More?', previous_response_id: second.id }),
+        (err: { status?: number; error?: { param?: string } }) =>
+          err.status === 400 && err.error?.param === 'previous_response_id',
+      );
     });
 
     it('refuses a previous_response_id it does not keep, for a provider without the conversation', async () => {

@@ -43,6 +43,8 @@ export interface HandleOptions {
   connected?: boolean;
   /** How a stream's mid-way failure reaches the client; OpenAI's error event by default. */
   errorEvent?: ErrorEvent;
+  /** The kept conversation the body was given (`previous_response_id`, responses/expand.ts). */
+  continues?: RequestRecord['continues'];
 }
 
 /** One request in flight, as the server sees it. */
@@ -156,6 +158,7 @@ export function createGateway(
     handle(endpoint, client, options) {
       const stream = client.stream === true && isStreamingEndpoint(endpoint);
       const record = newRecord(options.callId, endpoint, client, stream, options.headers);
+      record.continues = options.continues;
       const lifecycle = start(record, options);
       return exchange(
         lifecycle,

@@ -55,6 +55,11 @@ export interface RequestRecord {
    * trace shows as input messages. Unset when it could not be translated.
    */
   chatRequest?: JsonObject;
+  /**
+   * The Responses API turn this request continues (`previous_response_id`), when the gateway wrote the
+   * earlier turns into its input: the first `priorItems` input items are theirs.
+   */
+  continues?: { responseId: string; priorItems: number };
   /** True when the answering provider spoke the client's dialect itself (its bytes passed through). */
   native?: boolean;
   /**

@@ -98,7 +98,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerHealthRoutes(app, registry, version);
   registerModelRoutes(app, registry);
   registerLlmRoutes(app, gateway, config.clientTimeoutMs, async (endpoint, body) =>
-    endpoint === 'responses' && responses !== undefined ? withEarlierTurns(body, responses) : body,
+    endpoint === 'responses' && responses !== undefined ? withEarlierTurns(body, responses) : { body },
   );
   if (responses !== undefined) registerResponseRoutes(app, gateway, responses);
   registerUiRoutes(app, store !== undefined);

@@ -14,9 +14,17 @@ export function keepResponses(store: ResponseStore, warn: (err: unknown) => void
     if (record.requestBody.store === false || record.answer === undefined) return;
     const id = record.answer.id;
     if (typeof id !== 'string' || id === '') return;
+    const continues = record.continues;
     const entry: StoredResponse = record.native
       ? { id, createdAt: Date.now(), deploymentId: record.deployment?.id, group: record.modelGroup }
-      : { id, createdAt: Date.now(), response: record.answer, input: inputItems(record.requestBody) };
+      : {
+          id,
+          createdAt: Date.now(),
+          response: record.answer,
+          // The request was given the earlier turns (expand.ts); they are kept with their own responses.
+          input: inputItems(record.requestBody).slice(continues?.priorItems ?? 0),
+          previous: continues?.responseId,
+        };
     store.put(entry).catch(warn);
   };
 }

@@ -19,8 +19,10 @@ export interface StoredResponse {
   createdAt: number;
   /** Translated: the response object as the client got it. */
   response?: JsonObject;
-  /** Translated: the conversation's input items up to this response (earlier turns included). */
+  /** Translated: this turn's own input items (earlier turns are kept with their own responses). */
   input?: JsonObject[];
+  /** Translated: the response this one continued (`previous_response_id`), if any. */
+  previous?: string;
   /** Made natively: the deployment that made it, and the model group it was reached through. */
   deploymentId?: string;
   group?: string;

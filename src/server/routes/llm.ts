@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { dialectFor } from '../../dialects/index.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { Exchange, Gateway, HandleOptions } from '../../gateway/gateway.ts';
+import type { Continued } from '../../gateway/responses/expand.ts';
 import type { Endpoint } from '../../providers/spec.ts';
 import type { JsonObject } from '../../shared/json.ts';
 import { clientGoneSignal } from '../client-gone.ts';
@@ -28,7 +29,7 @@ const ROUTES: Array<[string, Endpoint]> = [
 ];
 
 /** What a route does to a valid body before the gateway gets it (Responses: earlier turns added). */
-export type PrepareBody = (endpoint: Endpoint, body: JsonObject) => Promise<JsonObject>;
+export type PrepareBody = (endpoint: Endpoint, body: JsonObject) => Promise<Continued>;
 
 const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -42,7 +43,7 @@ export function registerLlmRoutes(
   app: FastifyInstance,
   gateway: Gateway,
   stallMs: number,
-  prepare: PrepareBody = async (_endpoint, body) => body,
+  prepare: PrepareBody = async (_endpoint, body) => ({ body }),
 ): void {
   for (const [url, endpoint] of ROUTES) {
     const errorAnswer = dialectFor(endpoint)?.errorAnswer;
@@ -74,11 +75,9 @@ async function handle(
   const options: HandleOptions = { callId: randomUUID(), headers: request.headers, connected: true };
   let exchange: Exchange;
   try {
-    exchange = gateway.handle(
-      endpoint,
-      await prepare(endpoint, validateBody(endpoint, request.body)),
-      options,
-    );
+    const prepared = await prepare(endpoint, validateBody(endpoint, request.body));
+    options.continues = prepared.continues;
+    exchange = gateway.handle(endpoint, prepared.body, options);
   } catch (err) {
     if (!(err instanceof GatewayError)) throw err;
     // A request refused before routing is still a request users look for among the ERROR spans.
