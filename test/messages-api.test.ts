@@ -293,6 +293,18 @@ describe('/v1/messages', () => {
       assert.equal(answer.model, 'claude-3-5-haiku-20241022');
     });
 
+    it('answers 502 for an upstream whose JSON answer is not an object', async () => {
+      upstream.queue('/v1/chat/completions', {
+        headers: { 'content-type': 'application/json' },
+        sse: 'null',
+      });
+      await assert.rejects(
+        client.messages.create({ model: 'gpt', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] }),
+        (err: InstanceType<typeof Anthropic.APIError>) =>
+          err.status === 502 && (err.error as { error?: { type?: string } }).error?.type === 'api_error',
+      );
+    });
+
     it('gives errors in Anthropic shape with Anthropic status codes', async () => {
       upstream.queue('/v1/chat/completions', {
         status: 429,

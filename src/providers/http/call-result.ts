@@ -1,6 +1,6 @@
 /** The CallResult values every HTTP provider returns, built in one place. */
 import { GatewayError } from '../../errors/gateway-error.ts';
-import type { JsonObject } from '../../shared/json.ts';
+import { isJsonObject, type JsonObject } from '../../shared/json.ts';
 import type { CallFailure, StreamEvent, StreamSuccess, StreamSummary } from '../spec.ts';
 import type { UpstreamAnswer } from './upstream-client.ts';
 import { cutAnswerError } from './upstream-error.ts';
@@ -62,14 +62,18 @@ export async function readJsonAnswer(
   } catch (err) {
     return { ok: false, error: cutAnswerError(err, apiBase, signal) };
   }
+  let json: unknown;
   try {
-    return { ok: true, text, json: JSON.parse(text) as JsonObject };
+    json = JSON.parse(text);
   } catch {
-    const error = new GatewayError(`The upstream at ${apiBase} answered with invalid JSON`, {
-      status: 502,
-      type: 'api_error',
-      code: 'upstream_invalid_json',
-    });
-    return { ok: false, error };
+    json = undefined;
   }
+  // Every API answer is an object; `null` or an array would reach code that reads its fields.
+  if (isJsonObject(json)) return { ok: true, text, json };
+  const error = new GatewayError(`The upstream at ${apiBase} answered with invalid JSON`, {
+    status: 502,
+    type: 'api_error',
+    code: 'upstream_invalid_json',
+  });
+  return { ok: false, error };
 }
