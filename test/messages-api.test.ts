@@ -137,6 +137,28 @@ describe('/v1/messages', () => {
       assert.deepEqual(tool.input, { city: 'Paris' });
     });
 
+    it('relays an error event as Anthropic sent it, adds nothing, and traces the request as failed', async () => {
+      const transcript = anthropicText('stream-error.sse');
+      upstream.queue('/v1/messages', { sse: transcript });
+      const res = await fetch(`${s.gateway.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'claude',
+          max_tokens: 256,
+          stream: true,
+          messages: [{ role: 'user', content: 'native-stream-error' }],
+        }),
+      });
+      assert.equal(await res.text(), transcript);
+      const [span] = await s.waitForHits(
+        "SELECT * FROM \"default\" WHERE operation_name = 'Messages' AND input_value LIKE '%native-stream-error%'",
+      );
+      assert.equal(span?.span_status, 'ERROR');
+      assert.equal(span?.error_type, 'overloaded_error');
+      assert.equal(span?.llm_output_messages_0_message_content, 'Once upon');
+    });
+
     it('counts tokens at Anthropic', async () => {
       upstream.queue('/v1/messages/count_tokens', { json: { input_tokens: 4242 } });
       const count = await client.messages.countTokens({

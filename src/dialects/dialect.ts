@@ -50,6 +50,13 @@ export interface NativeStream {
   observe(event: StreamEvent, summary: StreamSummary): void;
   /** The events that tell the client the upstream broke half-way, after the events it did send. */
   fail(error: GatewayError): StreamEvent[];
+  /**
+   * The failure the upstream's own stream reported (Anthropic's `error` event, a `response.failed`), which
+   * has already reached the client as the upstream sent it: the request failed, and nothing more is said.
+   */
+  failure?(): GatewayError | undefined;
+  /** The answer as the upstream's events gave it, when they carry it whole (a Responses stream's response). */
+  answer?(): JsonObject | undefined;
 }
 
 export interface Dialect {

@@ -4,7 +4,7 @@
  * trace; any other is called with the request in chat's form, and its chat answer is turned into the
  * dialect, events included. Retries, fallbacks and the trace do not care which way it went.
  */
-import type { Dialect } from '../dialects/dialect.ts';
+import type { Dialect, NativeStream } from '../dialects/dialect.ts';
 import { badRequest, type GatewayError } from '../errors/gateway-error.ts';
 import type {
   Endpoint,
@@ -97,8 +97,9 @@ export function inDialect(
     const reader = dialect.nativeStream();
     return {
       ...result,
-      events: observed(result.events, (event) => reader.observe(event, result.summary)),
-      failEvents: (error) => reader.fail(error),
+      events: observed(result.events, reader, result.summary, record),
+      // The upstream's own error event has been relayed as it was: nothing is added to it.
+      failEvents: (error) => (error === reader.failure?.() ? [] : reader.fail(error)),
     };
   }
   const writer = dialect.streamFromChat(client);
@@ -110,15 +111,26 @@ export function inDialect(
   };
 }
 
-/** Upstream events passed on as they are, each read once for the trace. */
+/**
+ * Upstream events passed on as they are, each read once for the trace. A failure the upstream's stream
+ * reported itself ends it as failed, once its events are relayed.
+ */
 async function* observed(
   events: AsyncIterable<StreamEvent[]>,
-  observe: (event: StreamEvent) => void,
+  reader: NativeStream,
+  summary: StreamSummary,
+  record: RequestRecord,
 ): AsyncGenerator<StreamEvent[]> {
-  for await (const batch of events) {
-    for (const event of batch) observe(event);
-    yield batch;
+  try {
+    for await (const batch of events) {
+      for (const event of batch) reader.observe(event, summary);
+      yield batch;
+    }
+  } finally {
+    record.answer = reader.answer?.();
   }
+  const failed = reader.failure?.();
+  if (failed !== undefined) throw failed;
 }
 
 /** Chat chunks as the dialect's events, batch by batch, closed by the dialect's last events. */

@@ -39,7 +39,7 @@ export async function* relayStream(
     if (error.status !== 499) {
       let out = '';
       for (const event of stream.failEvents?.(error) ?? [errorEvent(error)]) out += sseText(event);
-      yield out;
+      if (out !== '') yield out;
     }
   } finally {
     attempt.endedAt = performance.timeOrigin + performance.now();

@@ -3,7 +3,7 @@
  * upstream's bytes pass through unchanged. The provider's translation into chat's shape already knows
  * how to read them; the trace takes its facts from that.
  */
-import type { GatewayError } from '../../errors/gateway-error.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { isObject } from '../../providers/anthropic/json.ts';
 import { chatAnswer } from '../../providers/anthropic/response.ts';
 import { anthropicStreamTranslator } from '../../providers/anthropic/stream.ts';
@@ -27,15 +27,17 @@ export function nativeFacts(json: JsonObject): NativeFacts {
 
 export function nativeStream(): NativeStream {
   const translator = anthropicStreamTranslator();
+  let failed: GatewayError | undefined;
   return {
     observe(event: StreamEvent, summary: StreamSummary): void {
       if (!isObject(event.data)) return;
       let chunks: JsonObject[];
       try {
         chunks = translator.data(event.data);
-      } catch {
+      } catch (err) {
         // An `error` event: it has reached the client as the upstream sent it; the summary keeps what
-        // came before.
+        // came before, and the request is recorded as failed.
+        if (err instanceof GatewayError) failed = err;
         return;
       }
       for (const chunk of chunks) observeChunk(chunk, summary);
@@ -46,5 +48,6 @@ export function nativeStream(): NativeStream {
         observeChunk(translator.usageSoFar(), summary);
     },
     fail: (error: GatewayError) => [errorEvent(error)],
+    failure: () => failed,
   };
 }
