@@ -4,8 +4,9 @@
  * - Function tools map one to one.
  * - Custom tools (free-text input, maybe held to a grammar) become a function with one string
  *   parameter, `input`; the grammar goes into the description, since chat cannot enforce it.
- * - A namespace's tools become functions of their own, named as `tool-names.ts` says; the namespace's
- *   description joins each one's.
+ * - A namespace's function and custom tools become functions of their own, named as `tool-names.ts`
+ *   says; the namespace's description joins each one's. `defer_loading` is ignored: without OpenAI's
+ *   tool search the model could never load a deferred tool, so it gets them all.
  * - Hosted tools (web search, file search, code interpreter, image generation, computer use, MCP, local
  *   shell, shell, apply patch, tool search, and any type not known here) run inside OpenAI, which a
  *   translated provider is not. They are left out: agents such as Codex offer them on every turn, and
