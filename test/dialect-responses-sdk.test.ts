@@ -91,6 +91,40 @@ const SCRIPTS: Record<string, Script> = {
       'tool_calls',
     ),
   },
+  custom: {
+    // A namespaced function call, then a custom tool's call: its input comes whole when it closes.
+    chunks: [
+      chunk({
+        role: 'assistant',
+        tool_calls: [
+          { index: 0, id: 'call_s', type: 'function', function: { name: 'agents__spawn', arguments: '' } },
+        ],
+      }),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: '{"task":"lint"}' } }] }),
+      chunk({
+        tool_calls: [
+          { index: 1, id: 'call_c', type: 'function', function: { name: 'calc', arguments: '{"input":' } },
+        ],
+      }),
+      chunk({ tool_calls: [{ index: 1, function: { arguments: '"+ 42"}' } }] }),
+      chunk({}, 'tool_calls'),
+      { ...header, choices: [], usage: USAGE },
+    ],
+    completion: completion(
+      {
+        content: null,
+        tool_calls: [
+          {
+            id: 'call_s',
+            type: 'function',
+            function: { name: 'agents__spawn', arguments: '{"task":"lint"}' },
+          },
+          { id: 'call_c', type: 'function', function: { name: 'calc', arguments: '{"input":"+ 42"}' } },
+        ],
+      },
+      'tool_calls',
+    ),
+  },
   length: {
     chunks: [
       chunk({ content: 'Once upon' }),
@@ -135,6 +169,8 @@ describe('the openai SDK reads translated Responses answers', () => {
   let client: OpenAI;
   /** The events of the last stream served. */
   let served: StreamEvent[] = [];
+  /** The last request as the gateway would send it to chat. */
+  let sentToChat: JsonObject = {};
 
   before(async () => {
     server = createServer((req, res) => {
@@ -149,6 +185,7 @@ describe('the openai SDK reads translated Responses answers', () => {
           res.writeHead(404).end();
           return;
         }
+        sentToChat = responsesDialect.toChat(request);
         if (request.stream === true) {
           served = streamEvents(script, request);
           res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -177,6 +214,19 @@ describe('the openai SDK reads translated Responses answers', () => {
         parameters: { type: 'object', properties: { city: { type: 'string' } } },
         strict: false,
       },
+      {
+        type: 'custom' as const,
+        name: 'calc',
+        format: { type: 'grammar' as const, syntax: 'lark' as const, definition: 'start: "+" NUMBER' },
+      },
+      {
+        type: 'namespace' as const,
+        name: 'agents',
+        description: 'Sub-agents.',
+        tools: [{ type: 'function' as const, name: 'spawn' }],
+      },
+      // Hosted: left out of the chat request, echoed in the response.
+      { type: 'web_search' as const },
     ],
   });
 
@@ -194,7 +244,16 @@ describe('the openai SDK reads translated Responses answers', () => {
           status: item.status,
           call_id: item.call_id,
           name: item.name,
+          namespace: item.namespace,
           arguments: item.arguments,
+        };
+      if (item.type === 'custom_tool_call')
+        return {
+          type: item.type,
+          call_id: item.call_id,
+          name: item.name,
+          namespace: item.namespace,
+          input: item.input,
         };
       // The stream helper adds `parsed` (for structured outputs) to text parts; the wire has none.
       if (item.type === 'message')
@@ -211,7 +270,7 @@ describe('the openai SDK reads translated Responses answers', () => {
     }),
   });
 
-  for (const name of ['text', 'tools', 'length', 'refusal']) {
+  for (const name of ['text', 'tools', 'custom', 'length', 'refusal']) {
     it(`accepts the ${name} stream: finalResponse agrees with the plain answer`, async () => {
       const plain = await client.responses.create(params(name));
       const stream = client.responses.stream(params(name));
@@ -243,6 +302,53 @@ describe('the openai SDK reads translated Responses answers', () => {
         ['call_r', '{"city":"Rome"}'],
       ],
     );
+  });
+
+  it('gives the namespaced call its namespace and the custom call its input, streamed and plain', async () => {
+    const expected = [
+      {
+        type: 'function_call',
+        name: 'spawn',
+        namespace: 'agents',
+        call_id: 'call_s',
+        arguments: '{"task":"lint"}',
+      },
+      { type: 'custom_tool_call', name: 'calc', namespace: undefined, call_id: 'call_c', input: '+ 42' },
+    ];
+    const calls = (response: OpenAI.Responses.Response) =>
+      response.output.map((item) =>
+        item.type === 'function_call'
+          ? {
+              type: item.type,
+              name: item.name,
+              namespace: item.namespace,
+              call_id: item.call_id,
+              arguments: item.arguments,
+            }
+          : item.type === 'custom_tool_call'
+            ? {
+                type: item.type,
+                name: item.name,
+                namespace: item.namespace,
+                call_id: item.call_id,
+                input: item.input,
+              }
+            : { type: item.type },
+      );
+    assert.deepEqual(calls(await client.responses.create(params('custom'))), expected);
+    assert.deepEqual(
+      (sentToChat.tools as JsonObject[]).map((tool) => (tool.function as JsonObject).name),
+      ['weather', 'calc', 'agents__spawn'],
+    );
+    const stream = client.responses.stream(params('custom'));
+    const inputs: Array<[string, string]> = [];
+    stream.on('response.custom_tool_call_input.delta', (event) => inputs.push(['delta', event.delta]));
+    stream.on('response.custom_tool_call_input.done', (event) => inputs.push(['done', event.input]));
+    assert.deepEqual(calls(await stream.finalResponse()), expected);
+    assert.deepEqual(inputs, [
+      ['delta', '+ 42'],
+      ['done', '+ 42'],
+    ]);
   });
 
   it('iterates create({ stream: true }) events as served, in order', async () => {

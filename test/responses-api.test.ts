@@ -317,7 +317,7 @@ describe('/v1/responses', () => {
       const res = await fetch(`${s.gateway.url}/v1/responses`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'claude', input: [{ type: 'web_search_call', id: 'ws_1' }] }),
+        body: JSON.stringify({ model: 'claude', input: [{ type: 'made_up_call', id: 'x_1' }] }),
       });
       assert.equal(res.status, 400);
       const body = (await res.json()) as { error: { type: string; param: string } };

@@ -7,7 +7,7 @@ import { fromChat } from './answer.ts';
 function settled(answer: JsonObject): JsonObject {
   assert.match(String(answer.id), /^resp_[0-9a-f]{48}$/);
   const output = (answer.output as JsonObject[]).map((item) => {
-    assert.match(String(item.id), /^(msg|rs|fc)_[0-9a-f]{48}$/);
+    assert.match(String(item.id), /^(msg|rs|fc|ctc)_[0-9a-f]{48}$/);
     return { ...item, id: String(item.id).split('_')[0] };
   });
   if (answer.status === 'completed') {
@@ -270,5 +270,77 @@ describe('chat completion → response', () => {
     assert.equal(call?.type, 'function_call');
     assert.equal(call?.name, '');
     assert.equal(call?.arguments, '');
+  });
+
+  it('answers namespaced calls with their namespace, and custom tool calls with their input', () => {
+    const tools = [
+      { type: 'function', name: 'exec_command' },
+      { type: 'custom', name: 'apply_patch' },
+      {
+        type: 'namespace',
+        name: 'multi_agent_v1',
+        description: 'Sub-agents.',
+        tools: [
+          { type: 'function', name: 'spawn_agent' },
+          { type: 'custom', name: 'script' },
+        ],
+      },
+      { type: 'web_search' },
+    ];
+    const fn = (id: string, name: string, args: string) => ({
+      id,
+      type: 'function',
+      function: { name, arguments: args },
+    });
+    const answer = fromChat(
+      chat(
+        {
+          content: null,
+          tool_calls: [
+            fn('c1', 'exec_command', '{"cmd":"ls"}'),
+            fn('c2', 'multi_agent_v1__spawn_agent', '{"task":"t"}'),
+            fn('c3', 'apply_patch', JSON.stringify({ input: '*** Begin Patch\n*** End Patch' })),
+            fn('c4', 'multi_agent_v1__script', '{"input":"ls -l"}'),
+            // A model that did not wrap the input: its arguments are the input.
+            fn('c5', 'apply_patch', 'raw patch text'),
+            fn('c6', 'apply_patch', '{"patch":"x"}'),
+            fn('c7', 'not_offered', '{}'),
+          ],
+        },
+        'tool_calls',
+      ),
+      { model: 'my-model', input: 'x', tools },
+    );
+    const ctc = (callId: string, name: string, input: string, namespace?: string) => ({
+      id: 'ctc',
+      type: 'custom_tool_call',
+      status: 'completed',
+      call_id: callId,
+      name,
+      input,
+      ...(namespace ? { namespace } : {}),
+    });
+    const fc = (callId: string, name: string, args: string, namespace?: string) => ({
+      id: 'fc',
+      type: 'function_call',
+      status: 'completed',
+      arguments: args,
+      call_id: callId,
+      name,
+      ...(namespace ? { namespace } : {}),
+    });
+    const settledAnswer = settled(answer);
+    assert.deepEqual(settledAnswer.output, [
+      fc('c1', 'exec_command', '{"cmd":"ls"}'),
+      fc('c2', 'spawn_agent', '{"task":"t"}', 'multi_agent_v1'),
+      ctc('c3', 'apply_patch', '*** Begin Patch\n*** End Patch'),
+      ctc('c4', 'script', 'ls -l', 'multi_agent_v1'),
+      ctc('c5', 'apply_patch', 'raw patch text'),
+      ctc('c6', 'apply_patch', '{"patch":"x"}'),
+      fc('c7', 'not_offered', '{}'),
+    ]);
+    // The request's tools are echoed as the client sent them, hosted ones too.
+    assert.deepEqual(settledAnswer.tools, tools);
+    assert.equal(settledAnswer.status, 'completed');
   });
 });

@@ -2,23 +2,16 @@
 import { readUsage } from '../../providers/openai-compatible/usage.ts';
 import { nowSeconds } from '../../providers/translated/openai-shape.ts';
 import { isJsonObject, type JsonObject } from '../../shared/json.ts';
-import { callId, functionCallId, messageId, reasoningId, responseId } from './ids.ts';
-import {
-  endStatus,
-  type FunctionCall,
-  functionCallItem,
-  messageItem,
-  reasoningItem,
-  refusalPart,
-  responseObject,
-  textPart,
-} from './response.ts';
+import { callId, messageId, reasoningId, responseId } from './ids.ts';
+import { endStatus, messageItem, reasoningItem, refusalPart, responseObject, textPart } from './response.ts';
+import { type ChatCall, callItem, callItemId } from './tool-calls.ts';
+import { ToolNames } from './tool-names.ts';
 
 export function fromChat(chat: JsonObject, request: JsonObject): JsonObject {
   const choice = firstChoice(chat.choices);
   const message = isJsonObject(choice?.message) ? choice.message : {};
   const end = endStatus(choice?.finish_reason);
-  const output = outputItems(message);
+  const output = outputItems(message, ToolNames.of(request.tools));
   // A cut-off answer was cut in its last item; the ones before it were whole.
   const last = output.at(-1);
   if (end.status === 'incomplete' && last?.status !== undefined) last.status = 'incomplete';
@@ -41,7 +34,7 @@ function firstChoice(choices: unknown): JsonObject | undefined {
 }
 
 /** Reasoning first, then the text, then the calls: the order OpenAI's own answers come in. */
-function outputItems(message: JsonObject): JsonObject[] {
+function outputItems(message: JsonObject, names: ToolNames): JsonObject[] {
   const output: JsonObject[] = [];
   const reasoning = typeof message.reasoning_content === 'string' ? message.reasoning_content : '';
   if (reasoning !== '') output.push(reasoningItem(reasoningId(), reasoning));
@@ -52,8 +45,11 @@ function outputItems(message: JsonObject): JsonObject[] {
     content.push(refusalPart(message.refusal));
   if (content.length > 0) output.push(messageItem(messageId(), 'completed', content));
   if (Array.isArray(message.tool_calls))
-    for (const call of message.tool_calls.filter(isJsonObject))
-      output.push(functionCallItem(functionCallId(), 'completed', functionCall(call)));
+    for (const call of message.tool_calls.filter(isJsonObject)) {
+      const chat = chatCall(call);
+      const target = names.target(chat.name);
+      output.push(callItem(callItemId(target), 'completed', chat, target));
+    }
   return output;
 }
 
@@ -67,7 +63,7 @@ function messageText(content: unknown): string {
     .join('');
 }
 
-function functionCall(call: JsonObject): FunctionCall {
+function chatCall(call: JsonObject): ChatCall {
   const fn = isJsonObject(call.function) ? call.function : {};
   const args = fn.arguments;
   return {

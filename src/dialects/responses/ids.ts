@@ -13,6 +13,8 @@ export const reasoningId = (): string => `rs_${hex()}`;
 export const functionCallId = (): string => `fc_${hex()}`;
 /** A `call_id` for a tool call whose upstream gave none: the client needs one to send the output back. */
 export const callId = (): string => `call_${hex()}`;
+/** The output item of a custom tool call. */
+export const customToolCallId = (): string => `ctc_${hex()}`;
 
 /** A fresh id for an input item of `type`, for items a client sent without one. */
 export function itemId(type: string): string {
@@ -24,6 +26,8 @@ export function itemId(type: string): string {
     case 'function_call':
     case 'function_call_output':
       return functionCallId();
+    case 'custom_tool_call':
+      return customToolCallId();
     default:
       return `item_${hex()}`;
   }

@@ -33,7 +33,7 @@ describe('responses request → chat', () => {
     });
   });
 
-  it('maps messages of every role, developer as system, with or without a type', () => {
+  it('maps messages of every role, system and developer joined into one system message, first', () => {
     assert.deepEqual(
       messages([
         { role: 'developer', content: 'Rules.' },
@@ -49,8 +49,7 @@ describe('responses request → chat', () => {
         { role: 'assistant', content: [{ type: 'refusal', refusal: 'I cannot.' }] },
       ]),
       [
-        { role: 'system', content: 'Rules.' },
-        { role: 'system', content: 'More rules.' },
+        { role: 'system', content: 'Rules.\n\nMore rules.' },
         { role: 'user', content: 'Q' },
         { role: 'assistant', content: 'A' },
         { role: 'assistant', content: 'I cannot.' },
@@ -126,14 +125,8 @@ describe('responses request → chat', () => {
           content: null,
           tool_calls: [{ id: 'c3', type: 'function', function: { name: 'clock', arguments: '{}' } }],
         },
-        {
-          role: 'tool',
-          tool_call_id: 'c3',
-          content: [
-            { type: 'text', text: 'noon' },
-            { type: 'text', text: ' UTC' },
-          ],
-        },
+        // Chat's tool messages hold text: the parts, as blocks, one per line.
+        { role: 'tool', tool_call_id: 'c3', content: 'noon\n UTC' },
       ],
     );
   });
@@ -146,64 +139,6 @@ describe('responses request → chat', () => {
       ]),
       [{ role: 'user', content: 'Hi' }],
     );
-  });
-
-  it('translates function tools and refuses every other kind, naming it', () => {
-    const body = chat({
-      input: 'x',
-      tools: [
-        {
-          type: 'function',
-          name: 'weather',
-          description: 'Weather now',
-          parameters: { type: 'object', properties: { city: { type: 'string' } } },
-          strict: true,
-        },
-        { type: 'function', name: 'clock', parameters: null, strict: null },
-      ],
-    });
-    assert.deepEqual(body.tools, [
-      {
-        type: 'function',
-        function: {
-          name: 'weather',
-          description: 'Weather now',
-          parameters: { type: 'object', properties: { city: { type: 'string' } } },
-          strict: true,
-        },
-      },
-      { type: 'function', function: { name: 'clock' } },
-    ]);
-    assert.equal(chat({ input: 'x', tools: [] }).tools, undefined);
-    for (const type of [
-      'web_search',
-      'file_search',
-      'computer_use_preview',
-      'mcp',
-      'code_interpreter',
-      'image_generation',
-      'local_shell',
-      'custom',
-    ])
-      refuses(
-        { input: 'x', tools: [{ type: 'function', name: 'f' }, { type }] },
-        'tools[1].type',
-        new RegExp(type),
-      );
-    refuses({ input: 'x', tools: [{ type: 'function' }] }, 'tools[0].name');
-    refuses({ input: 'x', tools: { type: 'function' } }, 'tools');
-  });
-
-  it('maps tool_choice: the three words as they are, a function by name, nothing else', () => {
-    for (const word of ['auto', 'none', 'required'])
-      assert.equal(chat({ input: 'x', tool_choice: word }).tool_choice, word);
-    assert.deepEqual(chat({ input: 'x', tool_choice: { type: 'function', name: 'weather' } }).tool_choice, {
-      type: 'function',
-      function: { name: 'weather' },
-    });
-    refuses({ input: 'x', tool_choice: { type: 'web_search_preview' } }, 'tool_choice', /web_search_preview/);
-    refuses({ input: 'x', tool_choice: { type: 'allowed_tools', mode: 'auto', tools: [] } }, 'tool_choice');
-    refuses({ input: 'x', tool_choice: 'always' }, 'tool_choice');
   });
 
   it('maps text.format to response_format and text.verbosity to verbosity', () => {
@@ -307,12 +242,12 @@ describe('responses request → chat', () => {
 
   it('refuses item types that run at OpenAI, naming input[i].type', () => {
     for (const type of [
-      'web_search_call',
       'computer_call',
       'mcp_call',
       'mcp_list_tools',
-      'local_shell_call',
       'file_search_call',
+      'image_generation_call',
+      'made_up_call',
     ])
       refuses(
         {
@@ -378,10 +313,14 @@ describe('responses request → chat', () => {
           {
             type: 'function_call_output',
             call_id: 'c',
-            output: [{ type: 'input_image', image_url: 'https://x' }],
+            output: [{ type: 'input_image', file_id: 'file-1' }],
           },
         ],
       },
+      'input[0].output[0].file_id',
+    );
+    refuses(
+      { input: [{ type: 'function_call_output', call_id: 'c', output: [{ type: 'input_audio' }] }] },
       'input[0].output[0].type',
     );
     refuses({ input: 'x', max_output_tokens: 0 }, 'max_output_tokens');

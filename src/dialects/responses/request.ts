@@ -3,12 +3,19 @@
  *
  * Not sent to chat, on purpose: `store`, `previous_response_id` and `metadata` (the gateway keeps
  * responses and expands `previous_response_id` itself, before this runs; one still here is ignored),
- * `include`, `truncation`, `prompt_cache_key`, `stream_options` and `max_tool_calls` (nothing in chat
- * means the same). `background`, `prompt` and `conversation` need state that lives at OpenAI: refused.
+ * `include` (e.g. `reasoning.encrypted_content`: there is none to give), `client_metadata`,
+ * `truncation`, `prompt_cache_key`, `stream_options`, `max_tool_calls` and `reasoning.summary`
+ * (nothing in chat means the same). `background`, `prompt` and `conversation` need state that lives
+ * at OpenAI: refused.
+ *
+ * Tools: function and custom tools, and the tools inside namespace tools, go to chat as functions;
+ * hosted tools (web search, file search, code interpreter, computer use, MCP, shells, apply patch, …)
+ * are left out, since chat cannot run them, and a `tool_choice` naming one is refused (`tools.ts`).
  */
 import { badRequest } from '../../errors/gateway-error.ts';
 import { isJsonObject, type JsonObject } from '../../shared/json.ts';
-import { inputMessages } from './input.ts';
+import { chatMessages } from './input.ts';
+import { ToolNames } from './tool-names.ts';
 import { chatToolChoice, chatTools } from './tools.ts';
 
 export function toChat(body: JsonObject): JsonObject {
@@ -20,11 +27,9 @@ export function toChat(body: JsonObject): JsonObject {
     if (body[key] != null) throw badRequest(`${key} is not supported for this model`, key);
   if (body.input === undefined || body.input === null) throw badRequest('input is required', 'input');
 
-  const messages: JsonObject[] = [];
+  const names = ToolNames.of(body.tools);
   const instructions = optional(body, 'instructions', 'string');
-  if (instructions) messages.push({ role: 'system', content: instructions });
-  messages.push(...inputMessages(body.input));
-  const chat: JsonObject = { model: body.model, messages };
+  const chat: JsonObject = { model: body.model, messages: chatMessages(instructions, body.input, names) };
 
   const maxTokens = optional(body, 'max_output_tokens', 'number');
   if (maxTokens !== undefined) {
@@ -45,9 +50,9 @@ export function toChat(body: JsonObject): JsonObject {
   const user = optional(body, 'user', 'string') ?? optional(body, 'safety_identifier', 'string');
   if (user !== undefined) chat.user = user;
 
-  const tools = chatTools(body.tools);
+  const tools = chatTools(body.tools, names);
   if (tools !== undefined) chat.tools = tools;
-  const toolChoice = chatToolChoice(body.tool_choice);
+  const toolChoice = chatToolChoice(body.tool_choice, names, tools !== undefined);
   if (toolChoice !== undefined) chat.tool_choice = toolChoice;
   addTextConfig(body.text, chat);
   addReasoning(body.reasoning, chat);

@@ -122,10 +122,12 @@ export interface FunctionCall {
   callId: string;
   name: string;
   arguments: string;
+  /** The namespace of a tool offered inside a `namespace` tool. */
+  namespace?: string;
 }
 
 export function functionCallItem(id: string, status: ItemStatus, call: FunctionCall): JsonObject {
-  return {
+  const item: JsonObject = {
     id,
     type: 'function_call',
     status,
@@ -133,4 +135,27 @@ export function functionCallItem(id: string, status: ItemStatus, call: FunctionC
     call_id: call.callId,
     name: call.name,
   };
+  if (call.namespace !== undefined) item.namespace = call.namespace;
+  return item;
+}
+
+export interface CustomToolCall {
+  callId: string;
+  name: string;
+  input: string;
+  namespace?: string;
+}
+
+/** A custom tool's call. `status` is the item's as OpenAI lists it (`ResponseCustomToolCallItem`). */
+export function customToolCallItem(id: string, status: ItemStatus, call: CustomToolCall): JsonObject {
+  const item: JsonObject = {
+    id,
+    type: 'custom_tool_call',
+    status,
+    call_id: call.callId,
+    name: call.name,
+    input: call.input,
+  };
+  if (call.namespace !== undefined) item.namespace = call.namespace;
+  return item;
 }

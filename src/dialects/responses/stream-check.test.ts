@@ -80,6 +80,8 @@ export function checked(events: StreamEvent[]): JsonObject[] {
     switch (d.type) {
       case 'response.output_item.done':
         assert.equal((d.item as JsonObject).id, ids[index]);
+        if ((d.item as JsonObject).type === 'custom_tool_call')
+          assert.equal((d.item as JsonObject).input, deltas.get(key) ?? '');
         done.push(d.item as JsonObject);
         open = undefined;
         break;
@@ -89,6 +91,7 @@ export function checked(events: StreamEvent[]): JsonObject[] {
       case 'response.output_text.delta':
       case 'response.reasoning_summary_text.delta':
       case 'response.function_call_arguments.delta':
+      case 'response.custom_tool_call_input.delta':
       case 'response.refusal.delta':
         assert.ok(((d.content_index as number | undefined) ?? 0) < Math.max(parts, 1));
         deltas.set(key, (deltas.get(key) ?? '') + (d.delta as string));
@@ -99,6 +102,9 @@ export function checked(events: StreamEvent[]): JsonObject[] {
         break;
       case 'response.function_call_arguments.done':
         assert.equal(d.arguments, deltas.get(key) ?? '');
+        break;
+      case 'response.custom_tool_call_input.done':
+        assert.equal(d.input, deltas.get(key) ?? '');
         break;
     }
   }

@@ -4,9 +4,8 @@
  * item can stream live or, while an earlier item is still open, collect its deltas and send them later.
  */
 import type { JsonObject } from '../../shared/json.ts';
-import { callId, functionCallId, messageId, reasoningId } from './ids.ts';
+import { messageId, reasoningId } from './ids.ts';
 import {
-  functionCallItem,
   type ItemStatus,
   messageItem,
   reasoningItem,
@@ -19,14 +18,10 @@ import {
 export type Emit = (type: string, fields: JsonObject) => void;
 
 export abstract class ItemWriter {
-  readonly id: string;
+  abstract readonly id: string;
   outputIndex = -1;
   /** Set once `response.output_item.done` went out: the status it gave. */
   closedAs: ItemStatus | undefined;
-
-  constructor(id: string) {
-    this.id = id;
-  }
 
   get opened(): boolean {
     return this.outputIndex >= 0;
@@ -70,12 +65,9 @@ export abstract class ItemWriter {
 
 /** Chat's `reasoning_content`, as a reasoning item with one summary part. */
 export class ReasoningWriter extends ItemWriter {
+  readonly id = reasoningId();
   text = '';
   private sent = 0;
-
-  constructor() {
-    super(reasoningId());
-  }
 
   protected override opening(emit: Emit): void {
     emit('response.reasoning_summary_part.added', {
@@ -119,11 +111,8 @@ interface Part {
 
 /** Chat's `content` (and `refusal`), as a message item: one part of each, in the order they came. */
 export class MessageWriter extends ItemWriter {
+  readonly id = messageId();
   private readonly parts: Part[] = [];
-
-  constructor() {
-    super(messageId());
-  }
 
   add(kind: Part['kind'], piece: string): void {
     let part = this.parts.find((p) => p.kind === kind);
@@ -173,84 +162,5 @@ export class MessageWriter extends ItemWriter {
       status,
       this.parts.map((p) => this.part(p.kind, p.value)),
     );
-  }
-}
-
-/** One chat tool call (one `index` of the deltas), as a function call item. */
-export class FunctionCallWriter extends ItemWriter {
-  callId: string | undefined;
-  name: string | undefined;
-  arguments = '';
-  private sent = 0;
-  private checked = -1;
-  private whole = false;
-
-  constructor() {
-    super(functionCallId());
-  }
-
-  /** The `call_id` is the item's identity to the client: once announced, a later one is ignored. */
-  setCallId(id: string): void {
-    if (!this.opened) this.callId = id;
-  }
-
-  /** A client cannot call a function it has no name for, so the item waits for one. */
-  override openable(): boolean {
-    return this.name !== undefined;
-  }
-
-  /** Once the arguments are whole JSON, more deltas for this call are not expected. */
-  override closable(): boolean {
-    if (this.checked !== this.arguments.length) {
-      this.checked = this.arguments.length;
-      this.whole = isWholeJson(this.arguments);
-    }
-    return this.whole;
-  }
-
-  override open(outputIndex: number, emit: Emit): void {
-    this.callId ??= callId();
-    super.open(outputIndex, emit);
-  }
-
-  flush(emit: Emit): void {
-    if (this.sent === this.arguments.length) return;
-    const delta = this.arguments.slice(this.sent);
-    this.sent = this.arguments.length;
-    emit('response.function_call_arguments.delta', { ...this.where(), delta });
-  }
-
-  protected closing(emit: Emit): void {
-    emit('response.function_call_arguments.done', {
-      ...this.where(),
-      arguments: this.arguments,
-      name: this.name ?? '',
-    });
-  }
-
-  protected announced(): JsonObject {
-    return this.withArguments('in_progress', '');
-  }
-
-  item(status: ItemStatus): JsonObject {
-    return this.withArguments(status, this.arguments);
-  }
-
-  private withArguments(status: ItemStatus, args: string): JsonObject {
-    return functionCallItem(this.id, status, {
-      callId: this.callId ?? '',
-      name: this.name ?? '',
-      arguments: args,
-    });
-  }
-}
-
-function isWholeJson(text: string): boolean {
-  if (text.trim() === '') return false;
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
   }
 }

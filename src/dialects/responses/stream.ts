@@ -6,7 +6,7 @@
  * before the next one is announced. Chat deltas do not always come in that order: an upstream may send
  * the names of several tool calls first and their arguments after, or interleave arguments by index.
  * So an item is closed only when it is surely finished: reasoning and text when anything else starts,
- * a function call when its arguments are whole JSON. Until then the items after it collect their
+ * a tool call when its arguments are whole JSON. Until then the items after it collect their
  * deltas and send them once they are announced. A call that gets more arguments after it was closed
  * (an upstream that sent whole JSON and then more) keeps them in the final response only.
  */
@@ -20,7 +20,9 @@ import type { DialectStream } from '../dialect.ts';
 import { responseError } from './errors.ts';
 import { responseId } from './ids.ts';
 import { endStatus, type ItemStatus, type ResponseStatus, responseObject } from './response.ts';
-import { FunctionCallWriter, type ItemWriter, MessageWriter, ReasoningWriter } from './stream-items.ts';
+import { ToolCallWriter } from './stream-call.ts';
+import { type ItemWriter, MessageWriter, ReasoningWriter } from './stream-items.ts';
+import { ToolNames } from './tool-names.ts';
 
 export function streamFromChat(request: JsonObject): DialectStream {
   return new ResponsesStream(request);
@@ -47,13 +49,16 @@ class ResponsesStream implements DialectStream {
   /** The items the next reasoning or text delta joins (a new one once they are closed). */
   private reasoning: ReasoningWriter | undefined;
   private message: MessageWriter | undefined;
-  private readonly calls = new Map<number, FunctionCallWriter>();
+  private readonly calls = new Map<number, ToolCallWriter>();
   private unindexed = 0;
 
   private readonly request: JsonObject;
+  /** How the chat names of the tool calls map back to the request's tools. */
+  private readonly names: ToolNames;
 
   constructor(request: JsonObject) {
     this.request = request;
+    this.names = ToolNames.of(request.tools);
   }
 
   chunk(chunk: JsonObject): StreamEvent[] {
@@ -147,12 +152,12 @@ class ResponsesStream implements DialectStream {
     const index = typeof delta.index === 'number' ? delta.index : -++this.unindexed;
     let call = this.calls.get(index);
     if (call === undefined) {
-      call = this.add(new FunctionCallWriter());
+      call = this.add(new ToolCallWriter(this.names));
       this.calls.set(index, call);
     }
     if (typeof delta.id === 'string' && delta.id !== '') call.setCallId(delta.id);
     const fn = isJsonObject(delta.function) ? delta.function : {};
-    if (typeof fn.name === 'string' && fn.name !== '') call.name = fn.name;
+    if (typeof fn.name === 'string' && fn.name !== '') call.setName(fn.name);
     if (typeof fn.arguments === 'string') call.arguments += fn.arguments;
   }
 
