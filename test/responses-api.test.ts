@@ -133,12 +133,67 @@ describe('/v1/responses', () => {
       assert.equal(item?.type, 'function_call');
     });
 
+    it('asks the deployment that made a response about it: GET, input_items and DELETE', async () => {
+      upstream.queue('/v1/responses', { sse: fixtureText('responses-stream-function-call.sse') });
+      const made = await client.responses
+        .stream({ model: 'gpt', input: 'Weather?', tools: [WEATHER] })
+        .finalResponse();
+      const path = `/v1/responses/${made.id}`;
+      upstream.queue(path, { json: fixtureJson('responses-function-call.json') });
+      const kept = await client.responses.retrieve(made.id);
+      assert.equal(kept.id, made.id);
+      assert.equal(sent(path)?.method, 'GET');
+      assert.equal(sent(path)?.headers.authorization, `Bearer ${KEY}`);
+      const list = { object: 'list', data: [], first_id: null, last_id: null, has_more: false };
+      upstream.queue(`${path}/input_items`, { json: list });
+      await client.responses.inputItems.list(made.id, { limit: 5, order: 'asc' });
+      assert.equal(sent(`${path}/input_items?limit=5&order=asc`)?.method, 'GET');
+      upstream.queue(path, { json: { id: made.id, object: 'response', deleted: true } });
+      await client.responses.delete(made.id);
+      assert.equal(upstream.received.at(-1)?.method, 'DELETE');
+      await assert.rejects(client.responses.retrieve(made.id), { status: 404 });
+    });
+
+    it('relays a response.failed as sent and traces the request as failed', async () => {
+      const failed = fixtureText('responses-stream-text.sse')
+        .split('\n\n')
+        .slice(0, 4)
+        .concat([
+          `event: response.failed\ndata: ${JSON.stringify({
+            type: 'response.failed',
+            sequence_number: 4,
+            response: {
+              id: 'resp_failed_1',
+              object: 'response',
+              status: 'failed',
+              model: 'gpt-4.1-mini',
+              output: [],
+              error: { code: 'server_error', message: 'The model crashed' },
+            },
+          })}`,
+          '',
+        ])
+        .join('\n\n');
+      upstream.queue('/v1/responses', { sse: failed });
+      const res = await fetch(`${s.gateway.url}/v1/responses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt', input: 'native-failed-stream', stream: true }),
+      });
+      assert.equal(await res.text(), failed);
+      const [span] = await s.waitForHits(
+        `SELECT * FROM "default" WHERE operation_name = 'Response' AND input_value LIKE '%native-failed-stream%'`,
+      );
+      assert.equal(span?.span_status, 'ERROR');
+      assert.equal(span?.error_type, 'api_error');
+    });
+
     it('traces a native call as a Response span with its tokens and messages', async () => {
       const hits = await s.waitForHits(
         "SELECT * FROM \"default\" WHERE operation_name = 'Response' AND llm_model_name = 'gpt-4.1-mini'",
         3,
       );
-      const span = hits.find((h) => h.llm_token_count_prompt === 74);
+      const span = hits.find((h) => h.llm_token_count_prompt === 74 && h.gen_ai_request_stream === false);
       assert.ok(span, 'the function-call answer is traced with its usage');
       assert.equal(span.gen_ai_operation_name, 'chat');
       assert.equal(span.llm_token_count_completion, 18);

@@ -4,7 +4,7 @@
  * assistant message.
  */
 
-import type { GatewayError } from '../../errors/gateway-error.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import {
   appendText,
   keepText,
@@ -112,6 +112,9 @@ export function nativeStream(): NativeStream {
 /** Folds the upstream's stream events into the summary as they pass. */
 class ResponsesObserver implements NativeStream {
   private lastSequence = -1;
+  /** The response as the last lifecycle event gave it (its id names it for later calls). */
+  private response: JsonObject | undefined;
+  private failed: GatewayError | undefined;
   /** The tool calls by the output index of their item. */
   private readonly calls = new Map<number, StreamToolCall>();
 
@@ -149,6 +152,10 @@ class ResponsesObserver implements NativeStream {
       case 'response.incomplete':
       case 'response.failed':
         if (isJsonObject(data.response)) this.lifecycle(data.response, summary);
+        if (data.type === 'response.failed') this.failed = upstreamFailure(this.response?.error, 500);
+        return;
+      case 'error':
+        this.failed = upstreamFailure(data, 500);
         return;
     }
   }
@@ -185,11 +192,36 @@ class ResponsesObserver implements NativeStream {
     return typeof data.output_index === 'number' ? this.calls.get(data.output_index) : undefined;
   }
 
+  failure(): GatewayError | undefined {
+    return this.failed;
+  }
+
+  answer(): JsonObject | undefined {
+    return this.response;
+  }
+
   private lifecycle(response: JsonObject, summary: StreamSummary): void {
+    this.response = response;
     if (typeof response.model === 'string') summary.responseModel = response.model;
     if (response.status === 'in_progress' || response.status === 'queued') return;
     const facts = nativeFacts(response);
     if (facts.usage !== undefined) summary.usage = facts.usage;
     if (facts.finishReason !== undefined) summary.finishReason = facts.finishReason;
   }
+}
+
+/**
+ * A failure the upstream's stream told its client itself (`response.failed`, an `error` event), as the
+ * request's error: the client has it already, the trace needs it.
+ */
+function upstreamFailure(error: unknown, status: number): GatewayError {
+  const e = isJsonObject(error) ? error : {};
+  const code = typeof e.code === 'string' ? e.code : 'upstream_stream_error';
+  return new GatewayError(typeof e.message === 'string' ? e.message : 'The upstream failed mid-stream', {
+    status: code === 'rate_limit_exceeded' ? 429 : status,
+    type: code === 'rate_limit_exceeded' ? 'rate_limit_error' : 'api_error',
+    code,
+    retryable: false,
+    upstreamBody: error,
+  });
 }
