@@ -22,5 +22,5 @@ export async function responseStoreFor(
   }
   if (storePath === undefined || storePath === ':memory:') return new MemoryResponses();
   const { SqliteResponses } = await import('./sqlite-store.ts');
-  return new SqliteResponses(join(dirname(storePath), 'responses.db'));
+  return new SqliteResponses(join(dirname(storePath), 'responses.db'), warn);
 }
