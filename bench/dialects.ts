@@ -77,7 +77,12 @@ async function main(): Promise<void> {
           body: BODIES[name]?.(streamed !== undefined) ?? '',
         };
         const cpuBefore = cpuMs(pid);
-        const r = await runClosedLoop({ endpoint, connections: CONNECTIONS, durationS: DURATION_S, warmupS: 1 });
+        const r = await runClosedLoop({
+          endpoint,
+          connections: CONNECTIONS,
+          durationS: DURATION_S,
+          warmupS: 1,
+        });
         const cpu = (cpuMs(pid) - cpuBefore) / Math.max(1, r.totalSent);
         if (r.errors > 0) process.stderr.write(`${row.name}: ${r.errors} errors (${r.firstError ?? '?'})\n`);
         row.p50.push(r.latency.p50);

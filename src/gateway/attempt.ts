@@ -8,9 +8,9 @@ import type { Dialect } from '../dialects/dialect.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { getProvider } from '../providers/registry.ts';
 import {
+  type Answer,
   type Endpoint,
   isStreamingEndpoint,
-  type JsonSuccess,
   type Provider,
   type StreamSuccess,
 } from '../providers/spec.ts';
@@ -48,7 +48,7 @@ export interface AttemptRequest {
 }
 
 export interface Answered {
-  result: JsonSuccess | StreamSuccess;
+  result: Answer | StreamSuccess;
   attempt: AttemptRecord;
 }
 
@@ -120,11 +120,13 @@ export function createAttempt(config: GatewayConfig, state: RouterState, log: Ga
     }
     const prepared = sent.prepared;
     let result = sent.result;
-    if (result.ok && dialect !== undefined) result = inDialect(dialect, call, result, client, record);
-    if (result.ok && result.kind === 'json') result.usage = checkedUsage(result.usage);
+    // Dialects are conversations: their answers are JSON or streams, never media.
+    if (result.ok && result.kind !== 'media' && dialect !== undefined)
+      result = inDialect(dialect, call, result, client, record);
+    if (result.ok && result.kind !== 'stream') result.usage = checkedUsage(result.usage);
     // A stream's answer starts at its headers; its tokens are counted when it ends.
     if (!target.mock) state.finish(deployment.id, result.latencyMs, result.ok);
-    if (!target.mock && result.ok && result.kind === 'json')
+    if (!target.mock && result.ok && result.kind !== 'stream')
       state.addTokens(deployment.id, result.usage?.totalTokens ?? 0);
     record.deployment = deployment;
     record.system = provider.system;
@@ -141,7 +143,7 @@ export function createAttempt(config: GatewayConfig, state: RouterState, log: Ga
       retryDelayMs,
     };
     // A stream's call is over only when its last event is read (relay.ts says when).
-    if (!result.ok || result.kind === 'json') attempt.endedAt = startedAt + result.latencyMs;
+    if (!result.ok || result.kind !== 'stream') attempt.endedAt = startedAt + result.latencyMs;
     if (!result.ok && signal.aborted) attempt.aborted = true;
     record.attempts.push(attempt);
     if (result.ok) return { ok: true, value: { result, attempt } };

@@ -39,6 +39,8 @@ export async function countTokens(
     };
     const result = await provider.call('count_tokens', prepared.body, ctx);
     if (!result.ok) throw result.error;
+    // A count is JSON; an answer of any other type is no count, and the gateway counts instead.
+    if (result.kind !== 'json') continue;
     return { status: result.status, body: result.body, headers: result.headers };
   }
   // A count has no answer length, which the Messages API otherwise requires; it does not change the count.

@@ -10,6 +10,7 @@ import type { GatewayError } from '../errors/gateway-error.ts';
 import type { JsonSuccess } from '../providers/spec.ts';
 import { type Endpoint, isStreamingEndpoint } from '../providers/spec.ts';
 import { isJsonObject, type JsonObject } from '../shared/json.ts';
+import { withFilesDescribed } from '../shared/upload.ts';
 import { type Answered, createAttempt, type GroupTarget } from './attempt.ts';
 import { costOf } from './cost.ts';
 import { type CountAnswer, countTokens } from './count-tokens.ts';
@@ -29,6 +30,14 @@ export type { GatewayLog } from './gateway-log.ts';
 
 export type Outcome =
   | { kind: 'json'; status: number; body: string; headers: Record<string, string>; record: RequestRecord }
+  | {
+      kind: 'media';
+      status: number;
+      body: Buffer;
+      contentType: string;
+      headers: Record<string, string>;
+      record: RequestRecord;
+    }
   | { kind: 'stream'; headers: Record<string, string>; chunks: AsyncIterable<string>; record: RequestRecord }
   | { kind: 'error'; error: GatewayError; record: RequestRecord };
 
@@ -157,7 +166,9 @@ export function createGateway(
       retrieveUpstream(config, registry, entry, method, path, signal),
     handle(endpoint, client, options) {
       const stream = client.stream === true && isStreamingEndpoint(endpoint);
-      const record = newRecord(options.callId, endpoint, client, stream, options.headers);
+      // The record (and the trace) keeps an uploaded file's name, type and size; the attempts get its bytes.
+      const shown = withFilesDescribed(client);
+      const record = newRecord(options.callId, endpoint, shown, stream, options.headers);
       record.continues = options.continues;
       const lifecycle = start(record, options);
       return exchange(
@@ -166,7 +177,7 @@ export function createGateway(
       );
     },
     refuse(endpoint, body, error, options) {
-      const object = isJsonObject(body) ? body : {};
+      const object = isJsonObject(body) ? withFilesDescribed(body) : {};
       const record = newRecord(options.callId, endpoint, object, false, options.headers);
       const lifecycle = start(record, options);
       record.error = error;
@@ -198,19 +209,27 @@ export function createGateway(
       const chunks = relayStream(answer, lifecycle, result.value.attempt, errorEvent);
       return { kind: 'stream', headers: answer.headers, chunks, record };
     }
-    if (answer?.kind !== 'json' || lifecycle.abandoned) {
+    if (answer === undefined || answer.kind === 'stream' || lifecycle.abandoned) {
       const error = lifecycle.abandoned || result.ok ? lifecycle.abandonError() : result.error;
       record.error = error;
       lifecycle.workDone();
       return { kind: 'error', error, record };
     }
     record.usage = answer.usage;
-    record.finishReason = answer.finishReason;
-    record.responseModel = answer.responseModel;
-    record.output = answer.body;
-    record.outputChoices = answer.choices ?? answer.json.choices;
     if (record.deployment) record.cost = costOf(record.deployment, record.usage);
     record.httpStatus = answer.status;
+    if (answer.kind === 'media') {
+      // The bytes go to the client only: the record keeps what the trace may show of them.
+      record.output = answer.trace.value;
+      record.outputMimeType = answer.trace.mimeType;
+      lifecycle.workDone();
+      const { status, body, contentType, headers } = answer;
+      return { kind: 'media', status, body, contentType, headers, record };
+    }
+    record.finishReason = answer.finishReason;
+    record.responseModel = answer.responseModel;
+    record.output = answer.traceOutput ?? answer.body;
+    record.outputChoices = answer.choices ?? answer.json.choices;
     lifecycle.workDone();
     return { kind: 'json', status: answer.status, body: answer.body, headers: answer.headers, record };
   }

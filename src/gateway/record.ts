@@ -48,7 +48,10 @@ export interface RequestRecord {
   endpoint: Endpoint;
   /** The `model` exactly as the client sent it. */
   requestedModel: string;
-  /** The client's request body as received (validated, unchanged). */
+  /**
+   * The client's request body as received (validated, unchanged), except that an uploaded file is its
+   * name, type and size: the record never holds a file's bytes.
+   */
   requestBody: JsonObject;
   /**
    * The request in chat's form when the client spoke another dialect (Responses, Messages): what the
@@ -69,8 +72,14 @@ export interface RequestRecord {
   answer?: JsonObject;
   /** `llm.system` of the provider that answered: the API dialect (`openai`, …). */
   system?: string;
-  /** The answer as sent to the client: the JSON body, or for streams the assembled message as JSON. */
+  /**
+   * The answer as sent to the client: the JSON body, or for streams the assembled message as JSON. For
+   * media what the trace may show of it (a transcript's text, audio's type and size), and images' base64
+   * as its length.
+   */
   output?: string;
+  /** `output`'s type; JSON unless said otherwise (a transcript as text). */
+  outputMimeType?: 'text/plain' | 'application/json';
   /** The answer's `choices` (for streams: one assistant message assembled from the deltas). */
   outputChoices?: unknown;
   modelGroup?: string;

@@ -23,6 +23,11 @@ export interface ProviderDescriptor {
   readonly adapter: 'openai-compatible' | 'own';
   /** The request parameters it takes: OpenAI's per-endpoint set, or a list of the adapter's own. */
   readonly params: 'openai' | 'own';
+  /**
+   * An OpenAI-compatible host that also serves Cohere's rerank at `{api_base}/rerank` (vLLM, Together
+   * AI). Others answer `/v1/rerank` with a 400 naming the provider.
+   */
+  readonly rerank?: boolean;
   /** Where requests go when a deployment sets no `api_base`; none for servers without a public address. */
   readonly defaultApiBase?: string;
   /** Set when a deployment must name its server; `example` shows what the address looks like. */

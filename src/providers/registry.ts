@@ -30,6 +30,7 @@ function adapterFor(descriptor: ProviderDescriptor, prefix: string): Provider {
       name: prefix,
       system: descriptor.telemetry?.system,
       defaultApiBase: descriptor.defaultApiBase,
+      rerank: descriptor.rerank,
     });
   const build = OWN_ADAPTERS[descriptor.name];
   // A catalog entry without its adapter would fail on its first request; fail at start instead.

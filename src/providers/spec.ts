@@ -12,16 +12,50 @@ import type { JsonObject } from '../shared/json.ts';
  * called with (chat is the canonical form). `responses` (OpenAI's Responses API), `messages` and
  * `count_tokens` (Anthropic's Messages API) are client dialects: a provider that speaks one natively
  * lists it in `Provider.native` and is called with the client's body; any other is called with the
- * dialect translated to chat (`dialects/`).
+ * dialect translated to chat (`dialects/`). The rest are OpenAI's other endpoints (and Cohere's
+ * `rerank`), passed to providers that serve them as they are: they have no chat form.
  */
-export type Endpoint = 'chat' | 'completions' | 'embeddings' | 'responses' | 'messages' | 'count_tokens';
+export type Endpoint =
+  | 'chat'
+  | 'completions'
+  | 'embeddings'
+  | 'responses'
+  | 'messages'
+  | 'count_tokens'
+  | 'moderations'
+  | 'image_generations'
+  | 'speech'
+  | 'transcriptions'
+  | 'rerank';
 
 /** The endpoints whose answer may be a stream. */
 export type StreamingEndpoint = 'chat' | 'completions' | 'responses' | 'messages';
 
+const STREAMING: ReadonlySet<Endpoint> = new Set<StreamingEndpoint>([
+  'chat',
+  'completions',
+  'responses',
+  'messages',
+]);
+
 export function isStreamingEndpoint(endpoint: Endpoint): endpoint is StreamingEndpoint {
-  return endpoint !== 'embeddings' && endpoint !== 'count_tokens';
+  return STREAMING.has(endpoint);
 }
+
+/** Each endpoint's path in the API that defines it, for messages that name it. */
+export const ENDPOINT_PATH: Readonly<Record<Endpoint, string>> = {
+  chat: '/chat/completions',
+  completions: '/completions',
+  embeddings: '/embeddings',
+  responses: '/responses',
+  messages: '/messages',
+  count_tokens: '/messages/count_tokens',
+  moderations: '/moderations',
+  image_generations: '/images/generations',
+  speech: '/audio/speech',
+  transcriptions: '/audio/transcriptions',
+  rerank: '/rerank',
+};
 
 export interface Usage {
   promptTokens: number;
@@ -68,6 +102,8 @@ export interface JsonSuccess extends CallFacts {
   responseModel?: string;
   /** The answer as chat `choices`, for the trace, when `body` is in another dialect than chat's. */
   choices?: unknown;
+  /** What the trace shows instead of `body`, when that holds data no one reads in a trace (images' base64). */
+  traceOutput?: string;
 }
 
 /**
@@ -150,6 +186,26 @@ export interface StreamSuccess extends CallFacts {
   failEvents?: (error: GatewayError) => StreamEvent[];
 }
 
+/**
+ * An answer that is not JSON, relayed as the upstream's bytes with its content type: speech audio, a
+ * transcript as text, SRT or VTT. Nothing reads or keeps the bytes but the client's reply; the trace
+ * gets `trace` instead, so that no audio ever reaches a span.
+ */
+export interface MediaSuccess extends CallFacts {
+  ok: true;
+  kind: 'media';
+  body: Buffer;
+  /** The upstream's `content-type`, sent to the client as it is. */
+  contentType: string;
+  headers: Record<string, string>;
+  /** What the trace shows as the output: a text answer's text, or a description of audio (type, size). */
+  trace: { value: string; mimeType: 'text/plain' | 'application/json' };
+  usage?: Usage;
+}
+
+/** Every answer that is not a stream. */
+export type Answer = JsonSuccess | MediaSuccess;
+
 export interface CallFailure extends CallFacts {
   ok: false;
   error: GatewayError;
@@ -171,7 +227,11 @@ export interface Provider {
    * called with the client's body, the upstream's bytes returned unchanged. Others are translated.
    */
   readonly native?: ReadonlySet<Endpoint>;
-  call(endpoint: Endpoint, body: JsonObject, ctx: CallContext): Promise<CallResult<JsonSuccess>>;
+  /**
+   * A non-stream call. The answer is JSON except for endpoints whose answer may be bytes (`speech`, a
+   * `transcriptions` text format). A `transcriptions` body holds its file as an `UploadedFile`.
+   */
+  call(endpoint: Endpoint, body: JsonObject, ctx: CallContext): Promise<CallResult<Answer>>;
   stream(endpoint: StreamingEndpoint, body: JsonObject, ctx: CallContext): Promise<CallResult<StreamSuccess>>;
   /**
    * A call about an earlier answer the upstream keeps (`GET`/`DELETE /responses/{id}`, its input items),

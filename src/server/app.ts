@@ -12,7 +12,7 @@ import { limitConnections } from './connection-limits.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { installJsonBody } from './json-body.ts';
 import { registerHealthRoutes } from './routes/health.ts';
-import { registerLlmRoutes } from './routes/llm.ts';
+import { registerLlmRoutes, UPLOAD_ROUTES } from './routes/llm.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { registerResponseRoutes } from './routes/responses.ts';
 import { registerUiRoutes, UI_ROUTES } from './routes/ui.ts';
@@ -84,6 +84,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       allowedOrigins: config.corsAllowOrigins,
       storeRoutes: new Set([...(store ? STORE_ROUTES : []), ...(alerts ? ALERT_ROUTES : [])]),
       otlpRoutes: new Set(store ? INGEST_ROUTES : []),
+      uploadRoutes: UPLOAD_ROUTES,
     }),
   );
   app.addHook('onRequest', createAuthHook({ masterKey: config.masterKey, publicRoutes }));

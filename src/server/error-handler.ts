@@ -59,7 +59,8 @@ export function sendError(reply: FastifyReply, error: GatewayError): FastifyRepl
 /** Registers the error and not-found handlers on the app. */
 export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: number): void {
   app.setErrorHandler(function onError(err: unknown, request: FastifyRequest, reply: FastifyReply) {
-    const error = toGatewayError(err, bodyLimitBytes);
+    // A route may have a limit of its own (uploads).
+    const error = toGatewayError(err, request.routeOptions.bodyLimit ?? bodyLimitBytes);
     if (error.status >= 500 && !(err instanceof GatewayError)) request.log.error({ err }, 'internal error');
     return sendError(reply, error);
   });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Endpoint } from '../providers/spec.ts';
+import { UploadedFile } from '../shared/upload.ts';
 
 const message = z.looseObject({
   role: z.string().min(1),
@@ -73,6 +74,68 @@ const countTokens = z.looseObject({
   messages: z.array(anthropicMessage),
 });
 
+/**
+ * OpenAI's other endpoints answer in one piece here: a stream the client asks for is refused clearly
+ * rather than answered as something else. (`stream` is text in a form, a boolean in JSON.)
+ */
+const notStreamed = (what: string) =>
+  z
+    .union([z.boolean(), z.string()])
+    .nullish()
+    .refine((v) => v !== true && v !== 'true', {
+      message: `streamed ${what} are not supported by this gateway yet; leave stream out or set it to false`,
+    });
+
+const moderations = z.looseObject({
+  // Optional in OpenAI's API, which then picks its default model: the gateway needs one to route.
+  model: z.string().min(1),
+  input: z.union([
+    z.string(),
+    z.array(z.string()).min(1),
+    z.array(z.looseObject({ type: z.string() })).min(1),
+  ]),
+});
+
+const imageGenerations = z.looseObject({
+  model: z.string().min(1),
+  prompt: z.string().min(1),
+  n: z.int().min(1).nullish(),
+  stream: notStreamed('image generations'),
+  user: z.string().nullish(),
+});
+
+const speech = z.looseObject({
+  model: z.string().min(1),
+  input: z.string().min(1),
+  voice: z.union([z.string().min(1), z.looseObject({ id: z.string().min(1) })]),
+  speed: z.number().nullish(),
+  // Audio streams as it is made either way; `sse` would wrap it in events that carry base64 deltas.
+  stream_format: z
+    .enum(['audio', 'sse'])
+    .nullish()
+    .refine((v) => v !== 'sse', {
+      message: "'sse' is not supported by this gateway yet; leave it out or use 'audio'",
+    }),
+});
+
+/** A form's fields are text: only what routing needs and the file are checked here. */
+const transcriptions = z.looseObject({
+  model: z.string().min(1),
+  file: z.custom<UploadedFile>((v) => v instanceof UploadedFile, {
+    message: 'expected an audio file (a form part with a filename)',
+  }),
+  response_format: z.enum(['json', 'text', 'srt', 'verbose_json', 'vtt', 'diarized_json']).nullish(),
+  stream: notStreamed('transcriptions'),
+});
+
+const rerank = z.looseObject({
+  model: z.string().min(1),
+  query: z.string().min(1),
+  documents: z.array(z.union([z.string(), z.looseObject({})])).min(1),
+  top_n: z.int().min(1).nullish(),
+  return_documents: z.boolean().nullish(),
+});
+
 export const REQUEST_SCHEMAS: Record<Endpoint, z.ZodType> = {
   chat,
   completions,
@@ -80,4 +143,9 @@ export const REQUEST_SCHEMAS: Record<Endpoint, z.ZodType> = {
   responses,
   messages,
   count_tokens: countTokens,
+  moderations,
+  image_generations: imageGenerations,
+  speech,
+  transcriptions,
+  rerank,
 };

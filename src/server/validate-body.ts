@@ -57,6 +57,9 @@ function explain(issue: z.core.$ZodIssue | undefined, body: object): GatewayErro
         'invalid_type',
       );
     default:
+      // A custom check (an uploaded file) fails on a missing field too.
+      if (issue.code === 'custom' && value === undefined && issue.path.length > 0)
+        return badRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
       return badRequest(`Invalid '${param}': ${issue.message}.`, param, 'invalid_value');
   }
 }

@@ -7,8 +7,11 @@
  * port from any page. So, without a key:
  * - the Host header must be a localhost name, an IP address or a configured name (DNS rebinding);
  * - a request whose Origin is another site is refused unless that origin is configured;
- * - a body must be JSON (or OTLP protobuf on the ingest routes): `text/plain` and form bodies are what a
- *   page can send cross-site without a preflight, and are refused before they are read.
+ * - a body must be JSON (or OTLP protobuf on the ingest routes, a multipart form on the upload routes):
+ *   `text/plain` and form bodies are what a page can send cross-site without a preflight, and are
+ *   refused before they are read. The upload routes must take forms (OpenAI's SDKs send audio so); a
+ *   page of another site posting one is refused by the Origin check above, which browsers make
+ *   possible by sending Origin with every cross-origin POST.
  * With a master key, a page cannot send the key without a preflight, which only configured origins
  * pass; their answers carry CORS headers. Same-origin calls (the UI) need none of this.
  */
@@ -32,6 +35,8 @@ export interface WebGuardOptions {
   storeRoutes: ReadonlySet<string>;
   /** Routes that take OTLP protobuf bodies besides JSON. */
   otlpRoutes: ReadonlySet<string>;
+  /** Routes that take multipart forms besides JSON (audio transcriptions). */
+  uploadRoutes?: ReadonlySet<string>;
 }
 
 /** `application/json` and the `+json` types (`application/merge-patch+json`, …). */
@@ -82,9 +87,15 @@ export function createWebGuard(options: WebGuardOptions) {
 
     if (open && hasBody(request)) {
       const type = (header(request, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-      const otlp = options.otlpRoutes.has(request.routeOptions.url ?? '');
-      if (!JSON_TYPE.test(type) && !(otlp && otlpFormat(type) === 'protobuf'))
-        return refuse(request, reply, 415, 'unsupported_media_type', typeMessage(type, otlp));
+      const route = request.routeOptions.url ?? '';
+      const otlp = options.otlpRoutes.has(route);
+      const upload = options.uploadRoutes?.has(route) === true;
+      if (
+        !JSON_TYPE.test(type) &&
+        !(otlp && otlpFormat(type) === 'protobuf') &&
+        !(upload && type === 'multipart/form-data')
+      )
+        return refuse(request, reply, 415, 'unsupported_media_type', typeMessage(type, otlp, upload));
     }
   };
 }
@@ -107,8 +118,12 @@ function originMessage(origin: string, open: boolean): string {
         '(or LITELLM_CORS_ALLOW_ORIGINS).';
 }
 
-function typeMessage(type: string, otlp: boolean): string {
-  const accepted = otlp ? 'application/json or application/x-protobuf' : 'application/json';
+function typeMessage(type: string, otlp: boolean, upload: boolean): string {
+  const accepted = otlp
+    ? 'application/json or application/x-protobuf'
+    : upload
+      ? 'multipart/form-data'
+      : 'application/json';
   const sent =
     type === ''
       ? 'The request has a body but no Content-Type'

@@ -17,7 +17,8 @@ import { inputMessageAttributes, outputMessageAttributes } from './message-attri
 
 /**
  * Span names the OpenInference instrumentors use (the OpenAI one names a span after the answer's
- * class, the Anthropic one after the resource); the seed filters on `ChatCompletion`.
+ * class, the Anthropic one after the resource); the seed filters on `ChatCompletion`. Speech's answer
+ * class is a byte container and rerank is not OpenAI's: they are named for what they do.
  */
 export const REQUEST_SPAN_NAME: Readonly<Record<Endpoint, string>> = {
   chat: 'ChatCompletion',
@@ -26,9 +27,18 @@ export const REQUEST_SPAN_NAME: Readonly<Record<Endpoint, string>> = {
   responses: 'Response',
   messages: 'Messages',
   count_tokens: 'CountTokens',
+  moderations: 'ModerationCreateResponse',
+  image_generations: 'ImagesResponse',
+  speech: 'Speech',
+  transcriptions: 'Transcription',
+  rerank: 'Rerank',
 };
 
-/** `gen_ai.operation.name`: a Responses or Messages call is a chat turn, and the conventions say so. */
+/**
+ * `gen_ai.operation.name`: a Responses or Messages call is a chat turn, and the conventions say so. An
+ * image or speech is generated content; the conventions have no name for the other endpoints, which
+ * get their own.
+ */
 const OPERATION: Readonly<Record<Endpoint, string>> = {
   chat: 'chat',
   completions: 'text_completion',
@@ -36,7 +46,22 @@ const OPERATION: Readonly<Record<Endpoint, string>> = {
   responses: 'chat',
   messages: 'chat',
   count_tokens: 'count_tokens',
+  moderations: 'moderation',
+  image_generations: 'generate_content',
+  speech: 'generate_content',
+  transcriptions: 'transcription',
+  rerank: 'rerank',
 };
+
+/**
+ * OpenInference's span kind (and Langfuse's observation type, which has no reranker: a rerank is part
+ * of retrieval); every other endpoint is an LLM call, a generation.
+ */
+const SPAN_KIND: Partial<Record<Endpoint, { kind: string; observation: string }>> = {
+  embeddings: { kind: 'EMBEDDING', observation: 'EMBEDDING' },
+  rerank: { kind: 'RERANKER', observation: 'RETRIEVER' },
+};
+const LLM_KIND = { kind: 'LLM', observation: 'GENERATION' };
 
 /** Endpoints whose request is a conversation, shown as messages (a dialect's through its chat form). */
 const CONVERSATION = new Set<Endpoint>(['chat', 'responses', 'messages']);
@@ -50,6 +75,9 @@ const CONTENT_FIELDS = new Set([
   'system',
   'model',
   'mock_response',
+  'file',
+  'query',
+  'documents',
 ]);
 /** Credentials LiteLLM lets a client send in the body: never written into a span. */
 const CREDENTIAL_FIELDS = new Set([
@@ -79,18 +107,18 @@ export function requestSpanAttributes(
   options: AttributeOptions,
 ): Attributes {
   const body = withoutCredentials(record.requestBody);
-  const embedding = record.endpoint === 'embeddings';
+  const kind = SPAN_KIND[record.endpoint] ?? LLM_KIND;
   const deployment = record.deployment;
   const a: Attributes = {
-    [SC.OPENINFERENCE_SPAN_KIND]: embedding ? 'EMBEDDING' : 'LLM',
-    'llm.observation.type': embedding ? 'EMBEDDING' : 'GENERATION',
+    [SC.OPENINFERENCE_SPAN_KIND]: kind.kind,
+    'llm.observation.type': kind.observation,
     [SC.LLM_SYSTEM]: record.system ?? 'openai',
     [SC.LLM_PROVIDER]: deployment ? telemetryName(deployment.provider, 'llmProvider') : 'unknown',
     [SC.LLM_MODEL_NAME]: deployment?.model ?? record.requestedModel,
     'llm.request.parameters.model': record.requestedModel,
     [SC.LLM_INVOCATION_PARAMETERS]: invocationParameters(body),
     [SC.INPUT_MIME_TYPE]: 'application/json',
-    [SC.OUTPUT_MIME_TYPE]: 'application/json',
+    [SC.OUTPUT_MIME_TYPE]: record.outputMimeType ?? 'application/json',
     'gen_ai.operation.name': OPERATION[record.endpoint],
     'gen_ai.provider.name': telemetryName(deployment?.provider ?? 'openai', 'genAiProvider'),
     'gen_ai.request.model': record.requestedModel,
@@ -107,6 +135,10 @@ export function requestSpanAttributes(
   copyNumber(body, 'max_output_tokens', a, 'gen_ai.request.max_tokens');
   copyNumber(body, 'temperature', a, 'gen_ai.request.temperature');
   copyNumber(body, 'top_p', a, 'gen_ai.request.top_p');
+  if (record.endpoint === 'rerank') {
+    a[SC.RERANKER_MODEL_NAME] = deployment?.model ?? record.requestedModel;
+    copyNumber(body, 'top_n', a, SC.RERANKER_TOP_K);
+  }
   if (record.finishReason !== undefined) {
     a[SC.LLM_FINISH_REASON] = record.finishReason;
     a['gen_ai.response.finish_reasons'] = [record.finishReason];
@@ -127,6 +159,8 @@ export function requestSpanAttributes(
     a[SC.INPUT_VALUE] = redactJsonText(cut(JSON.stringify(body), max));
     if (CONVERSATION.has(record.endpoint))
       Object.assign(a, inputMessageAttributes(withoutCredentials(record.chatRequest ?? body), max));
+    if (record.endpoint === 'rerank' && typeof body.query === 'string')
+      a[SC.RERANKER_QUERY] = cut(body.query, max);
   }
   if (!options.hideOutputs) {
     if (record.output !== undefined) a[SC.OUTPUT_VALUE] = cut(record.output, max);

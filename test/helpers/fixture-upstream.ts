@@ -1,8 +1,9 @@
 /**
  * A real HTTP server that replays recorded answers for end-to-end tests of translated providers
- * (Anthropic, Gemini): each path answers with a queued reply — a status with a JSON body, or an SSE
- * transcript sent byte for byte — and every request is recorded (path, headers, parsed body) so a
- * test can assert what the gateway actually sent upstream.
+ * (Anthropic, Gemini) and OpenAI's endpoints: each path answers with a queued reply — a status with a
+ * JSON body, an SSE transcript sent byte for byte, or any bytes with their content type (audio) — and
+ * every request is recorded (path, headers, parsed body and its bytes) so a test can assert what the
+ * gateway actually sent upstream.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
@@ -16,6 +17,8 @@ export interface FixtureReply {
   json?: unknown;
   /** An SSE transcript, sent as it is with `content-type: text/event-stream`. */
   sse?: string;
+  /** Any body, sent as it is with its content type (audio, a transcript as text). */
+  raw?: { body: Buffer | string; type: string };
 }
 
 export interface FixtureRequest {
@@ -25,6 +28,8 @@ export interface FixtureRequest {
   headers: IncomingHttpHeaders;
   /** The parsed JSON body ({} when the body was not JSON). */
   body: Record<string, unknown>;
+  /** The body's bytes as received (a multipart form, for one). */
+  raw: Buffer;
 }
 
 export interface FixtureUpstream {
@@ -44,7 +49,8 @@ export async function startFixtureUpstream(): Promise<FixtureUpstream> {
   const received: FixtureRequest[] = [];
   const server = createServer(async (req, res) => {
     const path = req.url ?? '/';
-    received.push({ method: req.method ?? 'GET', path, headers: req.headers, body: await readJson(req) });
+    const raw = await readBody(req);
+    received.push({ method: req.method ?? 'GET', path, headers: req.headers, body: parseJson(raw), raw });
     const key = withoutQuery(path);
     const reply = queued.get(key)?.shift() ?? routes.get(key);
     if (reply === undefined) {
@@ -52,9 +58,9 @@ export async function startFixtureUpstream(): Promise<FixtureUpstream> {
       res.end(JSON.stringify({ error: { message: `fixture upstream: nothing queued for ${key}` } }));
       return;
     }
-    const type = reply.sse === undefined ? 'application/json' : 'text/event-stream';
+    const type = reply.raw?.type ?? (reply.sse === undefined ? 'application/json' : 'text/event-stream');
     res.writeHead(reply.status ?? 200, { 'content-type': type, ...reply.headers });
-    res.end(reply.sse ?? JSON.stringify(reply.json ?? {}));
+    res.end(reply.raw?.body ?? reply.sse ?? JSON.stringify(reply.json ?? {}));
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -74,11 +80,15 @@ export async function startFixtureUpstream(): Promise<FixtureUpstream> {
   };
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const chunk of req) parts.push(chunk as Buffer);
+  return Buffer.concat(parts);
+}
+
+function parseJson(raw: Buffer): Record<string, unknown> {
   try {
-    const value: unknown = JSON.parse(Buffer.concat(parts).toString('utf8'));
+    const value: unknown = JSON.parse(raw.toString('utf8'));
     return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
   } catch {
     return {};

@@ -9,6 +9,7 @@ export const descriptor = {
   aliases: ['vllm'],
   adapter: 'openai-compatible',
   params: 'openai',
+  rerank: true,
   apiBaseRequired: {},
   env: { base: ['HOSTED_VLLM_API_BASE'] },
   keyExpected: false,

@@ -77,3 +77,16 @@ export async function readJsonAnswer(
   });
   return { ok: false, error };
 }
+
+/** Reads an answer's body as bytes (audio, a transcript as text), or the error for a body that broke off. */
+export async function readBytesAnswer(
+  answer: OpenAnswer,
+  apiBase: string,
+  signal: AbortSignal,
+): Promise<{ ok: true; bytes: Buffer } | { ok: false; error: GatewayError }> {
+  try {
+    return { ok: true, bytes: Buffer.from(await answer.body.arrayBuffer()) };
+  } catch (err) {
+    return { ok: false, error: cutAnswerError(err, apiBase, signal) };
+  }
+}

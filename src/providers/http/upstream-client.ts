@@ -2,7 +2,7 @@
  * The one HTTP client for upstream calls: undici with keep-alive pools per origin (an Agent keeps one
  * Pool per origin), per-request timeouts, and the client's abort signal wired through.
  */
-import { Agent, type Dispatcher, request } from 'undici';
+import { Agent, type Dispatcher, type FormData, request } from 'undici';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { networkError, upstreamHttpError } from './upstream-error.ts';
 
@@ -21,16 +21,28 @@ export interface UpstreamRequest {
   method?: 'POST' | 'GET' | 'DELETE';
   url: string;
   headers: Record<string, string>;
-  body?: string;
+  /**
+   * JSON text, or a multipart form: undici writes the form's boundary into its content type. The form
+   * must be undici's own FormData: the agent below encodes only its own class (Node's global FormData
+   * is a copy of undici bundled with Node, which only Node's own dispatcher knows).
+   */
+  body?: string | FormData;
   signal: AbortSignal;
   timeoutMs: number;
 }
 
 export type UpstreamAnswer =
-  | { ok: true; status: number; headers: Record<string, string>; body: Dispatcher.ResponseData['body'] }
+  | {
+      ok: true;
+      status: number;
+      headers: Record<string, string>;
+      /** The answer's `content-type` ('' without one): JSON, or the bytes of audio or a transcript. */
+      contentType: string;
+      body: Dispatcher.ResponseData['body'];
+    }
   | { ok: false; status: number; headers: Record<string, string>; error: GatewayError };
 
-/** POSTs JSON upstream. HTTP errors come back as values; only success hands over the open body. */
+/** POSTs upstream (JSON or a form). HTTP errors come back as values; only success hands over the open body. */
 export async function postJson(req: UpstreamRequest): Promise<UpstreamAnswer> {
   let res: Dispatcher.ResponseData;
   try {
@@ -68,7 +80,9 @@ export async function postJson(req: UpstreamRequest): Promise<UpstreamAnswer> {
     res.body.destroy();
     return { ok: false, status: res.statusCode, headers, error: refused };
   }
-  return { ok: true, status: res.statusCode, headers, body: res.body };
+  const type = res.headers['content-type'];
+  const contentType = (Array.isArray(type) ? type[0] : type) ?? '';
+  return { ok: true, status: res.statusCode, headers, contentType, body: res.body };
 }
 
 /** An error answer is read this far and no further: its message is all that is wanted of it. */

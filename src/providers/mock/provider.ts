@@ -3,7 +3,7 @@
  * call nobody). No network; a little latency and real streaming so the whole path behaves as live.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { clientClosed } from '../../errors/gateway-error.ts';
+import { badRequest, clientClosed } from '../../errors/gateway-error.ts';
 import { contentText } from '../../shared/content-text.ts';
 import type { JsonObject } from '../../shared/json.ts';
 import { chunkEvents, DONE, wantsUsage } from '../openai-compatible/chat-stream.ts';
@@ -12,6 +12,7 @@ import { readUsage } from '../openai-compatible/usage.ts';
 import {
   type CallContext,
   type CallResult,
+  ENDPOINT_PATH,
   type Endpoint,
   emptySummary,
   type JsonSuccess,
@@ -29,6 +30,8 @@ import { chatCompletion, type MockAnswer, newAnswer, streamChunks, textCompletio
 const FIRST_TOKEN_MS = 120;
 const CHUNK_GAP_MS = 12;
 const API_BASE = 'mock';
+/** What the mock answers: text and embeddings. OpenAI's media endpoints and rerank are a clear 400. */
+const SERVED: ReadonlySet<Endpoint> = new Set(['chat', 'completions', 'embeddings']);
 /** LiteLLM reports these fixed numbers for `mock_response`; clients may assert them. */
 const MOCK_RESPONSE_USAGE: Usage = { promptTokens: 10, completionTokens: 20, totalTokens: 30 };
 
@@ -40,6 +43,14 @@ export const mockProvider: Provider = {
 
   async call(endpoint, body, ctx): Promise<CallResult<JsonSuccess>> {
     const started = performance.now();
+    if (!SERVED.has(endpoint)) {
+      const error = badRequest(
+        `The mock provider (model ${ctx.deployment.modelName}) does not serve ${ENDPOINT_PATH[endpoint]}; route it to a provider that does`,
+        'model',
+        'unsupported_endpoint',
+      );
+      return { ok: false, status: 0, error, latencyMs: performance.now() - started, apiBase: API_BASE };
+    }
     const json = endpoint === 'embeddings' ? embeddings(body) : complete(endpoint, body);
     if (!isScripted(body)) {
       try {

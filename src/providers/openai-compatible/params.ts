@@ -62,6 +62,62 @@ const COMPLETIONS = [
 
 const EMBEDDINGS = ['model', 'input', 'dimensions', 'encoding_format', 'user'];
 
+const MODERATIONS = ['model', 'input'];
+
+const IMAGE_GENERATIONS = [
+  'model',
+  'prompt',
+  'background',
+  'complexity',
+  'frame_count',
+  'frame_duration_ms',
+  'moderation',
+  'n',
+  'output_compression',
+  'output_format',
+  'partial_images',
+  'quality',
+  'response_format',
+  'safety_identifier',
+  'size',
+  'stream',
+  'style',
+  'svg',
+  'user',
+];
+
+const SPEECH = ['model', 'input', 'voice', 'instructions', 'response_format', 'speed', 'stream_format'];
+
+/** The form's fields (arrays under their plain names: `include`, not `include[]`). */
+const TRANSCRIPTIONS = [
+  'model',
+  'file',
+  'chunking_strategy',
+  'include',
+  'keywords',
+  'known_speaker_names',
+  'known_speaker_references',
+  'language',
+  'languages',
+  'prompt',
+  'response_format',
+  'stream',
+  'temperature',
+  'timestamp_granularities',
+];
+
+/** Cohere's rerank, as vLLM and Together AI serve it (OpenAI has none). */
+const RERANK = [
+  'model',
+  'query',
+  'documents',
+  'top_n',
+  'return_documents',
+  'rank_fields',
+  'max_chunks_per_doc',
+  'max_tokens_per_doc',
+];
+
 /** Sampling knobs that OpenAI's reasoning models (o1, o3, o4, gpt-5) reject. */
 const REASONING_REJECTS = new Set([
   'temperature',
@@ -73,11 +129,19 @@ const REASONING_REJECTS = new Set([
   'logit_bias',
 ]);
 
-/** The canonical endpoints: a dialect served natively gets the client's body as it is (no drop_params). */
+/**
+ * The canonical endpoints and OpenAI's others: a dialect served natively gets the client's body as it is
+ * (no drop_params).
+ */
 const BY_ENDPOINT: Partial<Record<Endpoint, ReadonlySet<string>>> = {
   chat: new Set(CHAT),
   completions: new Set(COMPLETIONS),
   embeddings: new Set(EMBEDDINGS),
+  moderations: new Set(MODERATIONS),
+  image_generations: new Set(IMAGE_GENERATIONS),
+  speech: new Set(SPEECH),
+  transcriptions: new Set(TRANSCRIPTIONS),
+  rerank: new Set(RERANK),
 };
 
 const CHAT_FOR_REASONING: ReadonlySet<string> = new Set(CHAT.filter((p) => !REASONING_REJECTS.has(p)));

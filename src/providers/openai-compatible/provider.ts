@@ -3,13 +3,14 @@
  * Other hosts reuse it through the quirk hooks in the options instead of copying it.
  */
 
-import { GatewayError } from '../../errors/gateway-error.ts';
+import { badRequest, GatewayError } from '../../errors/gateway-error.ts';
 import type { JsonObject } from '../../shared/json.ts';
-import { failure, readJsonAnswer, streamSuccess } from '../http/call-result.ts';
+import { failure, readBytesAnswer, readJsonAnswer, streamSuccess } from '../http/call-result.ts';
 import { rawEvents } from '../http/raw-events.ts';
 import { originOf, postJson } from '../http/upstream-client.ts';
 import { midStreamError } from '../http/upstream-error.ts';
 import {
+  type Answer,
   type CallContext,
   type CallResult,
   type Endpoint,
@@ -19,9 +20,11 @@ import {
   type StreamSuccess,
 } from '../spec.ts';
 import { wantsUsage } from './chat-stream.ts';
+import { toForm } from './form-body.ts';
+import { imagesForTrace, isJsonType, MEDIA_ENDPOINTS, mediaSuccess } from './media-answer.ts';
 import { openAiParams } from './params.ts';
 import { passThrough } from './pass-through.ts';
-import { readUsage } from './usage.ts';
+import { readRerankUsage, readUsage } from './usage.ts';
 import { UsageRequests } from './usage-requests.ts';
 
 export interface OpenAiCompatibleOptions {
@@ -42,6 +45,8 @@ export interface OpenAiCompatibleOptions {
   includeUsage?: boolean;
   /** Dialect endpoints the host serves itself (OpenAI and Azure: the Responses API). */
   native?: readonly Endpoint[];
+  /** The host serves Cohere's rerank at `{base}/rerank` (vLLM, Together AI); OpenAI's API has none. */
+  rerank?: boolean;
 }
 
 const PATHS: Partial<Record<Endpoint, string>> = {
@@ -49,6 +54,11 @@ const PATHS: Partial<Record<Endpoint, string>> = {
   completions: '/completions',
   embeddings: '/embeddings',
   responses: '/responses',
+  moderations: '/moderations',
+  image_generations: '/images/generations',
+  speech: '/audio/speech',
+  transcriptions: '/audio/transcriptions',
+  rerank: '/rerank',
 };
 
 const bearer = (apiKey: string) => ({ authorization: `Bearer ${apiKey}` });
@@ -82,10 +92,20 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
         type: 'api_error',
         code: 'unsupported_endpoint',
       });
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    // A client's mistake, not the gateway's: the model it named is served by a host without rerank.
+    if (endpoint === 'rerank' && options.rerank !== true)
+      throw badRequest(
+        `${options.name} has no rerank endpoint (model ${ctx.deployment.modelName}); rerank needs a deployment of a provider that serves one, such as hosted_vllm or together_ai`,
+        'model',
+        'unsupported_endpoint',
+      );
+    const form = endpoint === 'transcriptions';
+    // A form's content type carries its boundary, which undici writes when it encodes the form.
+    const headers: Record<string, string> = form ? {} : { 'content-type': 'application/json' };
     if (ctx.deployment.apiKey) Object.assign(headers, authHeaders(ctx.deployment.apiKey));
     const url = urlFor(path, ctx);
-    return { url, headers, body: JSON.stringify(body), signal: ctx.signal, timeoutMs: ctx.timeoutMs };
+    const sent = form ? toForm(body) : JSON.stringify(body);
+    return { url, headers, body: sent, signal: ctx.signal, timeoutMs: ctx.timeoutMs };
   }
 
   return {
@@ -94,7 +114,7 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
     supportedParams: options.supportedParams ?? openAiParams,
     native,
 
-    async call(endpoint, body, ctx): Promise<CallResult<JsonSuccess>> {
+    async call(endpoint, body, ctx): Promise<CallResult<Answer>> {
       const started = performance.now();
       let req: ReturnType<typeof requestFor>;
       try {
@@ -106,6 +126,12 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
       const apiBase = originOf(req.url);
       const answer = await postJson(req);
       if (!answer.ok) return failure(answer.status, answer.error, started, apiBase);
+      if (MEDIA_ENDPOINTS.has(endpoint) && !isJsonType(answer.contentType)) {
+        const bytes = await readBytesAnswer(answer, apiBase, ctx.signal);
+        if (!bytes.ok) return failure(answer.status, bytes.error, started, apiBase);
+        const facts = { status: answer.status, latencyMs: performance.now() - started, apiBase };
+        return mediaSuccess(facts, bytes.bytes, answer.contentType, answer.headers);
+      }
       const read = await readJsonAnswer(answer, apiBase, ctx.signal);
       if (!read.ok) return failure(answer.status, read.error, started, apiBase);
       const { text, json } = read;
@@ -119,9 +145,10 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
         body: text,
         json,
         headers: answer.headers,
-        usage: readUsage(json.usage),
+        usage: endpoint === 'rerank' ? readRerankUsage(json) : readUsage(json.usage),
         finishReason: typeof choice?.finish_reason === 'string' ? choice.finish_reason : undefined,
         responseModel: typeof json.model === 'string' ? json.model : undefined,
+        traceOutput: endpoint === 'image_generations' ? imagesForTrace(json) : undefined,
       };
     },
 

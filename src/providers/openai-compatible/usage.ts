@@ -29,3 +29,17 @@ function detail(value: unknown, key: string): unknown {
 function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
+
+/**
+ * A rerank answer's tokens, where the host counts them: OpenAI's fields (Together AI), `total_tokens`
+ * alone (vLLM: all of it is input), or Cohere's `meta.tokens` / `meta.billed_units`. Cohere's
+ * `search_units` count searches, not tokens, and are left out.
+ */
+export function readRerankUsage(json: Record<string, unknown>): Usage | undefined {
+  const reported = readUsage(json.usage);
+  if (reported !== undefined) return reported;
+  const total = num(detail(json.usage, 'total_tokens'));
+  if (total !== undefined) return { promptTokens: total, completionTokens: 0, totalTokens: total };
+  const meta = json.meta;
+  return readUsage(detail(meta, 'tokens')) ?? readUsage(detail(meta, 'billed_units'));
+}

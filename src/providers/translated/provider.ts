@@ -15,6 +15,7 @@ import { chunkEvents, DONE, wantsUsage } from '../openai-compatible/chat-stream.
 import {
   type CallContext,
   type CallResult,
+  ENDPOINT_PATH,
   type Endpoint,
   emptySummary,
   type JsonSuccess,
@@ -97,7 +98,7 @@ export function createTranslatedProvider(options: TranslatedOptions): Provider {
       return upstreamRequest(native.request(endpoint, body, ctx, base), ctx);
     if (!options.endpoints.has(endpoint))
       throw badRequest(
-        `${options.name} does not serve /${endpoint === 'chat' ? 'chat/completions' : endpoint} (model ${ctx.deployment.modelName})`,
+        `${options.name} does not serve ${ENDPOINT_PATH[endpoint]} (model ${ctx.deployment.modelName})`,
         'model',
         'unsupported_endpoint',
       );

@@ -1,6 +1,7 @@
 /**
- * The model endpoints — chat completions, completions, embeddings, and the Responses and Messages APIs
- * — validated, routed, relayed. A route answers errors in its client's dialect.
+ * The model endpoints — chat completions, completions, embeddings, the Responses and Messages APIs, and
+ * OpenAI's others (moderations, images, speech, transcriptions) and rerank — validated, routed, relayed.
+ * A route answers errors in its client's dialect.
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -13,6 +14,7 @@ import type { Endpoint } from '../../providers/spec.ts';
 import type { JsonObject } from '../../shared/json.ts';
 import { clientGoneSignal } from '../client-gone.ts';
 import { sendError } from '../error-handler.ts';
+import { installMultipartBody } from '../multipart-body.ts';
 import { tollgateHeaders } from '../response-headers.ts';
 import { validateBody } from '../validate-body.ts';
 
@@ -26,7 +28,32 @@ const ROUTES: Array<[string, Endpoint]> = [
   ['/v1/responses', 'responses'],
   ['/responses', 'responses'],
   ['/v1/messages', 'messages'],
+  ['/v1/moderations', 'moderations'],
+  ['/moderations', 'moderations'],
+  ['/v1/images/generations', 'image_generations'],
+  ['/images/generations', 'image_generations'],
+  ['/v1/audio/speech', 'speech'],
+  ['/audio/speech', 'speech'],
+  // Cohere's paths (v1 and v2 take the same body here), and LiteLLM's.
+  ['/v1/rerank', 'rerank'],
+  ['/v2/rerank', 'rerank'],
+  ['/rerank', 'rerank'],
 ];
+
+/** Routes whose body is a multipart form with a file: audio to transcribe. */
+const FORM_ROUTES: Array<[string, Endpoint]> = [
+  ['/v1/audio/transcriptions', 'transcriptions'],
+  ['/audio/transcriptions', 'transcriptions'],
+];
+
+/** The routes that take multipart forms, for the web guard, which refuses forms everywhere else. */
+export const UPLOAD_ROUTES: ReadonlySet<string> = new Set(FORM_ROUTES.map(([url]) => url));
+
+/**
+ * The largest upload: OpenAI takes audio files of up to 25 MB, and a form adds a few hundred bytes. A
+ * larger `max_request_size_mb` raises it too (a server of one's own may take longer recordings).
+ */
+const UPLOAD_LIMIT_BYTES = 25 * 1024 * 1024;
 
 /** What a route does to a valid body before the gateway gets it (Responses: earlier turns added). */
 export type PrepareBody = (endpoint: Endpoint, body: JsonObject) => Promise<Continued>;
@@ -51,6 +78,15 @@ export function registerLlmRoutes(
       handle(endpoint, gateway, stallMs, prepare, request, reply),
     );
   }
+  // Forms are read only here: the multipart parser lives in this scope, and the body limit is the route's.
+  const bodyLimit = Math.max(UPLOAD_LIMIT_BYTES, app.initialConfig.bodyLimit ?? 0);
+  app.register(async (scope) => {
+    installMultipartBody(scope);
+    for (const [url, endpoint] of FORM_ROUTES)
+      scope.post(url, { bodyLimit }, (request, reply) =>
+        handle(endpoint, gateway, stallMs, prepare, request, reply),
+      );
+  });
   const countErrors = dialectFor('messages')?.errorAnswer;
   app.post('/v1/messages/count_tokens', { config: { errorAnswer: countErrors } }, async (request, reply) => {
     const body = validateBody('count_tokens', request.body);
@@ -92,6 +128,10 @@ async function handle(
   if (outcome.kind === 'json') {
     reply.code(outcome.status).headers(headers).headers(outcome.headers);
     return reply.type('application/json').send(outcome.body);
+  }
+  if (outcome.kind === 'media') {
+    reply.code(outcome.status).headers(headers).headers(outcome.headers);
+    return reply.type(outcome.contentType).send(outcome.body);
   }
   // Written straight to the socket: a stream through Fastify's reply costs a Readable per request.
   reply.hijack();
