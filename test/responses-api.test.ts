@@ -44,6 +44,15 @@ describe('/v1/responses', () => {
             apiBase: `${upstream.url}/v1`,
             apiKey: KEY,
           }),
+          deployment({
+            modelName: 'azure-gpt',
+            provider: 'azure',
+            model: 'my-gpt41-deployment',
+            litellmModel: 'azure/my-gpt41-deployment',
+            apiBase: `${upstream.url}/openai`,
+            apiKey: 'sk-test-azure-key',
+            apiVersion: '2024-10-21',
+          }),
           // An OpenAI-compatible server at an `openai/` api_base, without the Responses API (vLLM, Ollama).
           deployment({ modelName: 'local', model: 'qwen3', apiBase: `${upstream.url}/local/v1` }),
           deployment({
@@ -209,6 +218,16 @@ describe('/v1/responses', () => {
         'Tollgate records model, tokens, cost and latency.',
       );
     });
+  });
+
+  it('passes Azure OpenAI through to its v1 Responses API, with the deployment name and api-key', async () => {
+    const recorded = fixtureJson<Record<string, unknown>>('responses-text.json');
+    upstream.queue('/openai/v1/responses', { json: recorded });
+    const answer = await client.responses.create({ model: 'azure-gpt', input: 'What does Tollgate record?' });
+    assert.equal(answer.output_text, 'Tollgate records model, tokens, cost and latency.');
+    const got = sent('/openai/v1/responses');
+    assert.equal(got?.body.model, 'my-gpt41-deployment');
+    assert.equal(got?.headers['api-key'], 'sk-test-azure-key');
   });
 
   it('translates for an openai/ server that has no /responses, and remembers it', async () => {

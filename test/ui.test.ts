@@ -142,6 +142,41 @@ describe('trace UI', { skip }, () => {
     await page.screenshot({ path: screenshotPath('traces-narrow') });
     await page.close();
   });
+
+  it('shows Messages and Response requests like chat ones: tokens and the conversation', async () => {
+    const message = await s.gateway.anthropic().messages.create({
+      model: 'demo',
+      max_tokens: 100,
+      system: 'ui-system-prompt',
+      messages: [{ role: 'user', content: 'ui-messages-api' }],
+    });
+    await s.gateway.client().responses.create({ model: 'demo', input: 'ui-responses-api' });
+    for (const [operation, marker, tokens] of [
+      ['Messages', 'ui-messages-api', message.usage.output_tokens],
+      ['Response', 'ui-responses-api', undefined],
+    ] as const) {
+      const [span] = await s.waitForHits(
+        `SELECT trace_id FROM "default" WHERE input_value LIKE '%${marker}%'`,
+      );
+      const page = await openPage(browser, `${s.gateway.url}/ui/`);
+      await page
+        .locator('select[name=operation] option', { hasText: operation })
+        .waitFor({ state: 'attached' });
+      await page.selectOption('select[name=operation]', operation);
+      await page.click(`tr[data-trace-id="${span?.trace_id}"]`);
+      await page.waitForSelector('.conversation');
+      const conversation = (await page.textContent('.conversation')) ?? '';
+      assert.match(conversation, new RegExp(marker));
+      assert.match(conversation, /Demo model: set OPENAI_API_KEY/);
+      if (tokens !== undefined)
+        assert.equal(
+          await page.textContent('[data-field=completion-tokens] dd'),
+          tokens.toLocaleString('en-US'),
+        );
+      if (operation === 'Messages') assert.match(conversation, /ui-system-prompt/);
+      await page.close();
+    }
+  });
 });
 
 describe('alerts in the UI', { skip }, () => {
