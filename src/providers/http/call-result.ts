@@ -1,7 +1,7 @@
 /** The CallResult values every HTTP provider returns, built in one place. */
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { isJsonObject, type JsonObject } from '../../shared/json.ts';
-import type { CallFailure, StreamEvent, StreamSuccess, StreamSummary } from '../spec.ts';
+import type { CallFailure, JsonSuccess, StreamEvent, StreamSuccess, StreamSummary } from '../spec.ts';
 import type { UpstreamAnswer } from './upstream-client.ts';
 import { cutAnswerError } from './upstream-error.ts';
 
@@ -10,6 +10,30 @@ export function failure(status: number, error: GatewayError, started: number, ap
 }
 
 type OpenAnswer = Extract<UpstreamAnswer, { ok: true }>;
+
+/** What a JSON answer says beyond its body: usage and the rest, read by the provider. */
+export type AnswerFacts = Pick<JsonSuccess, 'usage' | 'finishReason' | 'responseModel' | 'traceOutput'>;
+
+/** A JSON answer that was read: `body` is what the client gets (the upstream's own text, or a translation). */
+export function jsonSuccess(
+  answer: OpenAnswer,
+  started: number,
+  apiBase: string,
+  body: { text: string; json: JsonObject },
+  facts: AnswerFacts = {},
+): JsonSuccess {
+  return {
+    ok: true,
+    kind: 'json',
+    status: answer.status,
+    latencyMs: performance.now() - started,
+    apiBase,
+    body: body.text,
+    json: body.json,
+    headers: answer.headers,
+    ...facts,
+  };
+}
 
 /**
  * A stream that answered: `read` turns the upstream body into batches of events (keeping `summary` up

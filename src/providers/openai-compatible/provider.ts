@@ -5,7 +5,7 @@
 
 import { badRequest, GatewayError } from '../../errors/gateway-error.ts';
 import type { JsonObject } from '../../shared/json.ts';
-import { failure, readBytesAnswer, readJsonAnswer, streamSuccess } from '../http/call-result.ts';
+import { failure, jsonSuccess, readBytesAnswer, readJsonAnswer, streamSuccess } from '../http/call-result.ts';
 import { rawEvents } from '../http/raw-events.ts';
 import { originOf, postJson } from '../http/upstream-client.ts';
 import { midStreamError } from '../http/upstream-error.ts';
@@ -108,6 +108,21 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
     return { url, headers, body: sent, signal: ctx.signal, timeoutMs: ctx.timeoutMs };
   }
 
+  /** Builds and sends one request; a body that cannot be sent, or an error answer, is a CallFailure. */
+  async function send(endpoint: Endpoint, body: JsonObject, ctx: CallContext, started: number) {
+    let req: ReturnType<typeof requestFor>;
+    try {
+      req = requestFor(endpoint, body, ctx);
+    } catch (err) {
+      if (!(err instanceof GatewayError)) throw err;
+      return failure(0, err, started, options.name);
+    }
+    const apiBase = originOf(req.url);
+    const answer = await postJson(req);
+    if (!answer.ok) return failure(answer.status, answer.error, started, apiBase);
+    return { ok: true as const, apiBase, answer };
+  }
+
   return {
     name: options.name,
     system: options.system ?? 'openai',
@@ -116,16 +131,9 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
 
     async call(endpoint, body, ctx): Promise<CallResult<Answer>> {
       const started = performance.now();
-      let req: ReturnType<typeof requestFor>;
-      try {
-        req = requestFor(endpoint, body, ctx);
-      } catch (err) {
-        if (!(err instanceof GatewayError)) throw err;
-        return failure(0, err, started, options.name);
-      }
-      const apiBase = originOf(req.url);
-      const answer = await postJson(req);
-      if (!answer.ok) return failure(answer.status, answer.error, started, apiBase);
+      const sent = await send(endpoint, body, ctx, started);
+      if (!sent.ok) return sent;
+      const { apiBase, answer } = sent;
       if (MEDIA_ENDPOINTS.has(endpoint) && !isJsonType(answer.contentType)) {
         const bytes = await readBytesAnswer(answer, apiBase, ctx.signal);
         if (!bytes.ok) return failure(answer.status, bytes.error, started, apiBase);
@@ -134,37 +142,22 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
       }
       const read = await readJsonAnswer(answer, apiBase, ctx.signal);
       if (!read.ok) return failure(answer.status, read.error, started, apiBase);
-      const { text, json } = read;
+      const { json } = read;
       const choice = Array.isArray(json.choices) ? (json.choices[0] as JsonObject | undefined) : undefined;
-      return {
-        ok: true,
-        kind: 'json',
-        status: answer.status,
-        latencyMs: performance.now() - started,
-        apiBase,
-        body: text,
-        json,
-        headers: answer.headers,
+      return jsonSuccess(answer, started, apiBase, read, {
         usage: endpoint === 'rerank' ? readRerankUsage(json) : readUsage(json.usage),
         finishReason: typeof choice?.finish_reason === 'string' ? choice.finish_reason : undefined,
         responseModel: typeof json.model === 'string' ? json.model : undefined,
         traceOutput: endpoint === 'image_generations' ? imagesForTrace(json) : undefined,
-      };
+      });
     },
 
     async stream(endpoint, body, ctx): Promise<CallResult<StreamSuccess>> {
       const started = performance.now();
       if (endpoint === 'responses' || endpoint === 'messages') {
-        let req: ReturnType<typeof requestFor>;
-        try {
-          req = requestFor(endpoint, body, ctx);
-        } catch (err) {
-          if (!(err instanceof GatewayError)) throw err;
-          return failure(0, err, started, options.name);
-        }
-        const apiBase = originOf(req.url);
-        const answer = await postJson(req);
-        if (!answer.ok) return failure(answer.status, answer.error, started, apiBase);
+        const sent = await send(endpoint, body, ctx, started);
+        if (!sent.ok) return sent;
+        const { apiBase, answer } = sent;
         return streamSuccess(answer, started, apiBase, emptySummary(), rawEvents, (err) =>
           midStreamError(err, apiBase, ctx.signal),
         );
@@ -204,16 +197,7 @@ export function createOpenAiCompatible(options: OpenAiCompatibleOptions): Provid
       if (!answer.ok) return failure(answer.status, answer.error, started, apiBase);
       const read = await readJsonAnswer(answer, apiBase, ctx.signal);
       if (!read.ok) return failure(answer.status, read.error, started, apiBase);
-      return {
-        ok: true,
-        kind: 'json',
-        status: answer.status,
-        latencyMs: performance.now() - started,
-        apiBase,
-        body: read.text,
-        json: read.json,
-        headers: answer.headers,
-      };
+      return jsonSuccess(answer, started, apiBase, read);
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 import { badRequest, GatewayError } from '../../errors/gateway-error.ts';
 import type { JsonObject } from '../../shared/json.ts';
-import { failure, readJsonAnswer, streamSuccess } from '../http/call-result.ts';
+import { failure, jsonSuccess, readJsonAnswer, streamSuccess } from '../http/call-result.ts';
 import { rawEvents } from '../http/raw-events.ts';
 import { parseSse, type SseMessage } from '../http/sse-parser.ts';
 import { originOf, postJson } from '../http/upstream-client.ts';
@@ -148,17 +148,7 @@ export function createTranslatedProvider(options: TranslatedOptions): Provider {
       const read = await readJsonAnswer(answer, apiBase, ctx.signal);
       if (!read.ok) return failure(answer.status, read.error, started, apiBase);
       const upstream = read.json;
-      if (native?.endpoints.has(endpoint))
-        return {
-          ok: true,
-          kind: 'json',
-          status: answer.status,
-          latencyMs: performance.now() - started,
-          apiBase,
-          body: read.text,
-          json: upstream,
-          headers: answer.headers,
-        };
+      if (native?.endpoints.has(endpoint)) return jsonSuccess(answer, started, apiBase, read);
       let translated: TranslatedAnswer;
       try {
         translated = options.response(endpoint, upstream, body);
@@ -166,19 +156,14 @@ export function createTranslatedProvider(options: TranslatedOptions): Provider {
         if (!(err instanceof GatewayError)) throw err;
         return failure(answer.status, err, started, apiBase);
       }
-      return {
-        ok: true,
-        kind: 'json',
-        status: answer.status,
-        latencyMs: performance.now() - started,
+      const { json, usage, finishReason, responseModel } = translated;
+      return jsonSuccess(
+        answer,
+        started,
         apiBase,
-        body: JSON.stringify(translated.json),
-        json: translated.json,
-        headers: answer.headers,
-        usage: translated.usage,
-        finishReason: translated.finishReason,
-        responseModel: translated.responseModel,
-      };
+        { text: JSON.stringify(json), json },
+        { usage, finishReason, responseModel },
+      );
     },
 
     async stream(endpoint, body, ctx): Promise<CallResult<StreamSuccess>> {
