@@ -159,6 +159,25 @@ describe('/v1/messages', () => {
       assert.equal(span?.llm_output_messages_0_message_content, 'Once upon');
     });
 
+    it('passes server tools to Anthropic, and still traces the conversation', async () => {
+      upstream.queue('/v1/messages', { json: anthropicJson('text-cache.anthropic-response.json') });
+      await client.messages.create({
+        model: 'claude',
+        max_tokens: 100,
+        tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }],
+        messages: [{ role: 'user', content: 'native-server-tool' }],
+      });
+      assert.deepEqual((sent('/v1/messages')?.body.tools as unknown[])?.[0], {
+        type: 'web_search_20250305',
+        name: 'web_search',
+        max_uses: 2,
+      });
+      const [span] = await s.waitForHits(
+        `SELECT * FROM "default" WHERE operation_name = 'Messages' AND input_value LIKE '%native-server-tool%'`,
+      );
+      assert.equal(span?.llm_input_messages_0_message_content, 'native-server-tool');
+    });
+
     it('counts tokens at Anthropic', async () => {
       upstream.queue('/v1/messages/count_tokens', { json: { input_tokens: 4242 } });
       const count = await client.messages.countTokens({

@@ -65,6 +65,17 @@ behavesAsAStore(
 );
 after(() => redis?.stop());
 
+describe('kept answers in memory', () => {
+  it('lets the oldest go once they hold more than 64 MiB', async () => {
+    const store = new MemoryResponses();
+    const big = 'x'.repeat(24 * 1024 * 1024);
+    for (const id of ['resp_m1', 'resp_m2', 'resp_m3']) await store.put(turn(id, big));
+    assert.equal(await store.get('resp_m1'), undefined);
+    assert.ok(await store.get('resp_m2'));
+    assert.ok(await store.get('resp_m3'));
+  });
+});
+
 describe('responses.db', () => {
   it('is a private file', () => {
     const path = join(tempDir(), 'responses.db');

@@ -5,6 +5,7 @@
  * drive it with plain objects.
  */
 import type { Deployment, GatewayConfig } from '../config/types.ts';
+import type { Dialect } from '../dialects/dialect.ts';
 import { dialectFor, tokenCountDialect } from '../dialects/index.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import type { JsonSuccess } from '../providers/spec.ts';
@@ -126,11 +127,7 @@ export function createGateway(
     const dialect = dialectFor(record.endpoint);
     if (dialect !== undefined && record.chatRequest === undefined) {
       // Served natively, or refused: the trace still shows the conversation, when it can be read as one.
-      try {
-        record.chatRequest = dialect.toChat(record.requestBody);
-      } catch {
-        // Nothing of it reads as chat (a body the client got a 400 for): the trace has its raw input.
-      }
+      record.chatRequest = conversationOf(dialect, record.requestBody);
     }
     const last = record.attempts.at(-1);
     // A stream's tokens count against its deployment's tpm once known, at its end.
@@ -270,6 +267,23 @@ export function createGateway(
       }
     }
     return result;
+  }
+}
+
+/**
+ * A natively served request in chat's form, for the trace's messages. Tools chat cannot express (an
+ * Anthropic server tool) must not cost the trace its conversation, so they are left out if need be.
+ */
+function conversationOf(dialect: Dialect, body: JsonObject): JsonObject | undefined {
+  try {
+    return dialect.toChat(body);
+  } catch {
+    try {
+      return dialect.toChat({ ...body, tools: undefined, tool_choice: undefined });
+    } catch {
+      // Nothing of it reads as chat (a body the client got a 400 for): the trace has its raw input.
+      return undefined;
+    }
   }
 }
 

@@ -36,29 +36,42 @@ export interface ResponseStore {
   close(): Promise<void>;
 }
 
-/** The most responses an in-memory store holds; the oldest go first. */
+/** The most an in-memory store holds, in responses and in characters of JSON; the oldest go first. */
 const MEMORY_ENTRIES = 10_000;
+const MEMORY_CHARS = 64 * 1024 * 1024;
 
 export class MemoryResponses implements ResponseStore {
-  readonly #entries = new Map<string, StoredResponse>();
+  /** Each entry with its size, oldest first. */
+  readonly #entries = new Map<string, { entry: StoredResponse; size: number }>();
+  #size = 0;
 
   async get(id: string): Promise<StoredResponse | undefined> {
-    const entry = this.#entries.get(id);
-    if (entry === undefined || Date.now() - entry.createdAt <= RETENTION_MS) return entry;
-    this.#entries.delete(id);
+    const kept = this.#entries.get(id);
+    if (kept === undefined || Date.now() - kept.entry.createdAt <= RETENTION_MS) return kept?.entry;
+    this.#remove(id);
     return undefined;
   }
 
   async put(entry: StoredResponse): Promise<void> {
-    this.#entries.delete(entry.id);
-    this.#entries.set(entry.id, entry);
-    if (this.#entries.size > MEMORY_ENTRIES) {
+    this.#remove(entry.id);
+    const size = JSON.stringify(entry).length;
+    this.#entries.set(entry.id, { entry, size });
+    this.#size += size;
+    while (this.#entries.size > MEMORY_ENTRIES || this.#size > MEMORY_CHARS) {
       const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
+      if (oldest === undefined) break;
+      this.#remove(oldest);
     }
   }
 
   async delete(id: string): Promise<boolean> {
+    return this.#remove(id);
+  }
+
+  #remove(id: string): boolean {
+    const kept = this.#entries.get(id);
+    if (kept === undefined) return false;
+    this.#size -= kept.size;
     return this.#entries.delete(id);
   }
 
