@@ -53,6 +53,19 @@ describe('/v1/responses', () => {
             apiKey: 'sk-test-azure-key',
             apiVersion: '2024-10-21',
           }),
+          // One group over two OpenAI accounts: a conversation kept by one is unknown to the other.
+          deployment({
+            id: 'pair-a',
+            modelName: 'pair',
+            model: 'gpt-4.1-mini',
+            apiBase: `${upstream.url}/a/v1`,
+          }),
+          deployment({
+            id: 'pair-b',
+            modelName: 'pair',
+            model: 'gpt-4.1-mini',
+            apiBase: `${upstream.url}/b/v1`,
+          }),
           // An OpenAI-compatible server at an `openai/` api_base, without the Responses API (vLLM, Ollama).
           deployment({ modelName: 'local', model: 'qwen3', apiBase: `${upstream.url}/local/v1` }),
           deployment({
@@ -228,6 +241,18 @@ describe('/v1/responses', () => {
     const got = sent('/openai/v1/responses');
     assert.equal(got?.body.model, 'my-gpt41-deployment');
     assert.equal(got?.headers['api-key'], 'sk-test-azure-key');
+  });
+
+  it('sends a continued conversation to the deployment that keeps it', async () => {
+    const text = fixtureJson('responses-text.json');
+    for (const path of ['/a/v1/responses', '/b/v1/responses']) upstream.route(path, { json: text });
+    const first = await client.responses.create({ model: 'pair', input: 'Hi' });
+    const keeper = upstream.received.at(-1)?.path;
+    for (let i = 0; i < 10; i++)
+      await client.responses.create({ model: 'pair', input: `More ${i}`, previous_response_id: first.id });
+    const paths = upstream.received.slice(-10).map((r) => r.path);
+    assert.deepEqual(paths, Array(10).fill(keeper));
+    assert.equal(upstream.received.at(-1)?.body.previous_response_id, first.id);
   });
 
   it('translates for an openai/ server that has no /responses, and remembers it', async () => {

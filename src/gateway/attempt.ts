@@ -45,6 +45,8 @@ export interface AttemptRequest {
   signal: AbortSignal;
   /** performance.now() time the request must be over by: no call is given longer than what is left. */
   deadline: number;
+  /** A deployment to take when it is in the group and open (the one keeping the conversation continued). */
+  pinned?: string;
 }
 
 export interface Answered {
@@ -64,7 +66,7 @@ export function createAttempt(config: GatewayConfig, state: RouterState, log: Ga
     const { endpoint, client, dialect, stream, record, signal } = request;
     let deployment: Deployment;
     try {
-      deployment = target.mock ? simpleShuffle(target.deployments) : await pick(target);
+      deployment = target.mock ? simpleShuffle(target.deployments) : await pick(target, request.pinned);
     } catch (err) {
       return { ok: false, error: asGatewayError(err) };
     }
@@ -156,12 +158,15 @@ export function createAttempt(config: GatewayConfig, state: RouterState, log: Ga
     return { ok: false, error: result.error, deployment };
   };
 
-  /** A deployment of the group by the routing strategy, counted as started (and against its rpm). */
-  async function pick({ group, deployments }: GroupTarget): Promise<Deployment> {
+  /**
+   * A deployment of the group by the routing strategy (or the pinned one, while it is open), counted as
+   * started (and against its rpm).
+   */
+  async function pick({ group, deployments }: GroupTarget, pinned: string | undefined): Promise<Deployment> {
     const views = await state.view(deployments.map((d) => d.id));
     let open = underLimits(group, available(group, deployments, views), views);
     for (;;) {
-      const deployment = choose(config.routingStrategy, open, views);
+      const deployment = open.find((d) => d.id === pinned) ?? choose(config.routingStrategy, open, views);
       if (await state.start(deployment.id, deployment.rpm)) return deployment;
       // Another request (or replica) took the last of its rpm since the view was read.
       open = open.filter((d) => d !== deployment);

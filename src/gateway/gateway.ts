@@ -55,6 +55,8 @@ export interface HandleOptions {
   errorEvent?: ErrorEvent;
   /** The kept conversation the body was given (`previous_response_id`, responses/expand.ts). */
   continues?: RequestRecord['continues'];
+  /** The deployment to prefer in the requested group: the one keeping the conversation continued. */
+  pinned?: string;
 }
 
 /** One request in flight, as the server sees it. */
@@ -168,10 +170,7 @@ export function createGateway(
       const record = newRecord(options.callId, endpoint, shown, stream, options.headers);
       record.continues = options.continues;
       const lifecycle = start(record, options);
-      return exchange(
-        lifecycle,
-        run(endpoint, client, stream, lifecycle, options.errorEvent ?? openAiErrorEvent),
-      );
+      return exchange(lifecycle, run(endpoint, client, stream, lifecycle, options));
     },
     refuse(endpoint, body, error, options) {
       const object = isJsonObject(body) ? withFilesDescribed(body) : {};
@@ -188,12 +187,13 @@ export function createGateway(
     client: JsonObject,
     stream: boolean,
     lifecycle: RequestLifecycle,
-    errorEvent: ErrorEvent,
+    options: HandleOptions,
   ): Promise<Outcome> {
     const record = lifecycle.record;
+    const errorEvent = options.errorEvent ?? openAiErrorEvent;
     let result: AttemptResult<Answered>;
     try {
-      result = await route(endpoint, client, stream, lifecycle);
+      result = await route(endpoint, client, stream, lifecycle, options.pinned);
     } catch (err) {
       const error = asGatewayError(err);
       if (error.status >= 500 && error === err) log.warn({ err }, 'unexpected gateway failure');
@@ -237,13 +237,14 @@ export function createGateway(
     client: JsonObject,
     stream: boolean,
     lifecycle: RequestLifecycle,
+    pinned: string | undefined,
   ): Promise<AttemptResult<Answered>> {
     const record = lifecycle.record;
     const signal = lifecycle.signal;
     const deadline = record.startedPerf + config.requestTimeoutMs;
     const dialect = dialectFor(endpoint);
     const forwardHeaders = dialect === undefined ? undefined : forwarded(record.clientHeaders);
-    const request = { endpoint, client, dialect, forwardHeaders, stream, record, signal, deadline };
+    const request = { endpoint, client, dialect, forwardHeaders, stream, record, signal, deadline, pinned };
     const policy: RetryPolicy = { ...retryRules, deadline, signal };
     const inGroup = (target: GroupTarget) => withRetries(policy, (delay) => attempt(target, request, delay));
     const mock = wantsMockResponse(client);

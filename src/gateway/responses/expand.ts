@@ -19,13 +19,18 @@ export interface Continued {
   body: JsonObject;
   /** When earlier turns were added: the response continued, and how many items came before the request's own. */
   continues?: { responseId: string; priorItems: number };
+  /**
+   * When the conversation is kept upstream: the deployment that made the response it continues, the
+   * only one (of a group of several accounts) that can continue it.
+   */
+  pinned?: string;
 }
 
 export async function withEarlierTurns(body: JsonObject, store: ResponseStore): Promise<Continued> {
   const previous = body.previous_response_id;
   if (typeof previous !== 'string' || previous === '') return { body };
   const first = await store.get(previous);
-  if (first?.response === undefined) return { body };
+  if (first?.response === undefined) return { body, pinned: first?.deploymentId };
   const turns: StoredResponse[] = [first];
   let size = turnSize(first);
   for (let id = first.previous; id !== undefined; ) {

@@ -113,6 +113,7 @@ async function handle(
   try {
     const prepared = await prepare(endpoint, validateBody(endpoint, request.body));
     options.continues = prepared.continues;
+    options.pinned = prepared.pinned;
     exchange = gateway.handle(endpoint, prepared.body, options);
   } catch (err) {
     if (!(err instanceof GatewayError)) throw err;
