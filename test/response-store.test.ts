@@ -85,6 +85,21 @@ describe('responses.db', () => {
   });
 });
 
+describe('kept answers in a Redis that is not there', () => {
+  it('answers 503 within its deadline, and closes at once', async () => {
+    // Nothing listens on port 9.
+    const store = new RedisResponses({ host: '127.0.0.1', port: 9 }, () => {});
+    const started = Date.now();
+    await assert.rejects(store.get('resp_x'), (err: { status?: number; code?: string }) => {
+      return err.status === 503 && err.code === 'responses_store_unavailable';
+    });
+    assert.ok(Date.now() - started < 3000, `answered after ${Date.now() - started} ms`);
+    const closing = Date.now();
+    await store.close();
+    assert.ok(Date.now() - closing < 1000);
+  });
+});
+
 describe('kept answers in Redis, across replicas', { skip: redisMissing }, () => {
   it('lets a second replica continue a conversation the first one kept', async () => {
     const server = await startRedis();

@@ -30,7 +30,8 @@ export async function withEarlierTurns(body: JsonObject, store: ResponseStore): 
   const previous = body.previous_response_id;
   if (typeof previous !== 'string' || previous === '') return { body };
   const first = await store.get(previous);
-  if (first?.response === undefined) return { body, pinned: first?.deploymentId };
+  if (first?.response === undefined)
+    return first?.deploymentId === undefined ? { body } : { body, pinned: first.deploymentId };
   const turns: StoredResponse[] = [first];
   let size = turnSize(first);
   for (let id = first.previous; id !== undefined; ) {

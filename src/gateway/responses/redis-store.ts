@@ -1,20 +1,28 @@
 /**
  * Kept responses in Redis, when `router_settings` names one: every replica can then continue a
- * conversation another one started. Each entry is one key with the retention as its expiry.
+ * conversation another one started. Each entry is one key with the retention as its expiry. Redis being
+ * away must never hang a request: commands fail at once while it is disconnected and are given a
+ * deadline, and a call that needs it answers 503 meanwhile.
  */
 import { createClient } from 'redis';
 import type { RedisSettings } from '../../config/types.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { RETENTION_MS, type ResponseStore, type StoredResponse } from './store.ts';
 
 const key = (id: string) => `tollgate:response:${id}`;
+/** A kept response is read on the request path: past this, the request is answered without waiting. */
+const COMMAND_TIMEOUT_MS = 2000;
 
 export class RedisResponses implements ResponseStore {
   readonly #client: ReturnType<typeof createClient>;
+  /** Settles when the first connection attempt has; until then a call waits for it (within its deadline). */
+  readonly #connecting: Promise<unknown>;
 
   constructor(settings: RedisSettings, onError: (err: unknown) => void) {
     this.#client = createClient({
       url: settings.url,
       password: settings.password,
+      disableOfflineQueue: true,
       socket: {
         ...(settings.url ? {} : { host: settings.host, port: settings.port ?? 6379 }),
         connectTimeout: 2000,
@@ -22,23 +30,46 @@ export class RedisResponses implements ResponseStore {
       },
     });
     this.#client.on('error', onError);
-    this.#client.connect().catch(onError);
+    this.#connecting = this.#client.connect().catch(onError);
   }
 
   async get(id: string): Promise<StoredResponse | undefined> {
-    const text = await this.#client.get(key(id));
+    const text = await this.#call(() => this.#client.get(key(id)));
     return text == null ? undefined : (JSON.parse(String(text)) as StoredResponse);
   }
 
   async put(entry: StoredResponse): Promise<void> {
-    await this.#client.set(key(entry.id), JSON.stringify(entry), { PX: RETENTION_MS });
+    await this.#call(() => this.#client.set(key(entry.id), JSON.stringify(entry), { PX: RETENTION_MS }));
   }
 
   async delete(id: string): Promise<boolean> {
-    return (await this.#client.del(key(id))) > 0;
+    return (await this.#call(() => this.#client.del(key(id)))) > 0;
   }
 
   async close(): Promise<void> {
-    if (this.#client.isOpen) await this.#client.quit();
+    // destroy() also stops a reconnect loop that never got through (quit() would wait for it).
+    if (this.#client.isReady) await this.#client.close().catch(() => {});
+    if (this.#client.isOpen) this.#client.destroy();
   }
+
+  async #call<T>(command: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(unavailable()), COMMAND_TIMEOUT_MS);
+    });
+    try {
+      if (!this.#client.isReady) await Promise.race([this.#connecting, deadline]);
+      if (!this.#client.isReady) throw unavailable();
+      return await Promise.race([command(), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function unavailable(): GatewayError {
+  return new GatewayError(
+    'The Redis server that keeps Responses API answers (router_settings.redis_*) is not reachable; try again',
+    { status: 503, type: 'api_error', code: 'responses_store_unavailable' },
+  );
 }
