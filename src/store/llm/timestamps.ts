@@ -8,6 +8,14 @@ export function completionStartMicros(value: OtlpValue | undefined): number | un
   if (typeof value === 'bigint') return fromNumber(Number(value));
   if (typeof value === 'number') return fromNumber(value);
   if (typeof value !== 'string' || value.trim() === '') return undefined;
+  // Langfuse's SDK writes the time JSON-encoded, quotes included.
+  if (value.startsWith('"')) {
+    try {
+      return completionStartMicros(JSON.parse(value) as string);
+    } catch {
+      return undefined;
+    }
+  }
   const n = Number(value);
   if (Number.isFinite(n)) return fromNumber(n);
   // Date.parse keeps milliseconds only; a sender's microseconds are read from the fraction themselves.
