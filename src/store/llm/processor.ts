@@ -35,8 +35,26 @@ export function attributeMap(attributes: OtlpAttributes): Map<string, OtlpValue>
   return new Map(attributes);
 }
 
-/** The span's attributes after enrichment, to be stored in place of the ones it arrived with. */
+/**
+ * The span's attributes after enrichment, to be stored in place of the ones it arrived with: its own
+ * (less the input and output attributes moved, and those rewritten), then the written ones. A list
+ * rather than a copied map: the copy was a fifth of the enrichment's cost.
+ */
 export function enrichLlmSpan(
+  attrs: Attrs,
+  span: LlmSpan,
+  resource: Attrs,
+  scope: string | undefined,
+): Array<[string, OtlpValue]> {
+  const written = writtenAttributes(attrs, span, resource, scope);
+  const out: Array<[string, OtlpValue]> = [];
+  for (const entry of span.attributes)
+    if (!written.has(entry[0]) && !isRemovedInputOutput(entry[0])) out.push(entry);
+  for (const entry of written) out.push(entry);
+  return out;
+}
+
+function writtenAttributes(
   attrs: Attrs,
   span: LlmSpan,
   resource: Attrs,
@@ -47,8 +65,6 @@ export function enrichLlmSpan(
   const provider = providerName(attrs);
   const io = inputOutput(attrs, span.events, scope);
   const out = new Map<string, OtlpValue>();
-  for (const [key, value] of attrs) if (!isRemovedInputOutput(key)) out.set(key, value);
-
   out.set(GEN_AI.operationName, operation);
   if (model !== undefined) out.set(GEN_AI.responseModel, model);
   if (provider !== undefined) out.set(GEN_AI.providerName, provider);
@@ -56,8 +72,10 @@ export function enrichLlmSpan(
   if (io.output !== undefined) out.set(GEN_AI.outputMessages, io.output);
   for (const [key, value] of modelParameters(attrs, scope)) out.set(key, value);
   const { tokens, cost } = usageAndCost(attrs, scope, operation, model, provider, io);
+  // The sender's own count or cost stays; an input or output attribute moved away does not count as one.
   const keep = (key: string, value: number | undefined) => {
-    if (value !== undefined && !out.has(key)) out.set(key, value);
+    if (value === undefined || out.has(key)) return;
+    if (!attrs.has(key) || isRemovedInputOutput(key)) out.set(key, value);
   };
   keep(GEN_AI.inputTokens, tokens.get('input'));
   keep(GEN_AI.outputTokens, tokens.get('output'));
