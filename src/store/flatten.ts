@@ -73,7 +73,8 @@ export function flattenTraces(batch: OtlpResourceSpans[], stream: string, nowMs 
         continue;
       }
       let attributes: Iterable<[string, OtlpValue]> = span.attributes;
-      // One set lookup per attribute decides; only LLM spans pay for the enrichment.
+      // One set lookup per attribute decides; only LLM spans pay for the enrichment. The span model
+      // keeps no instrumentation scope, so the Vercel AI SDK's (`ai`) goes unrecognised.
       if (isLlmSpan(span.attributes, undefined)) {
         const attrs = attributeMap(span.attributes);
         if (!llm.named) {
