@@ -6,8 +6,12 @@
  * the span limits (span-limits.ts); what is cut is tallied for the sender.
  */
 import { attributeColumn, type Cell, columnName, type Row } from './columns.ts';
-import { enrichLlmRow } from './enrich.ts';
 import { stringify } from './json.ts';
+import { isLlmSpan } from './llm/gen-ai-operation.ts';
+import { normalizeLlmColumns } from './llm/normalize.ts';
+import { attributeMap, enrichLlmSpan } from './llm/processor.ts';
+import { isExplicitServiceName, serviceNameFromSpan } from './llm/service.ts';
+import type { Attrs } from './llm/values.ts';
 import type { OtlpAttributes, OtlpResourceSpans, OtlpSpan, OtlpValue } from './otlp/model.ts';
 import {
   count,
@@ -49,16 +53,18 @@ export function flattenTraces(batch: OtlpResourceSpans[], stream: string, nowMs 
     // Resource attributes are copied into each span's row, so they count against each span's limits.
     const resource: Target = { row: Object.create(null), attributes: 0, chars: 0, tally: out.trimmed };
     let serviceName = stream;
+    let sent: string | undefined;
     for (const [key, value] of rs.resource) {
       // OpenObserve keeps `service.name` as the service_name column only, without a prefixed copy.
       if (key === 'service.name') {
-        if (typeof value === 'string') serviceName = cut(value, out.trimmed);
+        if (typeof value === 'string') serviceName = sent = cut(value, out.trimmed);
         continue;
       }
       // Checked before naming: a megabyte key is neither lowercased nor scanned.
       if (tooLong('service_'.length + key.length, out.trimmed)) continue;
       put(resource, `service_${columnName(key)}`, value);
     }
+    const llm: LlmContext = { named: isExplicitServiceName(sent) };
     for (const span of rs.spans) {
       const reason = rejection(span, now);
       if (reason) {
@@ -66,7 +72,20 @@ export function flattenTraces(batch: OtlpResourceSpans[], stream: string, nowMs 
         out.reasons.set(reason, (out.reasons.get(reason) ?? 0) + 1);
         continue;
       }
-      out.rows.push(spanRow(span, resource, serviceName, out.trimmed));
+      let attributes: Iterable<[string, OtlpValue]> = span.attributes;
+      // One set lookup per attribute decides; only LLM spans pay for the enrichment. The span model
+      // keeps no instrumentation scope, so the Vercel AI SDK's (`ai`) goes unrecognised.
+      if (isLlmSpan(span.attributes, undefined)) {
+        const attrs = attributeMap(span.attributes);
+        if (!llm.named) {
+          // As OpenObserve: a span's Langfuse source names the service for it and the resource's later spans.
+          const named = serviceNameFromSpan(attrs);
+          if (named !== undefined) [serviceName, llm.named] = [cut(named, out.trimmed), true];
+        }
+        llm.map ??= attributeMap(rs.resource);
+        attributes = enrichLlmSpan(attrs, span, llm.map, undefined);
+      }
+      out.rows.push(spanRow(span, attributes, resource, serviceName, out.trimmed));
     }
   }
   return out;
@@ -90,10 +109,22 @@ function rejection(span: OtlpSpan, now: bigint): string | undefined {
   return undefined;
 }
 
-function spanRow(span: OtlpSpan, resource: Target, serviceName: string, tally: Tally): Row {
+/** What LLM enrichment needs of a resource: its attributes by key (made once), whether it names its service. */
+interface LlmContext {
+  map?: Attrs;
+  named: boolean;
+}
+
+function spanRow(
+  span: OtlpSpan,
+  attributes: Iterable<[string, OtlpValue]>,
+  resource: Target,
+  serviceName: string,
+  tally: Tally,
+): Row {
   const target: Target = { ...resource, row: Object.assign(Object.create(null), resource.row), tally };
   const row = target.row;
-  for (const [key, value] of span.attributes) {
+  for (const [key, value] of attributes) {
     if (tooLong(key.length, tally)) continue;
     put(target, attributeColumn(key), value);
   }
@@ -129,7 +160,7 @@ function spanRow(span: OtlpSpan, resource: Target, serviceName: string, tally: T
     tally,
   );
   row.flags = 1;
-  enrichLlmRow(row);
+  normalizeLlmColumns(row);
   return row;
 }
 

@@ -1,0 +1,55 @@
+/**
+ * The token and cost columns have one type whatever the sender wrote (OpenObserve's
+ * `normalize_llm_field_types`, run on every span): token counts are integers, costs and time to first
+ * chunk are floats; text that is no number becomes 0, `true` 1.
+ */
+import type { Cell, Row } from '../columns.ts';
+
+const INTEGERS = [
+  'gen_ai_usage_input_tokens',
+  'gen_ai_usage_output_tokens',
+  'gen_ai_usage_total_tokens',
+  'gen_ai_usage_cache_read_input_tokens',
+  'gen_ai_usage_cache_creation_input_tokens',
+];
+const FLOATS = [
+  'gen_ai_response_time_to_first_chunk',
+  'gen_ai_usage_cost',
+  'gen_ai_usage_cost_input',
+  'gen_ai_usage_cost_output',
+  'gen_ai_usage_cost_cache_read_input',
+  'gen_ai_usage_cost_cache_creation_input',
+  'gen_ai_usage_cost_estimated_without_cache',
+  'gen_ai_usage_cost_cache_read_savings',
+  'gen_ai_usage_cost_net_cache_impact',
+];
+
+export function normalizeLlmColumns(row: Row): void {
+  for (const column of INTEGERS) {
+    const value = row[column];
+    if (
+      value !== undefined &&
+      !(typeof value === 'number' && Number.isInteger(value)) &&
+      typeof value !== 'bigint'
+    )
+      row[column] = integer(value);
+  }
+  for (const column of FLOATS) {
+    const value = row[column];
+    if (value !== undefined && typeof value !== 'number') row[column] = float(value);
+  }
+}
+
+function integer(value: Cell): number {
+  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : 0;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'string' && /^[+-]?\d+$/.test(value)) return Number(value);
+  return 0;
+}
+
+function float(value: Cell): number {
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  const n = typeof value === 'string' && value.trim() === value && value !== '' ? Number(value) : Number.NaN;
+  return Number.isNaN(n) ? 0 : n;
+}
