@@ -70,17 +70,21 @@ describe("the gateway's own spans in the embedded store", () => {
 
   it('lists its streams with every attribute as a typed column', async () => {
     await s.waitForHits(`SELECT * FROM "default" WHERE operation_name = 'ChatCompletion'`);
-    const list = await fetch(`${s.gateway.url}/api/default/streams?type=traces`);
+    // As OpenObserve's listing, the columns come only with fetchSchema=true.
+    const list = await fetch(`${s.gateway.url}/api/default/streams?type=traces&fetchSchema=true`);
     assert.equal(list.status, 200);
     const body = (await list.json()) as {
       list: Array<{
         name: string;
         stats: { doc_num: number };
         schema: Array<{ name: string; type: string }>;
+        total_fields: number;
       }>;
+      total: number;
     };
     const stream = body.list.find((x) => x.name === 'default');
     assert.ok(stream && stream.stats.doc_num >= 2);
+    assert.equal(stream.total_fields, stream.schema.length);
     const types = new Map(stream.schema.map((c) => [c.name, c.type]));
     assert.equal(types.get('llm_model_name'), 'Utf8');
     assert.equal(types.get('llm_token_count_total'), 'Int64');
