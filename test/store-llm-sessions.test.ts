@@ -6,15 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testConfig } from './helpers/gateway-server.ts';
-import {
-  exactJson,
-  MESSAGES,
-  ns,
-  sendLlmSpans,
-  TRACE_A,
-  TRACE_B,
-  withoutTook,
-} from './helpers/llm-spans.ts';
+import { exactJson, MESSAGES, ns, sendLlmSpans, TRACE_A, TRACE_B, withoutTook } from './helpers/llm-spans.ts';
 import { type StoreGateway, startStoreGateway } from './helpers/store-gateway.ts';
 
 const RANGE = `start_time=${ns(-60) / 1000n}&end_time=${BigInt(Date.now() + 60_000) * 1000n}`;
