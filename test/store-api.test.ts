@@ -163,6 +163,13 @@ describe('store API auth with a master key', () => {
       ['GET', '/api/default/default/models'],
       ['GET', '/api/default/default/traces/latest'],
       ['GET', `/api/default/default/traces/${'0'.repeat(32)}/details`],
+      ['GET', '/api/default/default/traces/latest_stream'],
+      ['GET', '/api/default/default/traces/session'],
+      ['GET', '/api/default/default/traces/session/details'],
+      ['GET', '/api/default/default/traces/user'],
+      ['GET', '/api/default/default/_values'],
+      ['GET', '/api/default/organizations'],
+      ['GET', '/api/organizations'],
     ];
     for (const [method, path] of routes) {
       const response = await fetch(`${s.gateway.url}${path}`, {
@@ -173,6 +180,23 @@ describe('store API auth with a master key', () => {
       const text = await response.text();
       // A store 404 (no such stream or trace yet) is an answer; the router's means no such route.
       assert.ok(response.status !== 401 && !text.includes('unknown_url'), `${method} ${path} → ${text}`);
+    }
+  });
+
+  it("refuses OpenObserve's session, user, values, stream and organisation reads without the key", async () => {
+    for (const path of [
+      '/api/default/default/traces/latest_stream',
+      '/api/default/default/traces/session',
+      '/api/default/default/traces/session/details',
+      '/api/default/default/traces/user',
+      '/api/default/default/_values',
+      '/api/default/organizations',
+      '/api/organizations',
+    ]) {
+      const response = await fetch(`${s.gateway.url}${path}`, {
+        headers: { authorization: basic('root', 'wrong') },
+      });
+      assert.equal(response.status, 401, path);
     }
   });
 

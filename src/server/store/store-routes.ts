@@ -1,7 +1,8 @@
 /**
  * The trace store's HTTP API on the gateway's port, at OpenObserve's paths: OTLP/HTTP ingest
  * (`/api/{org}/v1/traces`, `/api/{org}/traces`, `/api/{org}/otel/v1/traces`, and the standard
- * `/v1/traces`), `_search`, streams, models, the trace list and trace details. Bodies are read raw: OTLP
+ * `/v1/traces`), `_search`, `_values`, streams, organisations, models, the trace list (also as
+ * server-sent events), trace details, and the LLM sessions and users. Bodies are read raw: OTLP
  * is protobuf or JSON, possibly compressed, and decoding happens in the store worker. The searches are
  * one table, from which the route lists the gateway's auth hook reads are derived.
  */
