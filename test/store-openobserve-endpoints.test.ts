@@ -183,7 +183,7 @@ describe("the store's OpenObserve read endpoints", () => {
           index_all_values: false,
           enable_distinct_fields: true,
           enable_log_patterns_extraction: false,
-          is_llm_stream: false,
+          is_llm_stream: true,
           storage_type: 'normal',
         },
         total_fields: 0,

@@ -25,7 +25,7 @@ export interface StreamInfo {
   stream_type: 'traces';
   stats: StreamStats;
   schema: Array<{ name: string; type: string }>;
-  settings: typeof SETTINGS;
+  settings: Omit<typeof SETTINGS, 'is_llm_stream'> & { is_llm_stream: boolean };
   total_fields: number;
 }
 
@@ -63,6 +63,22 @@ const SETTINGS = {
   is_llm_stream: false,
   storage_type: 'normal',
 } as const;
+
+/**
+ * OpenObserve marks a stream as an LLM stream once an LLM span arrives in it; these columns are what
+ * such a span leaves behind (after the ingest enrichment).
+ */
+const LLM_COLUMNS = [
+  'gen_ai_operation_name',
+  'gen_ai_request_model',
+  'gen_ai_response_model',
+  'gen_ai_agent_name',
+  'gen_ai_agent_id',
+  'gen_ai_usage_input_tokens',
+  'gen_ai_usage_output_tokens',
+  'gen_ai_input_messages',
+  'gen_ai_output_messages',
+];
 
 type SortKey = 'doc_num' | 'storage_size' | 'compressed_size' | 'index_size';
 const SORT_KEYS: ReadonlySet<string> = new Set(['doc_num', 'storage_size', 'compressed_size', 'index_size']);
@@ -127,7 +143,7 @@ function describe(db: DatabaseSync, s: Stream, withSchema: boolean): StreamInfo 
       index_size: 0,
     },
     schema,
-    settings: SETTINGS,
+    settings: { ...SETTINGS, is_llm_stream: LLM_COLUMNS.some((c) => s.columns.has(c)) },
     total_fields: schema.length,
   };
 }
