@@ -53,7 +53,7 @@ describe("the store's OpenObserve read endpoints", () => {
       cached_ratio: 0,
       scan_size: 0,
       idx_scan_size: 0,
-      scan_records: 8,
+      scan_records: 4,
       is_partial: false,
       result_cache_ratio: 0,
       peak_memory_usage: 0,

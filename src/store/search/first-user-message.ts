@@ -7,8 +7,9 @@ const MAX_CHARS = 400;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-export function firstUserMessage(value: Json | undefined): string | null {
-  return extract(value ?? null) ?? null;
+/** `value`: a parsed JSON value (or JSON text) as it came from a hit. */
+export function firstUserMessage(value: unknown): string | null {
+  return extract((value ?? null) as Json) ?? null;
 }
 
 function extract(value: Json): string | undefined {
