@@ -294,5 +294,17 @@ describe("the store's OpenObserve read endpoints", () => {
       code: 400,
       message: 'start_time is empty',
     });
+    assert.deepEqual((await getJson(`/api/default/llm/traces/latest_stream?${RANGE}&sort_by=name`)).body, {
+      code: 400,
+      message: 'Invalid sort_by field, only support duration and start_time',
+    });
+    // A search that fails once the stream has started is an error event, as there.
+    const failed = await get(`/api/default/llm/traces/latest_stream?${RANGE}&filter=nope%20%3D%201`);
+    assert.equal(failed.status, 200);
+    const [progress, error, ...rest] = failed.text.split('\n\n');
+    assert.equal(progress, 'event: progress\ndata: {"percent":0}');
+    const data = JSON.parse(error?.replace(/^event: error\ndata: /, '') ?? '') as Record<string, unknown>;
+    assert.deepEqual([data.code, data.error_detail, rest], [400, null, ['']]);
+    assert.match(String(data.message), /nope/);
   });
 });

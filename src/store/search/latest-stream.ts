@@ -7,14 +7,28 @@
  * when done.
  */
 import { stringify } from '../json.ts';
+import { QueryError } from './query-error.ts';
 import type { QueryRunner } from './query-runner.ts';
+import { checkFilter } from './sql-scan.ts';
 import { latestTraces, type Params } from './traces.ts';
 import { requiredRange } from './url-params.ts';
 
 export function latestTracesStream(runner: QueryRunner, org: string, stream: string, params: Params): string {
+  // What OpenObserve checks before it starts the stream is a 400; what fails while searching is an
+  // `error` event in the stream (status 200), after the first progress event.
   const { startUs, endUs } = requiredRange(params);
-  const page = latestTraces(runner, org, stream, params);
+  if (params.filter) checkFilter(params.filter);
+  if (!['start_time', '_timestamp', 'duration'].includes((params.sort_by ?? 'start_time').toLowerCase()))
+    throw new QueryError('Invalid sort_by field, only support duration and start_time');
   const events = [event('progress', { percent: 0 })];
+  let page: ReturnType<typeof latestTraces>;
+  try {
+    page = latestTraces(runner, org, stream, params);
+  } catch (err) {
+    if (!(err instanceof QueryError)) throw err;
+    events.push(event('error', { code: err.status, message: err.message, error_detail: null }));
+    return events.join('');
+  }
   if (page.hits.length > 0) {
     const results = {
       took: page.took,
