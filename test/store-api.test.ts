@@ -70,17 +70,21 @@ describe("the gateway's own spans in the embedded store", () => {
 
   it('lists its streams with every attribute as a typed column', async () => {
     await s.waitForHits(`SELECT * FROM "default" WHERE operation_name = 'ChatCompletion'`);
-    const list = await fetch(`${s.gateway.url}/api/default/streams?type=traces`);
+    // As OpenObserve's listing, the columns come only with fetchSchema=true.
+    const list = await fetch(`${s.gateway.url}/api/default/streams?type=traces&fetchSchema=true`);
     assert.equal(list.status, 200);
     const body = (await list.json()) as {
       list: Array<{
         name: string;
         stats: { doc_num: number };
         schema: Array<{ name: string; type: string }>;
+        total_fields: number;
       }>;
+      total: number;
     };
     const stream = body.list.find((x) => x.name === 'default');
     assert.ok(stream && stream.stats.doc_num >= 2);
+    assert.equal(stream.total_fields, stream.schema.length);
     const types = new Map(stream.schema.map((c) => [c.name, c.type]));
     assert.equal(types.get('llm_model_name'), 'Utf8');
     assert.equal(types.get('llm_token_count_total'), 'Int64');
@@ -159,6 +163,13 @@ describe('store API auth with a master key', () => {
       ['GET', '/api/default/default/models'],
       ['GET', '/api/default/default/traces/latest'],
       ['GET', `/api/default/default/traces/${'0'.repeat(32)}/details`],
+      ['GET', '/api/default/default/traces/latest_stream'],
+      ['GET', '/api/default/default/traces/session'],
+      ['GET', '/api/default/default/traces/session/details'],
+      ['GET', '/api/default/default/traces/user'],
+      ['GET', '/api/default/default/_values'],
+      ['GET', '/api/default/organizations'],
+      ['GET', '/api/organizations'],
     ];
     for (const [method, path] of routes) {
       const response = await fetch(`${s.gateway.url}${path}`, {
@@ -169,6 +180,23 @@ describe('store API auth with a master key', () => {
       const text = await response.text();
       // A store 404 (no such stream or trace yet) is an answer; the router's means no such route.
       assert.ok(response.status !== 401 && !text.includes('unknown_url'), `${method} ${path} → ${text}`);
+    }
+  });
+
+  it("refuses OpenObserve's session, user, values, stream and organisation reads without the key", async () => {
+    for (const path of [
+      '/api/default/default/traces/latest_stream',
+      '/api/default/default/traces/session',
+      '/api/default/default/traces/session/details',
+      '/api/default/default/traces/user',
+      '/api/default/default/_values',
+      '/api/default/organizations',
+      '/api/organizations',
+    ]) {
+      const response = await fetch(`${s.gateway.url}${path}`, {
+        headers: { authorization: basic('root', 'wrong') },
+      });
+      assert.equal(response.status, 401, path);
     }
   });
 

@@ -5,6 +5,7 @@
  * Each method takes one params object, so a call is `{ method, params }` on the wire.
  */
 import type { SearchSide } from './search/reader.ts';
+import type { ListOptions } from './search/streams.ts';
 import type { Params } from './search/traces.ts';
 import type { IngestRequest, SpansRequest, TraceStore } from './trace-store.ts';
 
@@ -23,6 +24,17 @@ export function readMethods(reader: SearchSide) {
     latest: (p: { org: string; stream: string; query: Params }) => reader.latest(p.org, p.stream, p.query),
     details: (p: { org: string; stream: string; traceId: string; query: Params }) =>
       reader.details(p.org, p.stream, p.traceId, p.query),
+    /** The trace list as server-sent events (OpenObserve's `latest_stream`). */
+    latestStream: (p: { org: string; stream: string; query: Params }) =>
+      reader.latestStream(p.org, p.stream, p.query),
+    /** Field values with their counts (`_values`). */
+    values: (p: { org: string; stream: string; query: Params }) => reader.values(p.org, p.stream, p.query),
+    /** LLM sessions, one session's turns, and LLM users. */
+    sessions: (p: { org: string; stream: string; query: Params }) =>
+      reader.sessions(p.org, p.stream, p.query),
+    sessionDetails: (p: { org: string; stream: string; query: Params }) =>
+      reader.sessionDetails(p.org, p.stream, p.query),
+    users: (p: { org: string; stream: string; query: Params }) => reader.users(p.org, p.stream, p.query),
   };
 }
 
@@ -33,8 +45,10 @@ export function storeMethods(store: TraceStore, onClose: () => void = () => {}) 
     /** The gateway's own spans, already in the store's model (no OTLP encoding in between). */
     ingestSpans: (request: SpansRequest) => store.ingestSpans(request),
     ...readMethods(store),
-    /** Without `stream`, every stream; with it, that stream's schema. */
-    streams: (p: { org: string; stream?: string }) => store.streams(p.org, p.stream),
+    /** Without `stream`, every stream (`options`: OpenObserve's listing parameters); with it, that stream's schema. */
+    streams: (p: { org: string; stream?: string; options?: ListOptions }) =>
+      store.streams(p.org, p.stream, p.options),
+    organizations: (p: { user: string; pageSize: number }) => store.organizations(p.user, p.pageSize),
     models: (p: { org: string; stream: string; query: Params }) => store.models(p.org, p.stream, p.query),
     retain: (p: { nowMs?: number }) => store.retain(p.nowMs),
     /** Call `StoreClient.close()` instead, which also stops the worker. */

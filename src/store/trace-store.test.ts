@@ -337,10 +337,18 @@ describe('TraceStore trace list and details', () => {
     assert.equal(column(details.hits), 'root upstream db other');
   });
 
-  it('details() is a 404 for an unknown trace and a 400 for a malformed id', () => {
-    assertQueryError(() => store.details('a', 'default', id(16), {}), 404, /not found/);
-    assertQueryError(() => store.details('b', 'default', older.traceId, {}), 404, /not found/);
-    assertQueryError(() => store.details('a', 'default', 'xyz', {}), 400, /32 hex/);
+  it('details() of an unknown trace: 400 without a time range, no spans with one (as OpenObserve)', () => {
+    const noIndex = /A caller time range is required when the trace time index has no result/;
+    assertQueryError(() => store.details('a', 'default', id(16), {}), 400, noIndex);
+    assertQueryError(() => store.details('b', 'default', older.traceId, {}), 400, noIndex);
+    const range = { start_time: '1', end_time: String(Date.now() * 1000) };
+    const found = JSON.parse(store.details('a', 'default', 'xyz', range)) as { total: number; hits: Hit[] };
+    assert.deepEqual([found.total, found.hits], [0, []]);
+    assertQueryError(
+      () => store.details('a', 'default', older.traceId, { start_time: '1' }),
+      400,
+      /together/,
+    );
   });
 });
 

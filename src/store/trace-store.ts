@@ -14,8 +14,9 @@ import type { OtlpFormat } from './otlp/format.ts';
 import { fromPlain, type PlainResourceSpans } from './otlp/plain.ts';
 import { enforceRetention, type RetentionLimits } from './retention.ts';
 import { modelStats } from './search/model-stats.ts';
+import { listOrganizations } from './search/organizations.ts';
 import { SearchReader, type SearchSide } from './search/reader.ts';
-import { listStreams, streamSchema } from './search/streams.ts';
+import { type ListOptions, listStreams, streamSchema } from './search/streams.ts';
 import type { Params } from './search/traces.ts';
 import type { Tally } from './span-limits.ts';
 import { DiskFullError, isDiskFull } from './write-failure.ts';
@@ -158,18 +159,43 @@ export class TraceStore implements SearchSide {
     return this.#reader.details(org, stream, traceId, params);
   }
 
+  latestStream(org: string, stream: string, params: Params): string {
+    return this.#reader.latestStream(org, stream, params);
+  }
+
+  values(org: string, stream: string, params: Params): string {
+    return this.#reader.values(org, stream, params);
+  }
+
+  sessions(org: string, stream: string, params: Params): string {
+    return this.#reader.sessions(org, stream, params);
+  }
+
+  sessionDetails(org: string, stream: string, params: Params): string {
+    return this.#reader.sessionDetails(org, stream, params);
+  }
+
+  users(org: string, stream: string, params: Params): string {
+    return this.#reader.users(org, stream, params);
+  }
+
   /** The Models page's numbers from the rollups, as JSON text. */
   models(org: string, stream: string, params: Params): string {
     return stringify(modelStats(this.#write, org, streamName(stream), params));
   }
 
-  /** The organisation's streams with their columns and counts, as JSON text. */
-  streams(org: string, stream?: string): string {
+  /** The organisation's streams with their counts (and columns on request), as JSON text. */
+  streams(org: string, stream?: string, options?: ListOptions): string {
     return stringify(
       stream === undefined
-        ? listStreams(this.#write, org)
+        ? listStreams(this.#write, org, options)
         : streamSchema(this.#write, org, streamName(stream)),
     );
+  }
+
+  /** The organisations `user` sees, in OpenObserve's shape, as JSON text. */
+  organizations(user: string, pageSize: number): string {
+    return stringify(listOrganizations(this.#write, user, pageSize));
   }
 
   /** Applies the age and size limits now; returns how many spans were deleted. */

@@ -27,12 +27,16 @@ export interface SearchRow<K extends JsonMethod> {
   params: (request: StoreRouteRequest) => StoreParams<K>;
   /** An answer given without the store, when it returns one (checked before `params`). */
   answer?: (request: StoreRouteRequest) => string | undefined;
+  /** The body's content type when it is not JSON (server-sent events). */
+  type?: string;
 }
 
 export interface SearchRoute {
   http: 'GET' | 'POST';
   path: string;
-  /** The response body as JSON text. */
+  /** The content type of the body `answer` gives. */
+  type: string;
+  /** The response body: JSON text unless `type` says otherwise. */
   answer(store: StoreClient, request: StoreRouteRequest): Promise<string>;
 }
 
@@ -40,6 +44,7 @@ export function search<K extends JsonMethod>(row: SearchRow<K>): SearchRoute {
   return {
     http: row.http,
     path: row.path,
+    type: row.type ?? 'application/json',
     answer: async (store, request) => row.answer?.(request) ?? store.call(row.method, row.params(request)),
   };
 }

@@ -1,12 +1,14 @@
 /**
  * The trace store's HTTP API on the gateway's port, at OpenObserve's paths: OTLP/HTTP ingest
  * (`/api/{org}/v1/traces`, `/api/{org}/traces`, `/api/{org}/otel/v1/traces`, and the standard
- * `/v1/traces`), `_search`, streams, models, the trace list and trace details. Bodies are read raw: OTLP
+ * `/v1/traces`), `_search`, `_values`, streams, organisations, models, the trace list (also as
+ * server-sent events), trace details, and the LLM sessions and users. Bodies are read raw: OTLP
  * is protobuf or JSON, possibly compressed, and decoding happens in the store worker. The searches are
  * one table, from which the route lists the gateway's auth hook reads are derived.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { otlpFormat } from '../../store/otlp/format.ts';
+import type { ListOptions } from '../../store/search/streams.ts';
 import type { StoreParams } from '../../store/store-api.ts';
 import type { StoreClient } from '../../store/store-client.ts';
 import { createIngestLog } from './ingest-log.ts';
@@ -33,9 +35,12 @@ const SEARCHES: readonly SearchRoute[] = [
     path: '/api/:org/streams',
     method: 'streams',
     // OpenObserve lists logs and metrics streams here too; this store has none.
-    answer: (request) => (isTraces(request) ? undefined : '{"list":[]}'),
-    params: (request) => ({ org: org(request) }),
+    answer: (request) => (streamOptions(request) && isTraces(request) ? undefined : '{"list":[],"total":0}'),
+    params: (request) => ({ org: org(request), options: streamOptions(request) }),
   }),
+  // OpenObserve's own path, and the one the Grafana datasource's "Save & test" calls.
+  search({ http: 'GET', path: '/api/organizations', method: 'organizations', params: organizations }),
+  search({ http: 'GET', path: '/api/:org/organizations', method: 'organizations', params: organizations }),
   search({
     http: 'GET',
     path: '/api/:org/streams/:stream/schema',
@@ -44,6 +49,22 @@ const SEARCHES: readonly SearchRoute[] = [
   }),
   search({ http: 'GET', path: '/api/:org/:stream/models', method: 'models', params: inStream }),
   search({ http: 'GET', path: '/api/:org/:stream/traces/latest', method: 'latest', params: inStream }),
+  search({
+    http: 'GET',
+    path: '/api/:org/:stream/traces/latest_stream',
+    method: 'latestStream',
+    params: inStream,
+    type: 'text/event-stream',
+  }),
+  search({ http: 'GET', path: '/api/:org/:stream/_values', method: 'values', params: inStream }),
+  search({ http: 'GET', path: '/api/:org/:stream/traces/session', method: 'sessions', params: inStream }),
+  search({
+    http: 'GET',
+    path: '/api/:org/:stream/traces/session/details',
+    method: 'sessionDetails',
+    params: inStream,
+  }),
+  search({ http: 'GET', path: '/api/:org/:stream/traces/user', method: 'users', params: inStream }),
   search({
     http: 'GET',
     path: '/api/:org/:stream/traces/:trace_id/details',
@@ -118,7 +139,7 @@ export function registerStoreRoutes(app: FastifyInstance, options: StoreRoutesOp
       scope.route<StoreRouteShape>({
         method: route.http,
         url: route.path,
-        handler: async (request, reply) => json(reply, await route.answer(store, request)),
+        handler: async (request, reply) => reply.type(route.type).send(await route.answer(store, request)),
       });
   });
 }
@@ -135,6 +156,39 @@ function searchParams(request: Req): StoreParams<'search'> {
     throw badRequest(`Invalid json: ${err instanceof Error ? err.message : String(err)}`);
   }
   return { org: org(request), body };
+}
+
+/** OpenObserve's listing parameters; a `fetchSchema` other than true or false is refused as there. */
+function streamOptions(request: Req): ListOptions {
+  const fetch = request.query.fetchSchema?.toLowerCase();
+  if (fetch !== undefined && fetch !== 'true' && fetch !== 'false')
+    throw badRequest(" 'fetchSchema' query param with value 'true' or 'false' allowed");
+  const asc = request.query.asc;
+  return {
+    fetchSchema: fetch === 'true',
+    keyword: request.query.keyword || undefined,
+    offset: whole(request.query.offset),
+    limit: whole(request.query.limit),
+    sort: request.query.sort || undefined,
+    asc: asc === undefined ? true : asc.toLowerCase() === 'true' || asc === '1',
+  };
+}
+
+/** An unsigned integer parameter; anything else counts as absent (0), as OpenObserve parses it. */
+function whole(value: string | undefined): number {
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : 0;
+}
+
+/** The caller is the master key's holder; HTTP Basic names them (OpenObserve's user id, an email there). */
+function organizations(request: Req): StoreParams<'organizations'> {
+  const auth = /^Basic\s+(\S+)$/i.exec(request.headers.authorization?.trim() ?? '');
+  const decoded = auth?.[1] ? Buffer.from(auth[1], 'base64').toString('utf8') : '';
+  const colon = decoded.indexOf(':');
+  const size = request.query.page_size ?? '100';
+  return {
+    user: colon > 0 ? decoded.slice(0, colon) : '',
+    pageSize: /^-?\d+$/.test(size) ? Math.max(0, Number(size)) : Number.MAX_SAFE_INTEGER,
+  };
 }
 
 /** Organisation, stream and query parameters of a `/api/{org}/{stream}/…` request. */
@@ -163,8 +217,4 @@ function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   const first = Array.isArray(value) ? value[0] : value;
   return first?.trim() || undefined;
-}
-
-function json(reply: FastifyReply, text: string): FastifyReply {
-  return reply.type('application/json').send(text);
 }

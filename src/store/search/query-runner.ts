@@ -37,6 +37,8 @@ export class QueryRunner {
   readonly #views = new Set<string>();
   /** Stream tables of the scoped organisation → their column types. */
   #tables = new Map<string, Map<string, ColumnType>>();
+  /** The same columns by stream name. */
+  #byName = new Map<string, Map<string, ColumnType>>();
   #setup = false;
 
   constructor(db: DatabaseSync, options: RunnerOptions) {
@@ -53,6 +55,7 @@ export class QueryRunner {
       for (const view of this.#views) this.#db.exec(`DROP VIEW IF EXISTS temp.${quoteIdent(view)}`);
       this.#views.clear();
       this.#tables = new Map();
+      this.#byName = new Map();
       const streams = loadStreams(this.#db).filter((s) => s.org === org);
       for (const s of streams) {
         this.#db.exec(
@@ -61,6 +64,7 @@ export class QueryRunner {
         );
         this.#views.add(s.name);
         this.#tables.set(s.table, s.columns);
+        this.#byName.set(s.name, s.columns);
       }
       this.#budget.rows = 0;
       this.#budget.timedOut = false;
@@ -69,6 +73,11 @@ export class QueryRunner {
     } finally {
       this.#setup = false;
     }
+  }
+
+  /** The columns of a stream of the scoped organisation, by stream name; undefined for none. */
+  streamColumns(stream: string): ReadonlyMap<string, ColumnType> | undefined {
+    return this.#byName.get(stream);
   }
 
   /** Rows scanned since the last `scope`. */

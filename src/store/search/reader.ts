@@ -7,9 +7,15 @@ import type { DatabaseSync } from 'node:sqlite';
 import { streamName } from '../columns.ts';
 import { openReadOnly } from '../database.ts';
 import { stringify } from '../json.ts';
+import { latestTracesStream } from './latest-stream.ts';
+import { sessionDetails } from './llm-session-details.ts';
+import { latestSessions } from './llm-sessions.ts';
+import { latestUsers } from './llm-users.ts';
 import { QueryRunner } from './query-runner.ts';
 import { search } from './search.ts';
-import { latestTraces, type Params, traceDetails } from './traces.ts';
+import { traceDetails } from './trace-details.ts';
+import { latestTraces, type Params } from './traces.ts';
+import { fieldValues } from './values.ts';
 
 /** What answers the read methods of the store's API (`readMethods` in `store-api.ts`). */
 export interface SearchSide {
@@ -17,6 +23,12 @@ export interface SearchSide {
   search(org: string, body: unknown): string;
   latest(org: string, stream: string, params: Params): string;
   details(org: string, stream: string, traceId: string, params: Params): string;
+  /** The trace list as OpenObserve's server-sent events. */
+  latestStream(org: string, stream: string, params: Params): string;
+  values(org: string, stream: string, params: Params): string;
+  sessions(org: string, stream: string, params: Params): string;
+  sessionDetails(org: string, stream: string, params: Params): string;
+  users(org: string, stream: string, params: Params): string;
 }
 
 export interface ReaderOptions {
@@ -50,5 +62,25 @@ export class SearchReader implements SearchSide {
 
   details(org: string, stream: string, traceId: string, params: Params): string {
     return stringify(traceDetails(this.#runner, org, streamName(stream), traceId, params));
+  }
+
+  latestStream(org: string, stream: string, params: Params): string {
+    return latestTracesStream(this.#runner, org, streamName(stream), params);
+  }
+
+  values(org: string, stream: string, params: Params): string {
+    return stringify(fieldValues(this.#runner, org, streamName(stream), params));
+  }
+
+  sessions(org: string, stream: string, params: Params): string {
+    return stringify(latestSessions(this.#runner, org, streamName(stream), params));
+  }
+
+  sessionDetails(org: string, stream: string, params: Params): string {
+    return stringify(sessionDetails(this.#runner, org, streamName(stream), params));
+  }
+
+  users(org: string, stream: string, params: Params): string {
+    return stringify(latestUsers(this.#runner, org, streamName(stream), params));
   }
 }
