@@ -1,6 +1,8 @@
 /**
- * The store's public API, as OpenObserve clients call it. The master key, when the gateway has one, is
- * asked for once and kept for the browser session; every call sends it as a Bearer token.
+ * The store's public API, as OpenObserve clients call it: only OpenObserve's own paths (`_search`,
+ * streams, `traces/latest`, `traces/{id}/details`), so the same pages read the embedded store or, through
+ * the gateway, the OpenObserve it exports to. The master key, when the gateway has one, is asked for
+ * once and kept for the browser session; every call sends it as a Bearer token.
  */
 const KEY = 'tollgate.key';
 
@@ -65,10 +67,21 @@ export function latestTraces(q: LatestQuery): Promise<{ hits: TraceHit[]; total:
   return call(`/api/default/default/traces/latest?${params}`);
 }
 
-export function traceDetails(
-  traceId: string,
-): Promise<{ hits: Row[]; duration: number; start_time: number }> {
-  return call(`/api/default/default/traces/${traceId}/details`);
+const MINUTE_US = 60_000_000;
+const DAY_US = 24 * 60 * MINUTE_US;
+
+/**
+ * A trace's spans. OpenObserve looks a trace up in a time range: around its start when the link gives
+ * it, else the last 30 days.
+ */
+export function traceDetails(traceId: string, startUs?: number): Promise<{ hits: Row[] }> {
+  const nowUs = Date.now() * 1000;
+  const [from, to] =
+    startUs !== undefined
+      ? [startUs - 10 * MINUTE_US, startUs + DAY_US]
+      : [nowUs - 30 * DAY_US, nowUs + MINUTE_US];
+  const params = new URLSearchParams({ start_time: String(Math.max(0, from)), end_time: String(to) });
+  return call(`/api/default/default/traces/${traceId}/details?${params}`);
 }
 
 export function search(sql: string, startUs: number, endUs: number, size = 1000): Promise<{ hits: Row[] }> {
@@ -166,16 +179,83 @@ export interface ModelStat {
   fallbacks: number;
 }
 
-/** Per model over the range, and per model and bucket (`bucket`: start, µs), from the store's rollups. */
-export function modelStats(
+/**
+ * Per model over the range, and per model and bucket (`bucket`: start, µs): two `_search` queries over
+ * the LLM request spans, the gateway's own when it wrote any (an app's client spans would count each
+ * call twice). Columns the stream lacks read as 0 (OpenObserve refuses a query naming an unknown field),
+ * and attribute columns are cast, since OpenObserve keeps span attributes as strings.
+ */
+export async function modelStats(
   startUs: number,
   endUs: number,
   bucketMinutes: number,
 ): Promise<{ models: ModelStat[]; buckets: Array<ModelStat & { bucket: number }> }> {
-  const params = new URLSearchParams({
-    start_time: String(startUs),
-    end_time: String(endUs),
-    bucket_minutes: String(bucketMinutes),
-  });
-  return call(`/api/default/default/models?${params}`);
+  const known = await columns();
+  if (!known.has('llm_model_name') || !known.has('openinference_span_kind'))
+    return { models: [], buckets: [] };
+  const num = (name: string) => `CAST(${name} AS DOUBLE)`;
+  const sum = (name: string, alias: string) =>
+    known.has(name) ? `sum(${num(name)}) AS ${alias}` : `0 AS ${alias}`;
+  const fields = [
+    'llm_model_name AS model',
+    'count(*) AS requests',
+    "sum(CASE WHEN span_status = 'ERROR' THEN 1 ELSE 0 END) AS errors",
+    'approx_percentile_cont(duration, 0.5) AS p50',
+    'approx_percentile_cont(duration, 0.9) AS p90',
+    'approx_percentile_cont(duration, 0.95) AS p95',
+    known.has('gen_ai_response_time_to_first_chunk')
+      ? `avg(${num('gen_ai_response_time_to_first_chunk')}) AS ttft`
+      : 'NULL AS ttft',
+    sum('llm_token_count_prompt', 'tokens_in'),
+    sum('llm_token_count_completion', 'tokens_out'),
+    sum('gen_ai_usage_cost', 'cost'),
+    known.has('tollgate_attempts')
+      ? `sum(CASE WHEN ${num('tollgate_attempts')} > 1 THEN ${num('tollgate_attempts')} - 1 ELSE 0 END) AS retries`
+      : '0 AS retries',
+    known.has('tollgate_fallback')
+      ? "sum(CASE WHEN CAST(tollgate_fallback AS VARCHAR) IN ('true', '1') THEN 1 ELSE 0 END) AS fallbacks"
+      : '0 AS fallbacks',
+  ].join(', ');
+  const where = ['llm_model_name IS NOT NULL', 'openinference_span_kind IS NOT NULL'];
+  if (known.has('tollgate_model_group')) where.push('tollgate_model_group IS NOT NULL');
+  const from = `FROM "default" WHERE ${where.join(' AND ')}`;
+  const [totals, perBucket] = await Promise.all([
+    search(`SELECT ${fields} ${from} GROUP BY model ORDER BY requests DESC`, startUs, endUs, 1000),
+    search(
+      `SELECT histogram(_timestamp, '${bucketMinutes} minute') AS bucket, ${fields} ${from} GROUP BY bucket, model ORDER BY bucket`,
+      startUs,
+      endUs,
+      10_000,
+    ),
+  ]);
+  return {
+    models: totals.hits.map(modelStat),
+    buckets: perBucket.hits.map((h) => ({ ...modelStat(h), bucket: bucketStart(h.bucket) })),
+  };
+}
+
+function modelStat(h: Row): ModelStat {
+  const n = (v: unknown) => (v === null || v === undefined || v === '' ? 0 : Number(v));
+  const requests = n(h.requests);
+  return {
+    model: String(h.model),
+    requests,
+    error_rate: requests ? n(h.errors) / requests : 0,
+    p50: n(h.p50),
+    p90: n(h.p90),
+    p95: n(h.p95),
+    ttft: h.ttft === null || h.ttft === undefined ? null : Number(h.ttft),
+    tokens_in: n(h.tokens_in),
+    tokens_out: n(h.tokens_out),
+    cost: n(h.cost),
+    retries: n(h.retries),
+    fallbacks: n(h.fallbacks),
+  };
+}
+
+/** `histogram()` answers a UTC time without a zone (`2026-11-26T21:05:00`), or µs. */
+function bucketStart(value: unknown): number {
+  if (typeof value === 'number') return value;
+  const text = String(value);
+  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`) * 1000;
 }
