@@ -72,16 +72,15 @@ export class ExportHealth {
 
   #succeeded(entry: Watched, count: number): void {
     const { state } = entry;
-    const before = state.state;
+    const first = state.last_success === null;
+    const recovered = state.state === 'failing';
     state.state = 'ok';
     state.last_success = new Date(this.#now()).toISOString();
     state.spans_exported += count;
-    if (before === 'pending')
-      this.#info({ target: state.target }, `telemetry: exports to ${state.target} work`);
-    else if (before === 'failing') {
+    entry.lastLogged = 0;
+    if (first) this.#info({ target: state.target }, `telemetry: exports to ${state.target} work`);
+    else if (recovered)
       this.#info({ target: state.target }, `telemetry: exports to ${state.target} work again`);
-      entry.lastLogged = 0;
-    }
   }
 
   #failed(entry: Watched, count: number, error: Error | undefined): void {

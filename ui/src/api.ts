@@ -27,6 +27,11 @@ export async function call<T>(path: string, init: RequestInit = {}): Promise<T> 
   const response = await fetch(path, { ...init, headers });
   if (response.status === 401 || response.status === 403) {
     const body = (await response.json().catch(() => ({}))) as { message?: string };
+    // The OpenObserve the gateway reads refused the gateway's own credentials: no key typed here helps.
+    if (response.headers.get('x-tollgate-source') === 'openobserve')
+      throw new Error(
+        `OpenObserve refused the gateway's credentials (${response.status}: ${body.message ?? ''}): check OPENOBSERVE_AUTH_TOKEN and OPENOBSERVE_ORG where the gateway runs`,
+      );
     throw new AuthNeeded(body.message ?? 'A key is needed');
   }
   const body = (await response.json()) as T & { message?: string };

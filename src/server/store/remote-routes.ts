@@ -16,6 +16,9 @@ import { SEARCH_ROUTES } from './store-routes.ts';
 /** Tollgate's own routes over the embedded store's rollups: OpenObserve has no such path. */
 const LOCAL_ONLY = new Set(['/api/:org/:stream/models']);
 
+/** Set on every answer the remote gave (not on the gateway's own refusals). */
+export const SOURCE_HEADER = 'x-tollgate-source';
+
 export const REMOTE_ROUTES: ReadonlySet<string> = new Set(SEARCH_ROUTES.filter((p) => !LOCAL_ONLY.has(p)));
 
 export interface RemoteRoutesOptions {
@@ -71,7 +74,12 @@ async function forward(
   const body = method === 'POST' ? withStream(remote, request.body ?? Buffer.alloc(0)) : undefined;
   try {
     const answer = await remote.call(method, `${path}${query}`, body);
-    return reply.code(answer.status).type(answer.contentType).send(answer.body);
+    // Tells the UI that a 401 is OpenObserve refusing the gateway's credentials, not a missing key here.
+    return reply
+      .code(answer.status)
+      .header(SOURCE_HEADER, 'openobserve')
+      .type(answer.contentType)
+      .send(answer.body);
   } catch (err) {
     if (!(err instanceof RemoteUnavailable)) throw err;
     request.log.warn({ remote: remote.url, reason: err.message }, 'trace search: OpenObserve not reachable');
