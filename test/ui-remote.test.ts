@@ -6,8 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
 import type { Browser } from 'playwright-core';
+import { createGateway } from '../src/gateway/gateway.ts';
+import { ModelRegistry } from '../src/gateway/model-registry.ts';
+import { buildApp } from '../src/server/app.ts';
+import { RemoteOpenObserve } from '../src/store/remote-openobserve.ts';
 import { browserMissing, launchBrowser, screenshotPath } from './helpers/browser.ts';
+import { testConfig } from './helpers/gateway-server.ts';
+import { startReceiver } from './helpers/openobserve-receiver.ts';
 import { cleanEnv, type Server, startCli } from './helpers/process.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
@@ -237,6 +244,41 @@ describe('a remote OpenObserve that is down', () => {
       assert.match(ui.headers.get('content-type') ?? '', /text\/html/);
     } finally {
       await a.stop();
+    }
+  });
+});
+
+describe('the forwarded routes without a master key on a non-loopback address', () => {
+  it('are closed like the local store, and OpenObserve is never asked', async () => {
+    const receiver = await startReceiver();
+    const config = testConfig({ host: '0.0.0.0' });
+    const logger = pino({ level: 'silent' });
+    const registry = new ModelRegistry(config.deployments, config.aliases);
+    const app = buildApp({
+      config,
+      logger,
+      version: 'test',
+      gateway: createGateway(config, registry, logger),
+      registry,
+      remote: new RemoteOpenObserve({
+        url: receiver.url,
+        org: 'default',
+        stream: 'default',
+        timeoutMs: 2000,
+      }),
+    });
+    try {
+      const res = await app.inject({
+        method: 'GET',
+        url: '/api/default/default/traces/latest',
+        headers: { host: '127.0.0.1' },
+      });
+      assert.equal(res.statusCode, 403);
+      assert.match(String(res.json().message), /master key/);
+      assert.equal(receiver.requests.length, 0);
+    } finally {
+      await app.close();
+      await receiver.close();
     }
   });
 });
