@@ -218,6 +218,40 @@ describe('UI and alerts over a remote OpenObserve', () => {
         "no request or answer carries B's key or address",
       );
     });
+
+    it("fills the model and tokens when first_event is OpenObserve's (service and operation only)", async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+      await page.route('**/traces/latest?*', async (route) => {
+        const response = await route.fetch();
+        if (response.status() !== 200) return route.fulfill({ response });
+        const body = (await response.json()) as { hits: Array<{ first_event: Record<string, unknown> }> };
+        for (const hit of body.hits)
+          hit.first_event = {
+            service_name: hit.first_event.service_name,
+            operation_name: hit.first_event.operation_name,
+          };
+        await route.fulfill({ response, json: body });
+      });
+      await page.goto(`${a.url}/ui/`);
+      await page.waitForSelector('form.key-prompt');
+      await page.fill('input[name=key]', KEY_A);
+      await page.click('form.key-prompt button');
+      await page.waitForSelector('table.traces tbody tr td.model');
+      const deadline = Date.now() + 5000;
+      const models = () =>
+        page.$$eval('table.traces tbody tr td.model', (cells) => cells.map((c) => c.textContent));
+      while ((await models()).includes('–') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(await models(), ['demo', 'demo', 'demo']);
+      const tokens = await page.$$eval('table.traces tbody tr td.tokens', (cells) =>
+        cells.map((c) => c.textContent),
+      );
+      assert.ok(
+        tokens.every((t) => t !== '–' && t !== '0'),
+        `tokens shown: ${tokens.join(', ')}`,
+      );
+      await page.close();
+    });
   });
 });
 

@@ -60,7 +60,43 @@ export interface LatestQuery {
   sortBy: 'start_time' | 'duration';
 }
 
-export function latestTraces(q: LatestQuery): Promise<{ hits: TraceHit[]; total: number }> {
+/**
+ * One hit per trace. OpenObserve's `first_event` holds only the service and operation names; where the
+ * model, tokens or cost are missing they are read from each trace's first LLM span with one `_search`.
+ */
+export async function latestTraces(q: LatestQuery): Promise<{ hits: TraceHit[]; total: number }> {
+  const answer = await latestHits(q);
+  // Trace ids are hex; anything else is left out of the SQL rather than quoted into it.
+  const slim = answer.hits.filter(
+    (h) => h.first_event.llm_model_name === undefined && /^[0-9a-f]{32}$/.test(h.trace_id),
+  );
+  if (slim.length === 0) return answer;
+  const known = await columns();
+  if (!known.has('llm_model_name')) return answer;
+  const wanted = ['llm_model_name', 'llm_token_count_total', 'gen_ai_usage_cost'].filter((c) => known.has(c));
+  const ids = slim.map((h) => `'${h.trace_id}'`).join(', ');
+  try {
+    const { hits } = await search(
+      `SELECT trace_id, ${wanted.join(', ')} FROM "default" WHERE trace_id IN (${ids}) AND llm_model_name IS NOT NULL ORDER BY start_time`,
+      q.startUs,
+      q.endUs,
+      1000,
+    );
+    for (const h of slim) {
+      const span = hits.find((row) => row.trace_id === h.trace_id);
+      if (span) {
+        const { trace_id: _id, ...fields } = span;
+        h.first_event = { ...fields, ...h.first_event };
+      }
+    }
+  } catch (err) {
+    if (err instanceof AuthNeeded) throw err;
+    // The list still shows the traces, without their models.
+  }
+  return answer;
+}
+
+function latestHits(q: LatestQuery): Promise<{ hits: TraceHit[]; total: number }> {
   const params = new URLSearchParams({
     start_time: String(q.startUs),
     end_time: String(q.endUs),
