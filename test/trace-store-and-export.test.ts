@@ -60,3 +60,19 @@ describe('--trace_store beside an OpenObserve exporter', () => {
     assert.match(ui.headers.get('content-type') ?? '', /text\/html/);
   });
 });
+
+describe('an OTLP backend only', () => {
+  it('has no UI to show, and /ui/ says how to get one', async () => {
+    const server = await startCli([], {
+      cwd: tempDir(),
+      env: cleanEnv({ TOLLGATE_TRACE_STORE: 'off', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' }),
+    });
+    try {
+      const ui = await fetch(`${server.url}/ui/`);
+      assert.equal(ui.status, 404);
+      assert.match(await ui.text(), /Set OPENOBSERVE_URL, or start with --trace_store <file>/);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -273,6 +273,15 @@ describe('a remote OpenObserve that is down', () => {
         message:
           'OpenObserve at http://127.0.0.1:9 refused the connection: is it running there (OPENOBSERVE_URL)?',
       });
+      const rule = await fetch(`${a.url}/api/v2/default/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'down', metric: 'error_rate', threshold: 0.5 }),
+      });
+      assert.equal(rule.status, 200);
+      const evaluated = await fetch(`${a.url}/api/v2/default/alerts/down/evaluate`, { method: 'POST' });
+      assert.equal(evaluated.status, 502, 'an alert over an OpenObserve that is down is not "not firing"');
+      assert.match(((await evaluated.json()) as { message: string }).message, /refused the connection/);
       const ui = await fetch(`${a.url}/ui/`);
       assert.equal(ui.status, 200, 'the UI is served');
       assert.match(ui.headers.get('content-type') ?? '', /text\/html/);
