@@ -152,6 +152,7 @@ describe('a gateway storing its own spans and exporting them to another store ov
     const target = {
       label: 'the other store',
       url: `${otlpStore.gateway.url}/api/default/v1/traces`,
+      kind: 'otlp' as const,
       headers: {},
       timeoutMillis: 5000,
     };

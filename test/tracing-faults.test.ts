@@ -101,7 +101,7 @@ describe('shutdown', () => {
     try {
       assert.match(
         server.output(),
-        /Traces: exported to OpenObserve http:\/\/127\.0\.0\.1:\d+\/api\/acme\/v1\/traces/,
+        /Traces: exporting to OpenObserve http:\/\/127\.0\.0\.1:\d+\/api\/acme\/v1\/traces .*\(not confirmed yet/,
       );
       const res = await fetch(`${server.url}/v1/chat/completions`, {
         method: 'POST',
@@ -114,6 +114,11 @@ describe('shutdown', () => {
       });
       assert.equal(res.status, 200);
       assert.equal(await server.stop('SIGTERM'), 0);
+      // The banner's "not confirmed yet" is settled in the log once the first batch is answered.
+      assert.match(
+        server.output(),
+        /telemetry: exports to OpenObserve http:\/\/127\.0\.0\.1:\d+\/api\/acme\/v1\/traces .* work/,
+      );
       assert.ok(!server.output().includes('sk-test-'), 'no key in any log line');
       assert.ok(
         receiver.rows.some((r) => r.operation_name === 'ChatCompletion'),

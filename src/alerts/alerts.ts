@@ -3,16 +3,17 @@
  * (rule, model) is firing, and on a change records it in the history and calls the rule's webhooks —
  * once when it starts firing, once when it recovers.
  */
-import type { StoreClient } from '../store/store-client.ts';
 import type { AlertDb } from './alert-db.ts';
 import { DestinationPolicy, type Resolve } from './destination-policy.ts';
 import { measure } from './evaluate.ts';
 import { compare, type Destination, type Rule } from './rule.ts';
+import { type TraceSearch, type TraceSource, traceSearchOf } from './trace-search.ts';
 import { type DeliveryOptions, deliver, render, webhookDispatcher } from './webhook.ts';
 
 export interface AlertsOptions {
   db: AlertDb;
-  store: StoreClient;
+  /** Where the rules' queries run: the embedded store, or the remote OpenObserve spans are exported to. */
+  store: TraceSource;
   /** Base URL of the gateway, for `{alert_url}`. */
   baseUrl: () => string;
   tickMs?: number;
@@ -42,6 +43,7 @@ const DEFAULT_TEMPLATE = JSON.stringify({
 export class Alerts {
   readonly #options: AlertsOptions;
   readonly #delivery: DeliveryOptions;
+  readonly #search: TraceSearch;
   readonly #firing = new Set<string>();
   readonly #lastRun = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
@@ -49,6 +51,7 @@ export class Alerts {
 
   constructor(options: AlertsOptions) {
     this.#options = options;
+    this.#search = traceSearchOf(options.store);
     const policy = new DestinationPolicy(options.webhookAllowedHosts, options.resolve);
     this.#delivery = {
       policy,
@@ -106,7 +109,7 @@ export class Alerts {
 
   /** Evaluates one rule now; returns the groups firing after it. */
   async evaluate(org: string, rule: Rule, nowMs = Date.now()): Promise<string[]> {
-    const rows = await measure(this.#options.store, org, rule, nowMs);
+    const rows = await measure(this.#search, org, rule, nowMs);
     const firing = rows.filter(
       (r) => r.requests >= rule.min_requests && compare(r.value, rule.operator, rule.threshold),
     );

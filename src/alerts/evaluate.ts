@@ -1,6 +1,9 @@
-/** One evaluation of a rule: the metric over its window from the store, per model or overall. */
-import type { StoreClient } from '../store/store-client.ts';
+/**
+ * One evaluation of a rule: the metric over its window, per model or overall, from the embedded store
+ * or the remote OpenObserve, through OpenObserve's API only (a stream's schema and `_search`).
+ */
 import type { Rule } from './rule.ts';
+import type { TraceSearch } from './trace-search.ts';
 
 export interface MetricRow {
   /** The model for per-model rules, else null. */
@@ -12,14 +15,12 @@ export interface MetricRow {
 const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 export async function measure(
-  store: StoreClient,
+  source: TraceSearch,
   org: string,
   rule: Rule,
   nowMs = Date.now(),
 ): Promise<MetricRow[]> {
-  const schema = JSON.parse(
-    await store.call('streams', { org, stream: 'default' }).catch(() => '{"schema":[]}'),
-  ) as {
+  const schema = JSON.parse(await source.schema(org)) as {
     schema?: Array<{ name: string }>;
   };
   const known = new Set((schema.schema ?? []).map((c) => c.name));
@@ -43,7 +44,7 @@ export async function measure(
       size: 1000,
     },
   };
-  const { hits } = JSON.parse(await store.call('search', { org, body })) as {
+  const { hits } = JSON.parse(await source.search(org, body)) as {
     hits: Array<{ grp?: string | null; requests: number; value: number | null }>;
   };
   return hits

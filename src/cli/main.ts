@@ -1,11 +1,12 @@
 /** The `tollgate` command: flags → config → server, plus the one-shot modes (--help, --health, …). */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import pino from 'pino';
 import { AlertDb } from '../alerts/alert-db.ts';
 import { Alerts } from '../alerts/alerts.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/load.ts';
-import { resolveTraceStore, type TraceStoreSettings } from '../config/trace-store.ts';
+import { DEFAULT_TRACE_STORE, resolveTraceStore, type TraceStoreSettings } from '../config/trace-store.ts';
 import { redactLogLine } from '../errors/redact.ts';
 import { loadPrices } from '../gateway/cost.ts';
 import { createGateway } from '../gateway/gateway.ts';
@@ -15,6 +16,8 @@ import { keepResponses } from '../gateway/responses/keeper.ts';
 import { responseStoreFor } from '../gateway/responses/store-for.ts';
 import { routerStateFor } from '../gateway/router-state-for.ts';
 import { buildApp } from '../server/app.ts';
+import { openObserveEnv } from '../shared/openobserve-env.ts';
+import { RemoteOpenObserve } from '../store/remote-openobserve.ts';
 import { StoreClient } from '../store/store-client.ts';
 import { exportTargets, isSelf } from '../telemetry/export-targets.ts';
 import { createTelemetry } from '../telemetry/telemetry.ts';
@@ -78,12 +81,18 @@ async function main(argv: string[]): Promise<number> {
     log: logger,
   });
   await loadPrices(config.deployments);
+  const remote = store ? undefined : remoteOpenObserve(targets.some((t) => t.kind === 'openobserve'));
+  const traceSource = store ?? remote;
   let listening = '';
   const alerts =
-    store && storeSettings
+    traceSource !== undefined
       ? new Alerts({
-          db: new AlertDb(storeSettings.path, config.masterKey),
-          store,
+          // Without a store of its own, alerts.db sits where the store's file would be.
+          db: new AlertDb(
+            storeSettings?.path ?? resolve(process.cwd(), DEFAULT_TRACE_STORE),
+            config.masterKey,
+          ),
+          store: traceSource,
           baseUrl: () => listening,
           webhookAllowedHosts: config.webhookAllowedHosts,
           log: (message) => logger.warn(message),
@@ -98,7 +107,18 @@ async function main(argv: string[]): Promise<number> {
   gateway.onFinish(
     keepResponses(responses, (err) => logger.warn({ err }, 'could not keep a Responses API answer')),
   );
-  const app = buildApp({ config, logger, version: VERSION, gateway, registry, store, alerts, responses });
+  const app = buildApp({
+    config,
+    logger,
+    version: VERSION,
+    gateway,
+    registry,
+    store,
+    remote,
+    alerts,
+    responses,
+    exportState: telemetry && targets.length > 0 ? () => telemetry.exportState() : undefined,
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -107,11 +127,34 @@ async function main(argv: string[]): Promise<number> {
   if (workerIndex() === 0) alerts?.start();
   if (workerIndex() === 0 && !isRestart()) {
     const labels = targets.map((t) => t.label);
-    const traces = tracesBanner(config, baseUrl(config.host, port), labels, storeSettings, process.cwd());
+    const traces = tracesBanner(
+      config,
+      baseUrl(config.host, port),
+      labels,
+      storeSettings,
+      process.cwd(),
+      remote?.url,
+    );
     process.stdout.write(`${banner(config, VERSION, port)}\n${traces}\n\n`);
   }
   installShutdown(app, gateway, logger, telemetry, store);
   return -1;
+}
+
+/**
+ * The OpenObserve spans are exported to, for the UI and alerts to read when the gateway keeps no store:
+ * the same variables as the exporter (URL, org, stream, token, timeout).
+ */
+function remoteOpenObserve(exported: boolean): RemoteOpenObserve | undefined {
+  if (!exported) return undefined;
+  const settings = openObserveEnv(process.env);
+  return new RemoteOpenObserve({
+    url: settings.url,
+    org: settings.org,
+    stream: settings.streamName,
+    authToken: settings.authToken,
+    timeoutMs: settings.timeoutSeconds * 1000,
+  });
 }
 
 /** The --num_workers primary: readies the store file once (its migrations), then forks the workers. */

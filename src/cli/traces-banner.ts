@@ -1,4 +1,8 @@
-/** The start-up banner's traces section: where spans go, and how to send more of them to the store. */
+/**
+ * The start-up banner's traces section: where spans go, and how to send more of them to the store. An
+ * export target is "exporting", not yet "exported": whether it works is known only when the first batch
+ * has been answered, and the log says so then (telemetry/export-health.ts).
+ */
 
 import type { TraceStoreSettings } from '../config/trace-store.ts';
 import type { GatewayConfig } from '../config/types.ts';
@@ -10,14 +14,21 @@ export function tracesBanner(
   exportLabels: string[],
   store: TraceStoreSettings | undefined,
   cwd: string,
+  /** The OpenObserve the UI reads when there is no store here. */
+  remoteUrl?: string,
 ): string {
   const lines: string[] = [];
-  if (exportLabels.length > 0) lines.push(`Traces: exported to ${exportLabels.join(' and ')}.`);
+  if (exportLabels.length > 0)
+    lines.push(
+      `Traces: exporting to ${exportLabels.join(' and ')} (not confirmed yet: the log says when the first export works, or why it fails).`,
+    );
   if (!store) {
     if (exportLabels.length === 0)
       lines.push(
         'Traces: not recorded (--trace_store off). Set OPENOBSERVE_URL or OTEL_EXPORTER_OTLP_ENDPOINT to export them.',
       );
+    else if (remoteUrl !== undefined)
+      lines.push(`  See them at ${base}/ui/ (read from OpenObserve at ${remoteUrl}, through this gateway).`);
     return lines.join('\n');
   }
   const where = store.path === ':memory:' ? 'memory (lost at exit)' : shortPath(store.path, cwd);

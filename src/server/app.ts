@@ -6,6 +6,8 @@ import type { Gateway } from '../gateway/gateway.ts';
 import type { ModelRegistry } from '../gateway/model-registry.ts';
 import { withEarlierTurns } from '../gateway/responses/expand.ts';
 import type { ResponseStore } from '../gateway/responses/store.ts';
+import type { ExportState } from '../shared/export-state.ts';
+import type { RemoteOpenObserve } from '../store/remote-openobserve.ts';
 import type { StoreClient } from '../store/store-client.ts';
 import { createAuthHook, PUBLIC_ROUTES } from './auth.ts';
 import { limitConnections } from './connection-limits.ts';
@@ -17,6 +19,7 @@ import { registerModelRoutes } from './routes/models.ts';
 import { registerResponseRoutes } from './routes/responses.ts';
 import { registerUiRoutes, UI_ROUTES } from './routes/ui.ts';
 import { ALERT_ROUTES, registerAlertRoutes } from './store/alert-routes.ts';
+import { REMOTE_ROUTES, registerRemoteRoutes } from './store/remote-routes.ts';
 import { isLoopback } from './store/store-auth.ts';
 import { INGEST_ROUTES, registerStoreRoutes, STORE_ROUTES } from './store/store-routes.ts';
 import { createWebGuard } from './web-guard.ts';
@@ -30,17 +33,26 @@ export interface AppOptions {
   registry: ModelRegistry;
   /** The embedded trace store, whose OTLP and search API the app serves. */
   store?: StoreClient;
-  /** Alert rules over the store, with their HTTP API. */
+  /**
+   * Without a store: the OpenObserve spans are exported to, whose search API the store's search routes
+   * forward to (with its credentials added here), so the UI reads it instead.
+   */
+  remote?: RemoteOpenObserve;
+  /** Alert rules over the store (or the remote), with their HTTP API. */
   alerts?: Alerts;
   /**
    * The Responses API answers the gateway keeps (`previous_response_id`, `GET /v1/responses/{id}`);
    * the gateway's finish subscriber (responses/keeper.ts) fills it. Without one, those calls find nothing.
    */
   responses?: ResponseStore;
+  /** Whether span exports work, for /health/readiness (telemetry's, when it exports anywhere). */
+  exportState?: () => ExportState;
 }
 
 export function buildApp(options: AppOptions): FastifyInstance {
   const { config, logger, version, gateway, registry, store, alerts, responses } = options;
+  const remote = store ? undefined : options.remote;
+  const searchRoutes = store ? STORE_ROUTES : remote ? REMOTE_ROUTES : new Set<string>();
   const app = Fastify({
     loggerInstance: logger,
     // Per-request log lines cost real time on the hot path; they are for debugging only.
@@ -71,7 +83,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const publicRoutes = new Set([
     ...PUBLIC_ROUTES,
     ...UI_ROUTES,
-    ...(store ? STORE_ROUTES : []),
+    ...searchRoutes,
     ...(alerts ? ALERT_ROUTES : []),
   ]);
   // Before the key check: a CORS preflight carries no key, and a refused page learns nothing more.
@@ -82,7 +94,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       listenHost: config.host,
       allowedHosts: config.allowedHosts,
       allowedOrigins: config.corsAllowOrigins,
-      storeRoutes: new Set([...(store ? STORE_ROUTES : []), ...(alerts ? ALERT_ROUTES : [])]),
+      storeRoutes: new Set([...searchRoutes, ...(alerts ? ALERT_ROUTES : [])]),
       otlpRoutes: new Set(store ? INGEST_ROUTES : []),
       uploadRoutes: UPLOAD_ROUTES,
     }),
@@ -95,14 +107,21 @@ export function buildApp(options: AppOptions): FastifyInstance {
       loopback: isLoopback(config.host),
       bodyLimitBytes: config.bodyLimitBytes,
     });
+  } else if (remote) {
+    registerRemoteRoutes(app, {
+      remote,
+      masterKey: config.masterKey,
+      loopback: isLoopback(config.host),
+      bodyLimitBytes: config.bodyLimitBytes,
+    });
   }
-  registerHealthRoutes(app, registry, version);
+  registerHealthRoutes(app, registry, version, options.exportState);
   registerModelRoutes(app, registry);
   registerLlmRoutes(app, gateway, config.clientTimeoutMs, async (endpoint, body) =>
     endpoint === 'responses' && responses !== undefined ? withEarlierTurns(body, responses) : { body },
   );
   if (responses !== undefined) registerResponseRoutes(app, gateway, responses);
-  registerUiRoutes(app, store !== undefined);
+  registerUiRoutes(app, store !== undefined || remote !== undefined);
   if (alerts)
     registerAlertRoutes(app, alerts, { masterKey: config.masterKey, loopback: isLoopback(config.host) });
   return app;

@@ -1,6 +1,7 @@
 /**
- * What the exporters report (export failures, spans dropped from a full queue) reaches the gateway's
- * log at most once a minute, with counts, so an OpenObserve outage is visible without flooding the log.
+ * What the exporters report (spans dropped from a full queue, the store queue's failures) reaches the
+ * gateway's log at most once a minute, with counts, so an outage is visible without flooding the log.
+ * An OTLP target's failed exports are told at once by export-health.ts instead.
  */
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 
@@ -23,13 +24,14 @@ export interface ExportLog extends ExportReport {
   flush(): void;
 }
 
-export function createExportLog(log: WarnLog): ExportLog {
+export function createExportLog(log: WarnLog, onDropped?: (count: number) => void): ExportLog {
   let dropped = 0;
   let failures = 0;
   let lastFailure = '';
   const exportLog: ExportLog = {
     dropped(count) {
       dropped += count;
+      onDropped?.(count);
     },
     failed(message) {
       failures++;
@@ -61,8 +63,12 @@ export function createExportLog(log: WarnLog): ExportLog {
 export function installExportLog(
   log: WarnLog,
   intervalMs = 60_000,
-): { exportLog: ExportReport; stop(): void } {
-  const exportLog = createExportLog(log);
+): { exportLog: ExportReport; stop(): void; dropped(): number } {
+  // Every drop since start, for /health/readiness (the log line counts per minute).
+  let droppedTotal = 0;
+  const exportLog = createExportLog(log, (count) => {
+    droppedTotal += count;
+  });
   const report = (message: string, ...args: unknown[]) =>
     exportLog.report([message, ...args.map((a) => (a instanceof Error ? a.message : String(a)))].join(' '));
   const ignore = () => {};
@@ -75,5 +81,5 @@ export function installExportLog(
     exportLog.flush();
     diag.disable();
   };
-  return { exportLog, stop };
+  return { exportLog, stop, dropped: () => droppedTotal };
 }

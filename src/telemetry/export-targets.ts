@@ -8,6 +8,8 @@ import { openObserveEnv, traceEndpoint } from '../shared/openobserve-env.ts';
 export interface ExportTarget {
   /** For the start-up banner: never contains a credential. */
   label: string;
+  /** Which variables configure it: failures name the ones to check. */
+  kind: 'openobserve' | 'otlp';
   url: string;
   headers: Record<string, string>;
   timeoutMillis: number;
@@ -27,7 +29,11 @@ function openObserveTarget(env: NodeJS.ProcessEnv): ExportTarget | undefined {
   const settings = openObserveEnv(env);
   if (!env.OPENOBSERVE_URL?.trim() || !settings.enabled) return undefined;
   const endpoint = traceEndpoint(settings);
-  return { label: `OpenObserve ${endpoint.url} (stream ${settings.streamName})`, ...endpoint };
+  return {
+    label: `OpenObserve ${endpoint.url} (stream ${settings.streamName})`,
+    kind: 'openobserve',
+    ...endpoint,
+  };
 }
 
 function otlpTarget(env: NodeJS.ProcessEnv): ExportTarget | undefined {
@@ -37,7 +43,13 @@ function otlpTarget(env: NodeJS.ProcessEnv): ExportTarget | undefined {
   if (!url) return undefined;
   const headers = parseHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS ?? env.OTEL_EXPORTER_OTLP_HEADERS ?? '');
   const ms = Number(env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT ?? env.OTEL_EXPORTER_OTLP_TIMEOUT ?? 10_000);
-  return { label: `OTLP ${url}`, url, headers, timeoutMillis: Number.isFinite(ms) && ms > 0 ? ms : 10_000 };
+  return {
+    label: `OTLP ${url}`,
+    kind: 'otlp',
+    url,
+    headers,
+    timeoutMillis: Number.isFinite(ms) && ms > 0 ? ms : 10_000,
+  };
 }
 
 /** `key1=value1,key2=value2`, values URL-encoded, as the OpenTelemetry specification writes them. */

@@ -10,8 +10,10 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import type { RequestRecord } from '../gateway/record.ts';
+import type { ExportState } from '../shared/export-state.ts';
 import type { AttributeOptions } from './attributes.ts';
-import { type ExportReport, installExportLog, type WarnLog } from './export-log.ts';
+import { ExportHealth, type HealthLog } from './export-health.ts';
+import { type ExportReport, installExportLog } from './export-log.ts';
 import type { ExportTarget } from './export-targets.ts';
 import { finishedSpan } from './finished-span.ts';
 import { recordSpans } from './record-spans.ts';
@@ -22,14 +24,19 @@ export interface Telemetry {
   record(record: RequestRecord): void;
   /** Exports what is queued, within the exporters' timeouts. */
   shutdown(): Promise<void>;
+  /** Whether each OTLP target's exports work (for /health/readiness). */
+  exportState(): ExportState;
 }
 
 export interface TelemetryOptions extends AttributeOptions {
   targets: ExportTarget[];
   /** The embedded store, alongside the OTLP targets: the gateway's spans go to it in-process. */
   store?: StoreTarget;
-  /** Where export failures and dropped spans are reported, once a minute. */
-  log?: WarnLog;
+  /**
+   * Where export health goes: a target's first working export and its failures at once (then once a
+   * minute while they last), dropped spans and the store's failures once a minute.
+   */
+  log?: HealthLog;
   /**
    * Spans each OTLP target holds while its backend is slow or down; beyond it new spans are dropped
    * (and counted). The store's queue is bounded in bytes instead (`StoreTarget.maxQueueBytes`).
@@ -43,7 +50,10 @@ const NO_REPORT: ExportReport = { dropped: () => {}, failed: () => {} };
 
 export function createTelemetry(options: TelemetryOptions): Telemetry | undefined {
   if (options.targets.length === 0 && options.store === undefined) return undefined;
-  const exportLog = options.log ? installExportLog(options.log) : { exportLog: NO_REPORT, stop: () => {} };
+  const exportLog = options.log
+    ? installExportLog(options.log)
+    : { exportLog: NO_REPORT, stop: () => {}, dropped: () => 0 };
+  const health = new ExportHealth(options.log ?? { warn: () => {} });
   const resourceAttributes = {
     'service.name': options.serviceName,
     'service.version': options.version,
@@ -55,7 +65,10 @@ export function createTelemetry(options: TelemetryOptions): Telemetry | undefine
   const processors = options.targets.map(
     (t) =>
       new BatchSpanProcessor({
-        exporter: new OTLPTraceExporter({ url: t.url, headers: t.headers, timeoutMillis: t.timeoutMillis }),
+        exporter: health.watch(
+          t,
+          new OTLPTraceExporter({ url: t.url, headers: t.headers, timeoutMillis: t.timeoutMillis }),
+        ),
         maxQueueSize: options.maxQueueSize ?? 2048,
         maxExportBatchSize: 256,
         scheduledDelayMillis: 250,
@@ -77,6 +90,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry | undefine
         }
       store?.add(spans);
     },
+    exportState: () => ({ targets: health.states(), spans_dropped: exportLog.dropped() }),
     shutdown: async () => {
       try {
         await Promise.all([...processors.map((p) => p.shutdown()), store?.shutdown()]);

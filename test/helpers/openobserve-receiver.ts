@@ -18,8 +18,8 @@ export interface Receiver {
   url: string;
   rows: Row[];
   requests: Array<{ path: string; headers: IncomingHttpHeaders; bytes: Buffer }>;
-  /** `answer`: respond normally; `fail`: 500; `hang`: never respond. */
-  mode: 'answer' | 'fail' | 'hang';
+  /** `answer`: respond normally; `fail`: 500; `hang`: never respond; `unauthorized`: 401 as OpenObserve. */
+  mode: 'answer' | 'fail' | 'hang' | 'unauthorized';
   /** Resolves once a row matching the predicate has arrived. */
   waitFor(predicate: (row: Row) => boolean, timeoutMs?: number): Promise<Row>;
   close(): Promise<void>;
@@ -63,6 +63,12 @@ export async function startReceiver(): Promise<Receiver> {
     const bytes = Buffer.concat(parts);
     receiver.requests.push({ path: req.url ?? '', headers: req.headers, bytes });
     if (receiver.mode === 'hang') return;
+    if (receiver.mode === 'unauthorized') {
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end('{"code":401,"message":"Unauthorized Access"}');
+      return;
+    }
     if (receiver.mode === 'fail') {
       res.writeHead(500).end('{"code":500,"message":"test failure"}');
       return;

@@ -1,6 +1,8 @@
 /**
- * The store's public API, as OpenObserve clients call it. The master key, when the gateway has one, is
- * asked for once and kept for the browser session; every call sends it as a Bearer token.
+ * The store's public API, as OpenObserve clients call it: only OpenObserve's own paths (`_search`,
+ * streams, `traces/latest`, `traces/{id}/details`), so the same pages read the embedded store or, through
+ * the gateway, the OpenObserve it exports to. The master key, when the gateway has one, is asked for
+ * once and kept for the browser session; every call sends it as a Bearer token.
  */
 const KEY = 'tollgate.key';
 
@@ -25,6 +27,11 @@ export async function call<T>(path: string, init: RequestInit = {}): Promise<T> 
   const response = await fetch(path, { ...init, headers });
   if (response.status === 401 || response.status === 403) {
     const body = (await response.json().catch(() => ({}))) as { message?: string };
+    // The OpenObserve the gateway reads refused the gateway's own credentials: no key typed here helps.
+    if (response.headers.get('x-tollgate-source') === 'openobserve')
+      throw new Error(
+        `OpenObserve refused the gateway's credentials (${response.status}: ${body.message ?? ''}): check OPENOBSERVE_AUTH_TOKEN and OPENOBSERVE_ORG where the gateway runs`,
+      );
     throw new AuthNeeded(body.message ?? 'A key is needed');
   }
   const body = (await response.json()) as T & { message?: string };
@@ -53,7 +60,43 @@ export interface LatestQuery {
   sortBy: 'start_time' | 'duration';
 }
 
-export function latestTraces(q: LatestQuery): Promise<{ hits: TraceHit[]; total: number }> {
+/**
+ * One hit per trace. OpenObserve's `first_event` holds only the service and operation names; where the
+ * model, tokens or cost are missing they are read from each trace's first LLM span with one `_search`.
+ */
+export async function latestTraces(q: LatestQuery): Promise<{ hits: TraceHit[]; total: number }> {
+  const answer = await latestHits(q);
+  // Trace ids are hex; anything else is left out of the SQL rather than quoted into it.
+  const slim = answer.hits.filter(
+    (h) => h.first_event.llm_model_name === undefined && /^[0-9a-f]{32}$/.test(h.trace_id),
+  );
+  if (slim.length === 0) return answer;
+  const known = await columns();
+  if (!known.has('llm_model_name')) return answer;
+  const wanted = ['llm_model_name', 'llm_token_count_total', 'gen_ai_usage_cost'].filter((c) => known.has(c));
+  const ids = slim.map((h) => `'${h.trace_id}'`).join(', ');
+  try {
+    const { hits } = await search(
+      `SELECT trace_id, ${wanted.join(', ')} FROM "default" WHERE trace_id IN (${ids}) AND llm_model_name IS NOT NULL ORDER BY start_time`,
+      q.startUs,
+      q.endUs,
+      1000,
+    );
+    for (const h of slim) {
+      const span = hits.find((row) => row.trace_id === h.trace_id);
+      if (span) {
+        const { trace_id: _id, ...fields } = span;
+        h.first_event = { ...fields, ...h.first_event };
+      }
+    }
+  } catch (err) {
+    if (err instanceof AuthNeeded) throw err;
+    // The list still shows the traces, without their models.
+  }
+  return answer;
+}
+
+function latestHits(q: LatestQuery): Promise<{ hits: TraceHit[]; total: number }> {
   const params = new URLSearchParams({
     start_time: String(q.startUs),
     end_time: String(q.endUs),
@@ -65,10 +108,21 @@ export function latestTraces(q: LatestQuery): Promise<{ hits: TraceHit[]; total:
   return call(`/api/default/default/traces/latest?${params}`);
 }
 
-export function traceDetails(
-  traceId: string,
-): Promise<{ hits: Row[]; duration: number; start_time: number }> {
-  return call(`/api/default/default/traces/${traceId}/details`);
+const MINUTE_US = 60_000_000;
+const DAY_US = 24 * 60 * MINUTE_US;
+
+/**
+ * A trace's spans. OpenObserve looks a trace up in a time range: around its start when the link gives
+ * it, else the last 30 days.
+ */
+export function traceDetails(traceId: string, startUs?: number): Promise<{ hits: Row[] }> {
+  const nowUs = Date.now() * 1000;
+  const [from, to] =
+    startUs !== undefined
+      ? [startUs - 10 * MINUTE_US, startUs + DAY_US]
+      : [nowUs - 30 * DAY_US, nowUs + MINUTE_US];
+  const params = new URLSearchParams({ start_time: String(Math.max(0, from)), end_time: String(to) });
+  return call(`/api/default/default/traces/${traceId}/details?${params}`);
 }
 
 export function search(sql: string, startUs: number, endUs: number, size = 1000): Promise<{ hits: Row[] }> {
@@ -166,16 +220,83 @@ export interface ModelStat {
   fallbacks: number;
 }
 
-/** Per model over the range, and per model and bucket (`bucket`: start, µs), from the store's rollups. */
-export function modelStats(
+/**
+ * Per model over the range, and per model and bucket (`bucket`: start, µs): two `_search` queries over
+ * the LLM request spans, the gateway's own when it wrote any (an app's client spans would count each
+ * call twice). Columns the stream lacks read as 0 (OpenObserve refuses a query naming an unknown field),
+ * and attribute columns are cast, since OpenObserve keeps span attributes as strings.
+ */
+export async function modelStats(
   startUs: number,
   endUs: number,
   bucketMinutes: number,
 ): Promise<{ models: ModelStat[]; buckets: Array<ModelStat & { bucket: number }> }> {
-  const params = new URLSearchParams({
-    start_time: String(startUs),
-    end_time: String(endUs),
-    bucket_minutes: String(bucketMinutes),
-  });
-  return call(`/api/default/default/models?${params}`);
+  const known = await columns();
+  if (!known.has('llm_model_name') || !known.has('openinference_span_kind'))
+    return { models: [], buckets: [] };
+  const num = (name: string) => `CAST(${name} AS DOUBLE)`;
+  const sum = (name: string, alias: string) =>
+    known.has(name) ? `sum(${num(name)}) AS ${alias}` : `0 AS ${alias}`;
+  const fields = [
+    'llm_model_name AS model',
+    'count(*) AS requests',
+    "sum(CASE WHEN span_status = 'ERROR' THEN 1 ELSE 0 END) AS errors",
+    'approx_percentile_cont(duration, 0.5) AS p50',
+    'approx_percentile_cont(duration, 0.9) AS p90',
+    'approx_percentile_cont(duration, 0.95) AS p95',
+    known.has('gen_ai_response_time_to_first_chunk')
+      ? `avg(${num('gen_ai_response_time_to_first_chunk')}) AS ttft`
+      : 'NULL AS ttft',
+    sum('llm_token_count_prompt', 'tokens_in'),
+    sum('llm_token_count_completion', 'tokens_out'),
+    sum('gen_ai_usage_cost', 'cost'),
+    known.has('tollgate_attempts')
+      ? `sum(CASE WHEN ${num('tollgate_attempts')} > 1 THEN ${num('tollgate_attempts')} - 1 ELSE 0 END) AS retries`
+      : '0 AS retries',
+    known.has('tollgate_fallback')
+      ? "sum(CASE WHEN CAST(tollgate_fallback AS VARCHAR) IN ('true', '1') THEN 1 ELSE 0 END) AS fallbacks"
+      : '0 AS fallbacks',
+  ].join(', ');
+  const where = ['llm_model_name IS NOT NULL', 'openinference_span_kind IS NOT NULL'];
+  if (known.has('tollgate_model_group')) where.push('tollgate_model_group IS NOT NULL');
+  const from = `FROM "default" WHERE ${where.join(' AND ')}`;
+  const [totals, perBucket] = await Promise.all([
+    search(`SELECT ${fields} ${from} GROUP BY model ORDER BY requests DESC`, startUs, endUs, 1000),
+    search(
+      `SELECT histogram(_timestamp, '${bucketMinutes} minute') AS bucket, ${fields} ${from} GROUP BY bucket, model ORDER BY bucket`,
+      startUs,
+      endUs,
+      10_000,
+    ),
+  ]);
+  return {
+    models: totals.hits.map(modelStat),
+    buckets: perBucket.hits.map((h) => ({ ...modelStat(h), bucket: bucketStart(h.bucket) })),
+  };
+}
+
+function modelStat(h: Row): ModelStat {
+  const n = (v: unknown) => (v === null || v === undefined || v === '' ? 0 : Number(v));
+  const requests = n(h.requests);
+  return {
+    model: String(h.model),
+    requests,
+    error_rate: requests ? n(h.errors) / requests : 0,
+    p50: n(h.p50),
+    p90: n(h.p90),
+    p95: n(h.p95),
+    ttft: h.ttft === null || h.ttft === undefined ? null : Number(h.ttft),
+    tokens_in: n(h.tokens_in),
+    tokens_out: n(h.tokens_out),
+    cost: n(h.cost),
+    retries: n(h.retries),
+    fallbacks: n(h.fallbacks),
+  };
+}
+
+/** `histogram()` answers a UTC time without a zone (`2026-11-26T21:05:00`), or µs. */
+function bucketStart(value: unknown): number {
+  if (typeof value === 'number') return value;
+  const text = String(value);
+  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`) * 1000;
 }

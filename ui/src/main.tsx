@@ -1,4 +1,8 @@
-/** The app shell: hash routes (#/traces, #/trace/<id>), the navigation, and the key prompt. */
+/**
+ * The app shell: hash routes (#/traces, #/trace/<id>[@<start µs>], #/models, #/alerts), the navigation,
+ * and the key prompt. A trace link carries its start, so the trace is looked up in a time range (which
+ * OpenObserve asks for).
+ */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { saveKey } from './api.ts';
@@ -51,7 +55,7 @@ export function KeyPrompt({ message, onSaved }: { message: string; onSaved: () =
 
 function App() {
   const route = useRoute();
-  const trace = /^\/trace\/([0-9a-f]{32})/.exec(route);
+  const trace = /^\/trace\/([0-9a-f]{32})(?:@(\d+))?/.exec(route);
   return (
     <>
       <header class="top">
@@ -72,7 +76,7 @@ function App() {
       </header>
       <main>
         {trace?.[1] ? (
-          <TracePage traceId={trace[1]} />
+          <TracePage traceId={trace[1]} startUs={trace[2] ? Number(trace[2]) : undefined} />
         ) : route.startsWith('/models') ? (
           <ModelsPage />
         ) : route.startsWith('/alerts') ? (

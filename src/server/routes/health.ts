@@ -2,8 +2,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkHealth } from '../../gateway/health.ts';
 import type { ModelRegistry } from '../../gateway/model-registry.ts';
+import type { ExportState } from '../../shared/export-state.ts';
 
-export function registerHealthRoutes(app: FastifyInstance, registry: ModelRegistry, version: string): void {
+/**
+ * `exportState`: where spans are exported and whether that works, reported in readiness but never
+ * failing it: a gateway keeps serving models while its trace backend is down.
+ */
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  registry: ModelRegistry,
+  version: string,
+  exportState?: () => ExportState,
+): void {
   // LiteLLM answers with this exact JSON string; probes written against it compare the body.
   const alive = async (_request: FastifyRequest, reply: FastifyReply) =>
     reply.type('application/json').send(JSON.stringify("I'm alive!"));
@@ -14,6 +24,7 @@ export function registerHealthRoutes(app: FastifyInstance, registry: ModelRegist
     db: 'Not connected',
     cache: null,
     version,
+    ...(exportState ? { trace_export: exportState() } : {}),
   }));
   app.get('/health', async () => checkHealth(registry.deployments()));
 }

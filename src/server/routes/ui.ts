@@ -1,6 +1,7 @@
 /**
  * The web UI at /ui/: the Vite build in ui/dist, served as static files. The pages hold no data; they
- * read the store's API, which checks the key. Without the embedded store there is nothing to show.
+ * read the store's API (or the remote OpenObserve's, forwarded), which checks the key. With neither — a
+ * gateway that exports only to a plain OTLP backend — there is nothing to show.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +26,8 @@ export const UI_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
 };
 
-export function registerUiRoutes(app: FastifyInstance, storeOn: boolean): void {
+/** `searchable`: the store's search routes answer, from the embedded store or the remote OpenObserve. */
+export function registerUiRoutes(app: FastifyInstance, searchable: boolean): void {
   // /ui and /ui/ are one route (the app ignores trailing slashes); pages use absolute /ui/ paths.
   const page = (status: number, text: string) => {
     const send = (_req: unknown, reply: FastifyReply) =>
@@ -33,10 +35,10 @@ export function registerUiRoutes(app: FastifyInstance, storeOn: boolean): void {
     app.get('/ui/', send);
     app.get('/ui/*', send);
   };
-  if (!storeOn) {
+  if (!searchable) {
     page(
       404,
-      'The trace UI shows the embedded trace store, which is off: spans go to OpenObserve (or your OTLP backend). Start with --trace_store <file> to keep them here too.',
+      'The trace UI reads the embedded trace store or the OpenObserve spans are exported to, and there is neither: spans go to your OTLP backend only. Set OPENOBSERVE_URL, or start with --trace_store <file> to keep them here too.',
     );
     return;
   }

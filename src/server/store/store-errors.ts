@@ -3,6 +3,7 @@
  * (`{"code": 400, "message": "…"}`), which OpenObserve clients and scripts already read.
  */
 import type { FastifyError, FastifyReply } from 'fastify';
+import { RemoteError, RemoteUnavailable } from '../../store/remote-openobserve.ts';
 import { StoreError } from '../../store/store-client.ts';
 
 /** Seconds an OTLP exporter is asked to wait before retrying a 503 (busy, restarting, disk full). */
@@ -23,6 +24,9 @@ export function storeErrorOf(err: unknown, bodyLimitBytes: number): { status: nu
       ? { status: 500, message: 'The trace store hit an internal error. It has been logged.' }
       : { status: err.status, message: err.message };
   }
+  // The OpenObserve the gateway reads (an alert's query) is down or refused it: its words, as a bad gateway.
+  if (err instanceof RemoteUnavailable || err instanceof RemoteError)
+    return { status: 502, message: err.message };
   const fe = err as Partial<FastifyError>;
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
     return { status: 413, message: `The request body is larger than the limit of ${bodyLimitBytes} bytes` };

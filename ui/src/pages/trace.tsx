@@ -44,7 +44,7 @@ function marks(span: Row): string[] {
   return out;
 }
 
-export function TracePage({ traceId }: { traceId: string }) {
+export function TracePage({ traceId, startUs }: { traceId: string; startUs?: number }) {
   const [spans, setSpans] = useState<Row[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [auth, setAuth] = useState<string | null>(null);
@@ -52,7 +52,7 @@ export function TracePage({ traceId }: { traceId: string }) {
   const [reload, setReload] = useState(0);
 
   useEffect(() => {
-    traceDetails(traceId).then(
+    traceDetails(traceId, startUs).then(
       (r) => {
         setSpans(r.hits);
         const request = r.hits.find(
@@ -62,7 +62,7 @@ export function TracePage({ traceId }: { traceId: string }) {
       },
       (err: Error) => (err instanceof AuthNeeded ? setAuth(err.message) : setError(err.message)),
     );
-  }, [traceId, reload]);
+  }, [traceId, startUs, reload]);
 
   if (auth)
     return (

@@ -108,7 +108,7 @@ export function TracesPage() {
       if ((e.target as HTMLElement).closest('input, select, textarea') || !hits?.length) return;
       if (e.key === 'ArrowDown' || e.key === 'j') setSelected((i) => Math.min(hits.length - 1, i + 1));
       else if (e.key === 'ArrowUp' || e.key === 'k') setSelected((i) => Math.max(0, i - 1));
-      else if (e.key === 'Enter' && hits[selected]) location.hash = `#/trace/${hits[selected].trace_id}`;
+      else if (e.key === 'Enter' && hits[selected]) location.hash = traceLink(hits[selected]);
       else return;
       e.preventDefault();
     };
@@ -226,7 +226,7 @@ export function TracesPage() {
                     class={i === selected ? 'selected' : ''}
                     data-trace-id={t.trace_id}
                     onClick={() => {
-                      location.hash = `#/trace/${t.trace_id}`;
+                      location.hash = traceLink(t);
                     }}
                   >
                     <td>{localTime(t.start_time)}</td>
@@ -276,4 +276,9 @@ function Empty({ filtered }: { filtered: boolean }) {
       </pre>
     </div>
   );
+}
+
+/** A trace's page, with its start (µs; `start_time` is in ns) so that the details are searched around it. */
+function traceLink(t: TraceHit): string {
+  return `#/trace/${t.trace_id}@${Math.trunc(Number(t.start_time) / 1000)}`;
 }
