@@ -34,8 +34,12 @@ const SEARCHES: readonly SearchRoute[] = [
     http: 'GET',
     path: '/api/:org/streams',
     method: 'streams',
-    // OpenObserve lists logs and metrics streams here too; this store has none.
-    answer: (request) => (streamOptions(request) && isTraces(request) ? undefined : '{"list":[],"total":0}'),
+    // OpenObserve lists logs and metrics streams here too; this store has none. Its parameters are
+    // checked first, whatever the type.
+    answer: (request) => {
+      streamOptions(request);
+      return isTraces(request) ? undefined : '{"list":[],"total":0}';
+    },
     params: (request) => ({ org: org(request), options: streamOptions(request) }),
   }),
   // OpenObserve's own path, and the one the Grafana datasource's "Save & test" calls.
