@@ -177,6 +177,55 @@ describe('trace UI', { skip }, () => {
       await page.close();
     }
   });
+
+  it("shows the conversation of a span that has only OpenObserve's gen_ai_*_messages", async () => {
+    // A GenAI-instrumented app's span: OpenObserve keeps no llm_*_messages columns for it.
+    const traceId = 'c0ffee00c0ffee00c0ffee00c0ffee00';
+    const start = BigInt(Date.now()) * 1_000_000n;
+    const attribute = (key: string, value: string | number) => ({
+      key,
+      value: typeof value === 'string' ? { stringValue: value } : { intValue: String(value) },
+    });
+    const span = {
+      traceId,
+      spanId: 'c0ffee00c0ffee00',
+      name: 'chat claude-3-5-haiku-latest',
+      kind: 3,
+      startTimeUnixNano: String(start),
+      endTimeUnixNano: String(start + 400_000_000n),
+      status: { code: 1 },
+      attributes: [
+        attribute('gen_ai.operation.name', 'chat'),
+        attribute('gen_ai.request.model', 'claude-3-5-haiku-latest'),
+        attribute(
+          'gen_ai.input.messages',
+          '[{"role":"user","parts":[{"type":"text","content":"ui-genai-question"}]}]',
+        ),
+        attribute(
+          'gen_ai.output.messages',
+          '[{"role":"assistant","parts":[{"type":"text","content":"ui-genai-answer"}]}]',
+        ),
+        attribute('gen_ai.usage.input_tokens', 12),
+        attribute('gen_ai.usage.output_tokens', 5),
+      ],
+    };
+    const resource = { attributes: [attribute('service.name', 'genai-app')] };
+    const res = await fetch(`${s.gateway.url}/api/default/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceSpans: [{ resource, scopeSpans: [{ scope: { name: 'app' }, spans: [span] }] }],
+      }),
+    });
+    assert.equal(res.status, 200);
+    const page = await openPage(browser, `${s.gateway.url}/ui/`);
+    await page.click(`tr[data-trace-id="${traceId}"]`);
+    await page.waitForSelector('.conversation');
+    const conversation = (await page.textContent('.conversation')) ?? '';
+    assert.match(conversation, /user\s*ui-genai-question/);
+    assert.match(conversation, /assistant\s*ui-genai-answer/);
+    await page.close();
+  });
 });
 
 describe('alerts in the UI', { skip }, () => {

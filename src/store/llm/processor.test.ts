@@ -16,6 +16,7 @@ function row(
   attributes: OtlpAttributes,
   events: OtlpEvent[] = [],
   resource: OtlpAttributes = [['service.name', 'app']],
+  statusCode = 1,
 ): Row {
   const span = {
     traceId: '0123456789abcdef0123456789abcdef',
@@ -29,7 +30,7 @@ function row(
     attributes,
     events,
     links: [],
-    statusCode: 1,
+    statusCode,
     statusMessage: '',
     flags: 0,
   };
@@ -175,5 +176,21 @@ describe('a span without LLM attributes', () => {
     const r = row(senders.HTTP_SERVER);
     assert.deepEqual(columns(r, 'gen_ai'), {});
     assert.equal(r.http_route, '/api/items');
+  });
+});
+
+describe('a failed LLM call that reported no tokens', () => {
+  const attributes: OtlpAttributes = [
+    ['openinference.span.kind', 'LLM'],
+    ['llm.model_name', 'gpt-4o-mini'],
+    ['llm.system', 'openai'],
+    ['input.value', '{"messages":[{"role":"user","content":"a prompt the upstream never answered"}]}'],
+  ];
+  it('is not counted or priced from its text (the store departs from OpenObserve here)', () => {
+    const failed = row(attributes, [], [['service.name', 'app']], 2);
+    assert.equal(failed.gen_ai_usage_input_tokens ?? 0, 0);
+    assert.equal(failed.gen_ai_usage_cost ?? 0, 0);
+    const answered = row(attributes, [], [['service.name', 'app']], 1);
+    assert.ok(Number(answered.gen_ai_usage_input_tokens) > 0, 'an answered call without counts is counted');
   });
 });

@@ -28,6 +28,8 @@ export interface LlmSpan {
   attributes: OtlpAttributes;
   events: readonly OtlpEvent[];
   startNs: bigint;
+  /** OTLP's status code: 2 is ERROR. */
+  statusCode?: number;
 }
 
 /** The attributes by key, the last of a repeated key winning, as OpenObserve collects them. */
@@ -71,7 +73,7 @@ function writtenAttributes(
   if (io.input !== undefined) out.set(GEN_AI.inputMessages, io.input);
   if (io.output !== undefined) out.set(GEN_AI.outputMessages, io.output);
   for (const [key, value] of modelParameters(attrs, scope)) out.set(key, value);
-  const { tokens, cost } = usageAndCost(attrs, scope, operation, model, provider, io);
+  const { tokens, cost } = usageAndCost(attrs, scope, operation, model, provider, io, span.statusCode === 2);
   // The sender's own count or cost stays; an input or output attribute moved away does not count as one.
   const keep = (key: string, value: number | undefined) => {
     if (value === undefined || out.has(key)) return;
@@ -124,6 +126,7 @@ function usageAndCost(
   model: string | undefined,
   provider: string | undefined,
   io: { input?: OtlpValue; output?: OtlpValue },
+  failed: boolean,
 ): { tokens: Counts; cost: Counts } {
   const found = usage(attrs, scope);
   const tokens = found.tokens;
@@ -131,7 +134,10 @@ function usageAndCost(
   const cost = sentCost(attrs);
   const cacheRead = tokens.get('cache_read_input_tokens') ?? 0;
   const cacheWrite = tokens.get('cache_creation_input_tokens') ?? 0;
-  if (isGenerationOrEmbedding(operation)) {
+  // A failed call that reported no tokens generated nothing and was billed nothing: OpenObserve counts
+  // and prices its input text anyway, which would show a cost nobody paid (and load the tokenizer's
+  // ~70 MB into the store for a gateway whose upstream is down). Here it stays uncounted.
+  if (isGenerationOrEmbedding(operation) && !(failed && tokens.size === 0)) {
     if (io.input !== undefined && !tokens.has('input')) {
       tokens.set('input', countTokens(stringify(toJson(io.input))));
       includesCache = true;

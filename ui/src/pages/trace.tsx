@@ -3,8 +3,10 @@
  * attempt, with retries and fallbacks marked) and the selected span's details: models, tokens, cost,
  * latency and time to first token, parameters, the conversation, events and every raw attribute.
  */
+
 import { useEffect, useState } from 'preact/hooks';
 import { AuthNeeded, type Row, traceDetails } from '../api.ts';
+import { conversation } from '../conversation.ts';
 import { count, duration, localTime, usd } from '../format.ts';
 import { KeyPrompt } from '../main.tsx';
 
@@ -137,23 +139,10 @@ function Field({ label, value, name }: { label: string; value: string; name?: st
   );
 }
 
-function messages(span: Row, side: 'input' | 'output'): Array<{ role: string; content: string }> {
-  const out: Array<{ role: string; content: string }> = [];
-  for (let i = 0; ; i++) {
-    const role = span[`llm_${side}_messages_${i}_message_role`];
-    if (role === undefined) break;
-    out.push({
-      role: String(role),
-      content: String(span[`llm_${side}_messages_${i}_message_content`] ?? ''),
-    });
-  }
-  return out;
-}
-
 function SpanDetails({ span }: { span: Row }) {
   const [json, setJson] = useState(false);
   const ttft = span.gen_ai_response_time_to_first_chunk;
-  const conversation = [...messages(span, 'input'), ...messages(span, 'output')];
+  const messages = [...conversation(span, 'input'), ...conversation(span, 'output')];
   const events = JSON.parse(String(span.events ?? '[]')) as Array<Record<string, unknown>>;
   return (
     <div class="details">
@@ -206,7 +195,7 @@ function SpanDetails({ span }: { span: Row }) {
           <pre>{pretty(String(span.llm_invocation_parameters))}</pre>
         </>
       ) : null}
-      {conversation.length > 0 && (
+      {messages.length > 0 && (
         <>
           <h3>
             Conversation{' '}
@@ -222,7 +211,7 @@ function SpanDetails({ span }: { span: Row }) {
             </pre>
           ) : (
             <ol class="conversation">
-              {conversation.map((m, i) => (
+              {messages.map((m, i) => (
                 <li key={i} class={`msg ${m.role}`}>
                   <span class="role">{m.role}</span>
                   <span class="content">{m.content}</span>
