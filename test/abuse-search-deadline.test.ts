@@ -56,7 +56,11 @@ describe('abuse: a search that reads no rows, run against a file-backed store', 
     };
   };
   const search = (sql: string, timeoutMs = LIMIT_MS + 3000) =>
-    post('/api/default/_search?type=traces', JSON.stringify({ query: { sql, start_time: 0 } }), timeoutMs);
+    post(
+      '/api/default/_search?type=traces',
+      JSON.stringify({ query: { sql, start_time: 0, end_time: 2 ** 60 } }),
+      timeoutMs,
+    );
   const ingest = (count: number, name: string, timeoutMs = 3000) =>
     post('/api/default/v1/traces', spans(count, name), timeoutMs);
 
