@@ -21,7 +21,7 @@ export interface DialectContext {
 /**
  * The columns `match_all` searches: OpenObserve's default full-text fields, and — because a trace
  * carries its text in OpenInference's and GenAI's attributes rather than in a `message` — the LLM input
- * and output columns and the status message.
+ * and output columns.
  */
 export const FULL_TEXT_COLUMNS = [
   'log',
@@ -38,7 +38,6 @@ export const FULL_TEXT_COLUMNS = [
   'output_value',
   'gen_ai_input_messages',
   'gen_ai_output_messages',
-  'status_message',
 ];
 
 const SYNONYMS: Record<string, string> = {
@@ -111,7 +110,10 @@ function rewriteCast(sql: string, tokens: Token[], at: number): string {
     (tokens[typeEnd] as Token).start + (tokens[typeEnd] as Token).text.length,
   );
   const stop = end < tokens.length && end > 0 ? (tokens[end] as Token).start : sql.length;
-  return `${sql.slice(0, start)}CAST(${operand} AS ${castType(typeText)})${sql.slice(stop).length > 0 ? ' ' : ''}${sql.slice(stop)}`;
+  const target = castType(typeText);
+  // To text through our function: SQLite writes an integral REAL as `7.0`, DataFusion an Int64 as `7`.
+  const cast = target === 'TEXT' ? `tollgate_text(${operand})` : `CAST(${operand} AS ${target})`;
+  return `${sql.slice(0, start)}${cast}${sql.slice(stop).length > 0 ? ' ' : ''}${sql.slice(stop)}`;
 }
 
 interface Edit {

@@ -41,6 +41,7 @@ export function registerFunctions(db: DatabaseSync, budget: Budget, time: TimeCo
   db.function('histogram', perSearch, (ts: Value, interval?: Value, timezone?: Value) =>
     histogram(time, ts, interval, timezone),
   );
+  db.function('tollgate_text', det, (value: Value) => asText(value));
   db.function('to_timestamp_micros', det, (value: Value) => toTimestampMicros(value));
   db.function('date_trunc', det, (unit: Value, value: Value) => dateTrunc(unit, value));
   // `a ILIKE b` is rewritten to `a REGEXP b`, which SQLite runs as regexp(b, a).
@@ -60,6 +61,13 @@ export function registerFunctions(db: DatabaseSync, budget: Budget, time: TimeCo
       return columns.some((c) => c !== null && ilike(String(c), `%${item}%`)) ? 1 : 0;
     },
   );
+}
+
+/** `x::text`: numbers as DataFusion writes them (an integer without `.0`), blobs as base64. */
+function asText(value: Value): string | null {
+  if (value === null) return null;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  return String(value);
 }
 
 function contains(field: Value, s: Value, ignoreCase: boolean): number | null {

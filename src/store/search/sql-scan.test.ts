@@ -133,9 +133,9 @@ describe('translate: OpenObserve function names', () => {
     assert.equal(rewrite('SELECT n::bigint FROM t'), 'SELECT CAST(n AS INTEGER) FROM t');
     assert.equal(
       rewrite('SELECT t.n::text::double AS x FROM t'),
-      'SELECT CAST(CAST(t.n AS TEXT) AS REAL) AS x FROM t',
+      'SELECT CAST(tollgate_text(t.n) AS REAL) AS x FROM t',
     );
-    assert.equal(rewrite('SELECT max(n)::varchar(10) FROM t'), 'SELECT CAST(max(n) AS TEXT) FROM t');
+    assert.equal(rewrite('SELECT max(n)::varchar(10) FROM t'), 'SELECT tollgate_text(max(n)) FROM t');
     assert.equal(rewrite('SELECT (a + b)::double precision FROM t'), 'SELECT CAST((a + b) AS REAL) FROM t');
     assert.equal(rewrite(`SELECT * FROM t WHERE a ILIKE 'x%'`), `SELECT * FROM t WHERE a REGEXP 'x%'`);
     assert.equal(rewrite('SELECT approx_distinct(a) FROM t'), 'SELECT count(DISTINCT a) FROM t');
