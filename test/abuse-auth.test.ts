@@ -118,7 +118,7 @@ const BAD_CREDENTIALS: string[][] = [
 ];
 
 const CHAT_BODY = JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] });
-const SEARCH_BODY = JSON.stringify({ query: { sql: 'SELECT 1 AS one', start_time: 0 } });
+const SEARCH_BODY = JSON.stringify({ query: { sql: 'SELECT 1 AS one', start_time: 0, end_time: 2 ** 60 } });
 
 const nowNs = `${BigInt(Date.now()) * 1_000_000n}`;
 /** What refused ingest attempts carry: a span that must never show up in the store. */

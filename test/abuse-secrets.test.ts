@@ -138,7 +138,7 @@ describe('abuse: secrets in logs and spans', () => {
     await record(
       await post(
         '/api/default/_search',
-        { query: { sql: `SELECT '${MASTER}' FROM nowhere` } },
+        { query: { sql: `SELECT '${MASTER}' FROM nowhere`, start_time: 0, end_time: 2 ** 60 } },
         { authorization: `Bearer ${IN_HEADER}` },
       ),
     );
@@ -148,7 +148,7 @@ describe('abuse: secrets in logs and spans', () => {
       const response = await fetch(`${url}/api/default/_search`, {
         method: 'POST',
         headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ query: { sql, start_time: 0, size: 1000 } }),
+        body: JSON.stringify({ query: { sql, start_time: 0, end_time: 2 ** 60, size: 1000 } }),
       });
       return (await response.json()) as { hits: Array<Record<string, unknown>> };
     };

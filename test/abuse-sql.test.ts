@@ -124,7 +124,8 @@ describe('abuse: search SQL that tries to escape', () => {
         status === 400 || status === 408,
         `${status} ${JSON.stringify(body).slice(0, 300)} for ${shown}`,
       );
-      assert.equal(body.code, status, shown);
+      // OpenObserve's search error codes: SQL not valid, stream, field or function not found, execution, timeout.
+      assert.ok([20001, 20002, 20004, 20005, 20008, 20010].includes(body.code ?? 0), shown);
       assert.ok(typeof body.message === 'string' && body.message.length > 10, shown);
       assert.ok(ms < LIMIT_MS + 3000, `${Math.round(ms)} ms for ${shown}`);
     }
@@ -153,7 +154,8 @@ describe('abuse: search SQL that tries to escape', () => {
     }
     for (const size of [1e12, -1, 'x', 1.5, Number.MAX_SAFE_INTEGER]) {
       const { status } = await s.search('SELECT trace_id FROM "default"', { query: { start_time: 0, size } });
-      assert.ok(status === 200 || status === 400, `${status} for size ${String(size)}`);
+      // A size that is not an integer is refused as OpenObserve's JSON extractor refuses it: 422.
+      assert.ok([200, 400, 422].includes(status), `${status} for size ${String(size)}`);
     }
   });
 

@@ -94,7 +94,7 @@ describe("the gateway's own spans in the embedded store", () => {
     assert.equal((await fetch(`${s.gateway.url}/api/default/streams/nope/schema`)).status, 404);
   });
 
-  it("answers bad searches with OpenObserve's error JSON", async () => {
+  it("answers bad searches with OpenObserve's error JSON and codes", async () => {
     for (const sql of [
       'DELETE FROM "default"',
       'PRAGMA table_info("default")',
@@ -103,8 +103,10 @@ describe("the gateway's own spans in the embedded store", () => {
     ]) {
       const { status, body } = await s.search(sql);
       assert.equal(status, 400, sql);
-      assert.equal(body.code, 400);
-      assert.ok(body.message && body.message.length > 10, sql);
+      assert.equal(body.code, 20001);
+      assert.equal(body.message, 'Search SQL not valid');
+      assert.ok(body.error_detail && body.error_detail.length > 10, sql);
+      assert.match(body.trace_id ?? '', /^[0-9a-f]{32}$/);
     }
     const json = { 'content-type': 'application/json' };
     const unknown = await fetch(`${s.gateway.url}/api/default/_search?type=logs`, {
@@ -113,13 +115,15 @@ describe("the gateway's own spans in the embedded store", () => {
       body: '{}',
     });
     assert.equal(unknown.status, 400);
+    assert.equal(((await unknown.json()) as { code: number }).code, 20011);
     const broken = await fetch(`${s.gateway.url}/api/default/_search`, {
       method: 'POST',
       headers: json,
       body: '{"query":',
     });
+    // As OpenObserve's JSON extractor refuses it: plain text.
     assert.equal(broken.status, 400);
-    assert.match(((await broken.json()) as { message: string }).message, /Invalid json/);
+    assert.match(await broken.text(), /^Failed to parse the request body as JSON: /);
   });
 });
 
@@ -214,9 +218,11 @@ describe('store API auth with a master key', () => {
     for (const headers of attempts) {
       const response = await ingest(headers);
       assert.equal(response.status, 401, JSON.stringify(headers));
-      const body = (await response.json()) as { code: number; message: string };
-      assert.equal(body.code, 401);
-      assert.ok(!body.message.includes(KEY));
+      // OpenObserve's auth middleware: plain text, with its Bearer challenge.
+      assert.equal(response.headers.get('www-authenticate'), 'Bearer realm="openobserve"');
+      const text = await response.text();
+      assert.match(text, /^Unauthorized Access/);
+      assert.ok(!text.includes(KEY));
       assert.equal((await s.search('SELECT * FROM "default"', { headers })).status, 401);
     }
     const inQuery = await fetch(

@@ -111,7 +111,11 @@ describe('the trace store file', () => {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
-          query: { sql: `SELECT count(*) AS n FROM "default" WHERE operation_name = 'crash-test'` },
+          query: {
+            sql: `SELECT count(*) AS n FROM "default" WHERE operation_name = 'crash-test'`,
+            start_time: 0,
+            end_time: 2 ** 60,
+          },
         }),
       });
       assert.equal(response.status, 200);

@@ -39,8 +39,11 @@ describe("_search with OpenObserve's SQL functions", () => {
   const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: spans(30) }] }] });
   store.ingest({ org: 'default', bytes: Buffer.from(body), format: 'json' });
   const hits = (sql: string) =>
-    (JSON.parse(store.search('default', { query: { sql } })) as { hits: Array<Record<string, unknown>> })
-      .hits;
+    (
+      JSON.parse(store.search('default', { query: { sql, start_time: 0, end_time: 2 ** 60 } })) as {
+        hits: Array<Record<string, unknown>>;
+      }
+    ).hits;
 
   it('runs the error-rate alert query of the OpenObserve docs as written', () => {
     const rows = hits(

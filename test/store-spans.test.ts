@@ -112,7 +112,9 @@ describe('a span stored through ingestSpans and through OTLP ingest', () => {
   after(() => store.close());
 
   const rows = async (stream: string): Promise<Hit[]> => {
-    const body = { query: { sql: `SELECT * FROM "${stream}" ORDER BY span_id`, start_time: 0 } };
+    const body = {
+      query: { sql: `SELECT * FROM "${stream}" ORDER BY span_id`, start_time: 0, end_time: 2 ** 60 },
+    };
     const answer = JSON.parse(await store.call('search', { org: 'default', body })) as { hits: Hit[] };
     return answer.hits;
   };
@@ -217,6 +219,7 @@ describe("the gateway's own spans and the store's limits", () => {
         query: {
           sql: `SELECT input_value FROM "default" WHERE operation_name = 'ChatCompletion'`,
           start_time: 0,
+          end_time: 2 ** 60,
         },
       };
       const { hits } = JSON.parse(store.search('default', body)) as { hits: Hit[] };

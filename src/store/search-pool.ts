@@ -10,11 +10,11 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { timeLimitMessage } from './search/query-error.ts';
+import { SEARCH_ERRORS, timeLimitMessage } from './search/query-error.ts';
 import type { SearchProcessOptions } from './search-process.ts';
 import type { ReadMethod } from './store-api.ts';
 import { StoreError } from './store-error.ts';
-import type { StoreReply } from './store-protocol.ts';
+import { replyError, type StoreReply } from './store-protocol.ts';
 
 export interface SearchPoolOptions extends SearchProcessOptions {
   /** The most search processes at once. */
@@ -142,7 +142,9 @@ export class SearchPool {
     const job = p.job as Job;
     p.timer = setTimeout(() => {
       // Past the limit and still running: it reads no rows, or is stuck in one step. Only a kill stops it.
-      this.#retire(p, 'SIGKILL')?.reject(new StoreError(timeLimitMessage(this.#options.timeLimitMs), 408));
+      const { code, status, message } = SEARCH_ERRORS.timeout;
+      const detail = timeLimitMessage(this.#options.timeLimitMs);
+      this.#retire(p, 'SIGKILL')?.reject(new StoreError(message, status, { code, detail }));
       this.#pump();
     }, this.#options.timeLimitMs + KILL_GRACE_MS);
     p.child.send({ id: job.id, method: job.method, params: job.params });
@@ -170,7 +172,7 @@ export class SearchPool {
     clearTimeout(p.timer);
     p.job = undefined;
     if (reply.ok) job.resolve(reply.value);
-    else job.reject(new StoreError(reply.message, reply.status));
+    else job.reject(replyError(reply));
     this.#pump();
     if (!p.job) this.#idle(p);
   }

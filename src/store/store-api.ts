@@ -18,8 +18,8 @@ export type NoParams = Record<string, never>;
  */
 export function readMethods(reader: SearchSide) {
   return {
-    /** The `_search` response as JSON text; `body` is the parsed request body. */
-    search: (p: { org: string; body: unknown }) => reader.search(p.org, p.body),
+    /** The `_search` response as JSON text; `body` is the parsed request body, `traceId` the request's. */
+    search: (p: { org: string; body: unknown; traceId?: string }) => reader.search(p.org, p.body, p.traceId),
     /** The trace list; `query` is the URL's query parameters. */
     latest: (p: { org: string; stream: string; query: Params }) => reader.latest(p.org, p.stream, p.query),
     details: (p: { org: string; stream: string; traceId: string; query: Params }) =>

@@ -80,7 +80,7 @@ function timeless(value: unknown): unknown {
 }
 
 const query = { start_time: '1', end_time: String(Number.MAX_SAFE_INTEGER) };
-const EVERY_SPAN = { query: { sql: 'SELECT * FROM "default"', start_time: 0 } };
+const EVERY_SPAN = { query: { sql: 'SELECT * FROM "default"', start_time: 0, end_time: 2 ** 60 } };
 /** In order: the ingest first, so the queries after it have a span to find. */
 const SAMPLES = [
   sample('ingest', { org: 'default', bytes: otlp('first'), format: 'json' }),

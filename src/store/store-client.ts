@@ -15,7 +15,7 @@ import {
   type StoreResult,
 } from './store-api.ts';
 import { StoreError } from './store-error.ts';
-import type { StoreCallOf, StoreReply } from './store-protocol.ts';
+import { replyError, type StoreCallOf, type StoreReply } from './store-protocol.ts';
 import type { TraceStoreOptions } from './trace-store.ts';
 import { DiskFullWatch } from './write-failure.ts';
 
@@ -90,7 +90,7 @@ export class StoreClient {
       if (!pending) return;
       this.#pending.delete(reply.id);
       if (reply.ok) pending.resolve(reply.value);
-      else pending.reject(new StoreError(reply.message, reply.status));
+      else pending.reject(replyError(reply));
     });
     worker.on('error', (err) => this.#options.log?.(`trace store worker failed: ${err.message}`));
     worker.on('exit', (code) => {

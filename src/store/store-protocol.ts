@@ -3,7 +3,7 @@
  * in `store-api.ts`, and how either side turns a method's outcome into a reply.
  */
 import { OtlpDecodeError } from './otlp/model.ts';
-import { QueryError } from './search/query-error.ts';
+import { QueryError, type QueryErrorOptions } from './search/query-error.ts';
 import type { ReadMethod, StoreMethod, StoreParams } from './store-api.ts';
 import { StoreError } from './store-error.ts';
 
@@ -21,7 +21,7 @@ export type ReadCall = { [K in ReadMethod]: StoreCallOf<K> }[ReadMethod];
 
 export type StoreReply =
   | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; status: number; message: string };
+  | { id: number; ok: false; status: number; message: string; shape?: QueryErrorOptions };
 
 /** The reply to call `id`: what `compute` returns, or its error with the HTTP status it stands for. */
 export function settle(id: number, compute: () => unknown): StoreReply {
@@ -30,8 +30,25 @@ export function settle(id: number, compute: () => unknown): StoreReply {
   } catch (err) {
     const known = err instanceof OtlpDecodeError || err instanceof QueryError || err instanceof StoreError;
     const status = known ? err.status : 500;
-    return { id, ok: false, status, message: errorMessage(err) };
+    return { id, ok: false, status, message: errorMessage(err), shape: shapeOf(err) };
   }
+}
+
+/** How a search error is worded on the wire: what the HTTP side needs to answer as OpenObserve does. */
+function shapeOf(err: unknown): QueryErrorOptions | undefined {
+  if (err instanceof StoreError) return err.shape;
+  if (!(err instanceof QueryError)) return undefined;
+  const { code, detail, suggestions, text } = err;
+  return { code, detail, suggestions, text };
+}
+
+/** The error a failed reply stands for, on the calling side. */
+export function replyError(reply: {
+  message: string;
+  status: number;
+  shape?: QueryErrorOptions;
+}): StoreError {
+  return new StoreError(reply.message, reply.status, reply.shape);
 }
 
 export function errorMessage(err: unknown): string {

@@ -147,8 +147,8 @@ export class TraceStore implements SearchSide {
    * The searches, on this store's own read connection: the worker answers them for an in-memory store,
    * which no other process can open; a file's are answered by the search processes (`search-pool.ts`).
    */
-  search(org: string, body: unknown): string {
-    return this.#reader.search(org, body);
+  search(org: string, body: unknown, traceId?: string): string {
+    return this.#reader.search(org, body, traceId);
   }
 
   latest(org: string, stream: string, params: Params): string {

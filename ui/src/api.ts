@@ -26,17 +26,30 @@ export async function call<T>(path: string, init: RequestInit = {}): Promise<T> 
   if (key) headers.set('authorization', `Bearer ${key}`);
   const response = await fetch(path, { ...init, headers });
   if (response.status === 401 || response.status === 403) {
-    const body = (await response.json().catch(() => ({}))) as { message?: string };
+    const message = await errorText(response);
     // The OpenObserve the gateway reads refused the gateway's own credentials: no key typed here helps.
     if (response.headers.get('x-tollgate-source') === 'openobserve')
       throw new Error(
-        `OpenObserve refused the gateway's credentials (${response.status}: ${body.message ?? ''}): check OPENOBSERVE_AUTH_TOKEN and OPENOBSERVE_ORG where the gateway runs`,
+        `OpenObserve refused the gateway's credentials (${response.status}: ${message}): check OPENOBSERVE_AUTH_TOKEN and OPENOBSERVE_ORG where the gateway runs`,
       );
-    throw new AuthNeeded(body.message ?? 'A key is needed');
+    throw new AuthNeeded(message || 'A key is needed');
   }
-  const body = (await response.json()) as T & { message?: string };
-  if (!response.ok) throw new Error(body.message ?? `${response.status}`);
-  return body;
+  if (!response.ok) throw new Error((await errorText(response)) || `${response.status}`);
+  return (await response.json()) as T;
+}
+
+/**
+ * What went wrong, as OpenObserve words it: its error JSON (`message`, and for a search the reason in
+ * `error_detail`) or plain text (the auth middleware's refusals, a body it could not read).
+ */
+async function errorText(response: Response): Promise<string> {
+  const text = await response.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as { message?: string; error_detail?: string };
+    return [body.message, body.error_detail].filter(Boolean).join(': ');
+  } catch {
+    return text.trim();
+  }
 }
 
 export type Row = Record<string, string | number | boolean | undefined>;

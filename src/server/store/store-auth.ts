@@ -9,6 +9,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { digest } from '../auth.ts';
 import { sendStoreError } from './store-errors.ts';
 
+/** OpenObserve's challenge on a 401 (its auth validator's, without single sign-on). */
+export const WWW_AUTHENTICATE = 'Bearer realm="openobserve"';
+
+/** OpenObserve's auth middleware answers in plain text, a 401 with its challenge. */
+function refuse(reply: FastifyReply, status: 401 | 403, message: string): FastifyReply {
+  if (status === 401) reply.header('www-authenticate', WWW_AUTHENTICATE);
+  return sendStoreError(reply, status, message, { text: true });
+}
+
 export interface StoreAuthOptions {
   masterKey?: string;
   /** The gateway is bound to 127.0.0.1, ::1 or localhost. */
@@ -26,7 +35,7 @@ export function createStoreAuthHook(options: StoreAuthOptions) {
   return async function authenticateStore(request: FastifyRequest, reply: FastifyReply) {
     if (expected === undefined) {
       if (options.loopback) return;
-      return sendStoreError(
+      return refuse(
         reply,
         403,
         'The trace store API is closed: Tollgate listens on a non-loopback address without a master key. ' +
@@ -35,13 +44,13 @@ export function createStoreAuthHook(options: StoreAuthOptions) {
     }
     const keys = presentedKeys(request);
     if (keys.length === 0)
-      return sendStoreError(
+      return refuse(
         reply,
         401,
         'Unauthorized Access: send the master key as "Authorization: Bearer <key>" or as the password of HTTP Basic auth',
       );
     if (!keys.some((key) => timingSafeEqual(digest(key), expected)))
-      return sendStoreError(reply, 401, 'Unauthorized Access: the key is not valid');
+      return refuse(reply, 401, 'Unauthorized Access: the key is not valid');
   };
 }
 

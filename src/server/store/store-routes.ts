@@ -8,6 +8,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { otlpFormat } from '../../store/otlp/format.ts';
+import { QueryError, searchError } from '../../store/search/query-error.ts';
+import { readSearchBody } from '../../store/search/search-body.ts';
 import type { ListOptions } from '../../store/search/streams.ts';
 import type { StoreParams } from '../../store/store-api.ts';
 import type { StoreClient } from '../../store/store-client.ts';
@@ -20,6 +22,7 @@ import {
 } from './search-route.ts';
 import { createStoreAuthHook } from './store-auth.ts';
 import { sendStoreError, storeErrorOf } from './store-errors.ts';
+import { traceIdOf } from './trace-id.ts';
 
 export const INGEST_ROUTES = [
   '/api/:org/v1/traces',
@@ -101,9 +104,9 @@ export function registerStoreRoutes(app: FastifyInstance, options: StoreRoutesOp
       (_req, body, done) => done(null, body),
     );
     scope.setErrorHandler(function onStoreError(err: unknown, request: FastifyRequest, reply: FastifyReply) {
-      const { status, message } = storeErrorOf(err, options.bodyLimitBytes);
+      const { status, message, shape } = storeErrorOf(err, options.bodyLimitBytes);
       if (status === 500) request.log.error({ err }, 'trace store error');
-      return sendStoreError(reply, status, message);
+      return sendStoreError(reply, status, message, shape, request);
     });
     scope.addHook('onRequest', createStoreAuthHook(options));
 
@@ -148,18 +151,27 @@ export function registerStoreRoutes(app: FastifyInstance, options: StoreRoutesOp
   });
 }
 
-/** `_search`: OpenObserve's search body, for traces only. */
+/**
+ * `_search`: OpenObserve's search body, for traces only. A body that is not JSON, or lacks a required
+ * field, is refused here as OpenObserve's JSON extractor refuses it (plain text, with its position).
+ */
 function searchParams(request: Req): StoreParams<'search'> {
   const type = request.query.type;
   if (!isTraces(request))
-    throw badRequest(`This store keeps traces only; search with type=traces (got "${type}")`);
+    throw searchError(
+      'invalidParams',
+      `This store keeps traces only; search with type=traces (got "${type}")`,
+    );
+  const text = (request.body ?? Buffer.alloc(0)).toString('utf8');
   let body: unknown;
   try {
-    body = JSON.parse((request.body ?? Buffer.alloc(0)).toString('utf8'));
+    body = JSON.parse(text);
   } catch (err) {
-    throw badRequest(`Invalid json: ${err instanceof Error ? err.message : String(err)}`);
+    const why = err instanceof Error ? err.message : String(err);
+    throw new QueryError(`Failed to parse the request body as JSON: ${why}`, 400, { text: true });
   }
-  return { org: org(request), body };
+  readSearchBody(body, text);
+  return { org: org(request), body, traceId: traceIdOf(request) };
 }
 
 /** OpenObserve's listing parameters; a `fetchSchema` other than true or false is refused as there. */

@@ -1,10 +1,13 @@
 /**
- * SQL functions OpenObserve queries use that SQLite lacks (`str_match`, `re_match`, `histogram`, …),
- * plus the per-row tick that enforces the query time limit from inside SQLite.
+ * SQL functions OpenObserve queries use that SQLite lacks (`str_match`, `re_match`, `histogram`,
+ * `date_trunc`, …, and what `dialect.ts` rewrites ILIKE and `match_all` into), plus the per-row tick
+ * that enforces the query time limit from inside SQLite.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import v8 from 'node:v8';
-import { QueryError } from './query-error.ts';
+import { ilike } from './like.ts';
+import { searchError } from './query-error.ts';
+import { dateTrunc, histogram, type TimeContext, toTimestampMicros } from './time-functions.ts';
 
 type Value = string | number | bigint | null | Uint8Array;
 
@@ -15,7 +18,7 @@ export interface Budget {
   timedOut: boolean;
 }
 
-export function registerFunctions(db: DatabaseSync, budget: Budget): void {
+export function registerFunctions(db: DatabaseSync, budget: Budget, time: TimeContext): void {
   // Called once per row a stream view yields; checking the clock every 1,024 rows keeps it cheap.
   // It takes a column so that SQLite evaluates it in the loop over the view's rows: a term that
   // reads no column is hoisted out of the inner loops of a join, which then run unchecked.
@@ -33,8 +36,38 @@ export function registerFunctions(db: DatabaseSync, budget: Budget): void {
   db.function('re_not_match', det, (field: Value, re: Value) =>
     field === null ? null : 1 - matches(field, re),
   );
-  db.function('histogram', det, (ts: Value, interval: Value) => histogram(ts, interval ?? '1 minute'));
-  db.function('histogram', det, (ts: Value) => histogram(ts, '1 minute'));
+  // One-argument histogram reads the search's time range, so it is not deterministic across searches.
+  const perSearch = { deterministic: false, varargs: true };
+  db.function('histogram', perSearch, (ts: Value, interval?: Value, timezone?: Value) =>
+    histogram(time, ts, interval, timezone),
+  );
+  db.function('tollgate_text', det, (value: Value) => asText(value));
+  db.function('to_timestamp_micros', det, (value: Value) => toTimestampMicros(value));
+  db.function('date_trunc', det, (unit: Value, value: Value) => dateTrunc(unit, value));
+  // `a ILIKE b` is rewritten to `a REGEXP b`, which SQLite runs as regexp(b, a).
+  db.function('regexp', det, (pattern: Value, value: Value) =>
+    value === null || pattern === null ? null : ilike(String(value), String(pattern)) ? 1 : 0,
+  );
+  db.function(
+    'tollgate_match_all',
+    { deterministic: true, varargs: true },
+    (text: Value, ...columns: Value[]) => {
+      // As OpenObserve: a leading `re:` and `*` wildcards at either end are dropped, then any column
+      // containing the text, ignoring case, matches.
+      const item = String(text ?? '')
+        .replace(/^re:/, '')
+        .replace(/^\*+/, '')
+        .replace(/\*+$/, '');
+      return columns.some((c) => c !== null && ilike(String(c), `%${item}%`)) ? 1 : 0;
+    },
+  );
+}
+
+/** `x::text`: numbers as DataFusion writes them (an integer without `.0`), blobs as base64. */
+function asText(value: Value): string | null {
+  if (value === null) return null;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  return String(value);
 }
 
 function contains(field: Value, s: Value, ignoreCase: boolean): number | null {
@@ -57,7 +90,8 @@ function matches(field: Value, pattern: Value): number {
     try {
       re = new RegExp(source, 'l');
     } catch (err) {
-      throw new QueryError(
+      throw searchError(
+        'executeError',
         `Invalid regular expression: ${source} (${err instanceof Error ? err.message : String(err)}; ` +
           'backreferences and lookaround are not supported)',
       );
@@ -66,24 +100,4 @@ function matches(field: Value, pattern: Value): number {
     regexes.set(source, re);
   }
   return re.test(String(field)) ? 1 : 0;
-}
-
-const UNIT_US: Record<string, number> = {
-  second: 1e6,
-  minute: 60e6,
-  hour: 3600e6,
-  day: 86400e6,
-  week: 7 * 86400e6,
-};
-
-/** The start of the interval `ts` (µs) falls in, as OpenObserve writes it: `2026-11-26T21:05:00`. */
-function histogram(ts: Value, interval: Value): string | null {
-  if (ts === null) return null;
-  const match = /^\s*(\d+)?\s*([a-z]+?)s?\s*$/i.exec(String(interval));
-  const unit = UNIT_US[match?.[2]?.toLowerCase() ?? ''];
-  if (!match || unit === undefined) throw new QueryError(`Invalid histogram interval: ${String(interval)}`);
-  const step = Number(match[1] ?? 1) * unit;
-  const us = Number(ts);
-  const bucket = Math.floor(us / step) * step;
-  return new Date(bucket / 1000).toISOString().slice(0, 19);
 }

@@ -7,7 +7,15 @@
 import { constants, type DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { type ColumnType, loadStreams, quoteIdent } from '../stream-schema.ts';
 import { type Budget, registerFunctions } from './functions.ts';
-import { QueryError, timeLimitMessage } from './query-error.ts';
+import {
+  fieldNotFound,
+  functionNotDefined,
+  QueryError,
+  searchError,
+  streamNotFound,
+  timeLimitError,
+} from './query-error.ts';
+import type { TimeContext } from './time-functions.ts';
 
 export type HitValue = string | number | bigint | boolean | null;
 export type Hit = Record<string, HitValue>;
@@ -34,6 +42,7 @@ export class QueryRunner {
   readonly #db: DatabaseSync;
   readonly #options: RunnerOptions;
   readonly #budget: Budget = { rows: 0, deadline: 0, timedOut: false };
+  readonly #time: TimeContext = { startUs: 0, endUs: 0, histogramIntervalS: 0 };
   readonly #views = new Set<string>();
   /** Stream tables of the scoped organisation → their column types. */
   #tables = new Map<string, Map<string, ColumnType>>();
@@ -44,18 +53,24 @@ export class QueryRunner {
   constructor(db: DatabaseSync, options: RunnerOptions) {
     this.#db = db;
     this.#options = options;
-    registerFunctions(db, this.#budget);
+    registerFunctions(db, this.#budget, this.#time);
+    // OpenObserve's LIKE (DataFusion's) tells upper from lower case; SQLite's does not unless told.
+    db.exec('PRAGMA case_sensitive_like = ON');
     db.setAuthorizer((action, a, b, _db, view) => this.#authorize(action, a, b, _db, view));
   }
 
-  /** Makes each stream of `org` a view over `[startUs, endUs)`; returns the stream names. */
-  scope(org: string, startUs: number, endUs: number): string[] {
+  /**
+   * Makes each stream of `org` a view over `[startUs, endUs)`; returns the stream names.
+   * `histogramIntervalS` (the request's `histogram_interval`) sizes one-argument histograms.
+   */
+  scope(org: string, startUs: number, endUs: number, histogramIntervalS = 0): string[] {
     this.#setup = true;
     try {
       for (const view of this.#views) this.#db.exec(`DROP VIEW IF EXISTS temp.${quoteIdent(view)}`);
       this.#views.clear();
       this.#tables = new Map();
       this.#byName = new Map();
+      Object.assign(this.#time, { startUs, endUs, histogramIntervalS });
       const streams = loadStreams(this.#db).filter((s) => s.org === org);
       for (const s of streams) {
         this.#db.exec(
@@ -80,6 +95,12 @@ export class QueryRunner {
     return this.#byName.get(stream);
   }
 
+  /** The column names of a stream of the scoped organisation; undefined for any other name. */
+  columnsOf(stream: string): readonly string[] | undefined {
+    const columns = this.#byName.get(stream);
+    return columns === undefined ? undefined : [...columns.keys()];
+  }
+
   /** Rows scanned since the last `scope`. */
   get rowsScanned(): number {
     return this.#budget.rows;
@@ -92,7 +113,7 @@ export class QueryRunner {
       statement.setReturnArrays(true);
       return statement;
     } catch (err) {
-      throw sqlError(err);
+      throw this.#sqlError(err);
     }
   }
 
@@ -128,12 +149,36 @@ export class QueryRunner {
       }
     } catch (err) {
       if (this.#budget.timedOut) throw this.#timeout();
-      throw sqlError(err);
+      throw this.#sqlError(err);
     }
   }
 
   #timeout(): QueryError {
-    return new QueryError(timeLimitMessage(this.#options.timeLimitMs), 408);
+    return timeLimitError(this.#options.timeLimitMs);
+  }
+
+  /** SQLite's messages as OpenObserve's error codes, reworded where a user needs to know what to change. */
+  #sqlError(err: unknown): QueryError {
+    if (err instanceof QueryError) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    const table = /no such table: (?:\w+\.)?(.*)$/.exec(message);
+    if (table) return streamNotFound(table[1] as string);
+    const column = /no such column: (?:.*\.)?(.*)$/.exec(message);
+    if (column) {
+      const field = column[1] as string;
+      const known = new Set([...this.#byName.values()].flatMap((columns) => [...columns.keys()]));
+      return fieldNotFound(field, similar(field, known));
+    }
+    const fn = /no such function: (.*)$/.exec(message);
+    if (fn) return functionNotDefined(fn[1] as string);
+    if (/not authorized|prohibited/.test(message))
+      return searchError(
+        'sqlNotValid',
+        `Search SQL may only read this organization's trace streams (${message})`,
+      );
+    if (/syntax error|incomplete input|unrecognized token/.test(message))
+      return searchError('sqlNotValid', message);
+    return searchError('executeError', message);
   }
 
   #authorize(
@@ -179,13 +224,32 @@ function cell(value: unknown, type: ColumnType | undefined): HitValue {
   return value as string | number;
 }
 
-/** SQLite's messages, reworded where a user needs to know what to change. */
-function sqlError(err: unknown): QueryError {
-  if (err instanceof QueryError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  const table = /no such table: (.*)$/.exec(message);
-  if (table) return new QueryError(`Search stream not found: ${table[1]}`);
-  if (/not authorized|prohibited/.test(message))
-    return new QueryError(`Search SQL may only read this organization's trace streams (${message})`);
-  return new QueryError(`Search SQL error: ${message}`);
+/** Up to 3 known names close to `name` (by edit distance or containment), closest first. */
+function similar(name: string, known: Iterable<string>): string[] {
+  const target = name.toLowerCase();
+  const threshold = Math.max(2, Math.floor(target.length / 3));
+  const scored: Array<[number, string]> = [];
+  for (const candidate of known) {
+    if (candidate.startsWith('_')) continue;
+    const c = candidate.toLowerCase();
+    const d = distance(target, c);
+    if (d <= threshold || c.includes(target) || target.includes(c)) scored.push([d, candidate]);
+  }
+  scored.sort((a, b) => a[0] - b[0] || a[1].length - b[1].length);
+  return scored.slice(0, 3).map(([, c]) => c);
+}
+
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+      );
+    previous = current;
+  }
+  return previous[b.length] as number;
 }

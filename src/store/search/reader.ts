@@ -19,8 +19,8 @@ import { fieldValues } from './values.ts';
 
 /** What answers the read methods of the store's API (`readMethods` in `store-api.ts`). */
 export interface SearchSide {
-  /** The `_search` response as JSON text. */
-  search(org: string, body: unknown): string;
+  /** The `_search` response as JSON text; `traceId` is the request's, echoed in the answer. */
+  search(org: string, body: unknown, traceId?: string): string;
   latest(org: string, stream: string, params: Params): string;
   details(org: string, stream: string, traceId: string, params: Params): string;
   /** The trace list as OpenObserve's server-sent events. */
@@ -52,8 +52,8 @@ export class SearchReader implements SearchSide {
     this.#db.close();
   }
 
-  search(org: string, body: unknown): string {
-    return stringify(search(this.#runner, org, body));
+  search(org: string, body: unknown, traceId?: string): string {
+    return stringify(search(this.#runner, org, body, traceId));
   }
 
   latest(org: string, stream: string, params: Params): string {

@@ -1,20 +1,25 @@
 /**
  * The SQL scanner in front of the search authorizer: one SELECT (or WITH … SELECT) passes, anything else
- * is a 400 that says why; strings, quoted names and comments never fool it.
+ * is OpenObserve's 400 "Search SQL not valid" (20001) whose detail says why; strings, quoted names and
+ * comments never fool it.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { translate } from './dialect.ts';
 import { QueryError } from './query-error.ts';
 import { checkFilter, checkSelect, tokenize } from './sql-scan.ts';
 
-function assertRefused(fn: () => unknown, message: RegExp): void {
+function assertRefused(fn: () => unknown, detail: RegExp): void {
   assert.throws(fn, (err: unknown) => {
     assert.ok(err instanceof QueryError, `a QueryError, got ${String(err)}`);
-    assert.equal(err.status, 400);
-    assert.match(err.message, message);
+    assert.deepEqual([err.status, err.code, err.message], [400, 20001, 'Search SQL not valid']);
+    assert.match(err.detail ?? '', detail);
     return true;
   });
 }
+
+/** The dialect rewrite, with no streams (enough for everything but match_all). */
+const rewrite = (sql: string) => translate(checkSelect(sql).sql, { columnsOf: () => undefined });
 
 describe('checkSelect: accepted', () => {
   it('a plain SELECT, in any case, returned as written', () => {
@@ -112,15 +117,31 @@ describe('checkSelect: refused', () => {
   });
 });
 
-describe('checkSelect: OpenObserve function names', () => {
+describe('translate: OpenObserve function names', () => {
   it('renames approx_percentile_cont and approx_median to their SQLite names', () => {
     assert.equal(
-      checkSelect('SELECT approx_percentile_cont(duration, 0.95) FROM "default"').sql,
+      rewrite('SELECT approx_percentile_cont(duration, 0.95) FROM "default"'),
       'SELECT percentile_cont(duration, 0.95) FROM "default"',
     );
     assert.equal(
-      checkSelect('SELECT APPROX_PERCENTILE_CONT (duration, 0.5), approx_median(duration) FROM t').sql,
+      rewrite('SELECT APPROX_PERCENTILE_CONT (duration, 0.5), approx_median(duration) FROM t'),
       'SELECT percentile_cont (duration, 0.5), median(duration) FROM t',
+    );
+  });
+
+  it('rewrites :: casts, ILIKE, approx_distinct and backslash escapes of LIKE', () => {
+    assert.equal(rewrite('SELECT n::bigint FROM t'), 'SELECT CAST(n AS INTEGER) FROM t');
+    assert.equal(
+      rewrite('SELECT t.n::text::double AS x FROM t'),
+      'SELECT CAST(tollgate_text(t.n) AS REAL) AS x FROM t',
+    );
+    assert.equal(rewrite('SELECT max(n)::varchar(10) FROM t'), 'SELECT tollgate_text(max(n)) FROM t');
+    assert.equal(rewrite('SELECT (a + b)::double precision FROM t'), 'SELECT CAST((a + b) AS REAL) FROM t');
+    assert.equal(rewrite(`SELECT * FROM t WHERE a ILIKE 'x%'`), `SELECT * FROM t WHERE a REGEXP 'x%'`);
+    assert.equal(rewrite('SELECT approx_distinct(a) FROM t'), 'SELECT count(DISTINCT a) FROM t');
+    assert.equal(
+      rewrite(`SELECT * FROM t WHERE a LIKE 'a\\_%'`),
+      `SELECT * FROM t WHERE a LIKE 'a\\_%' ESCAPE '\\'`,
     );
   });
 
@@ -131,7 +152,7 @@ describe('checkSelect: OpenObserve function names', () => {
       'SELECT "approx_percentile_cont"(duration) FROM t',
       'SELECT my_approx_percentile_cont(duration) FROM t',
     ])
-      assert.equal(checkSelect(sql).sql, sql);
+      assert.equal(rewrite(sql), sql);
   });
 });
 

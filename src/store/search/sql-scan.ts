@@ -1,11 +1,12 @@
 /**
  * A small SQL scanner: enough to tell one SELECT from anything else (strings, quoted names and
  * comments are skipped correctly) and to see the top-level clauses of a query. The database's
- * authorizer is the real gate; this gives users a clear message before it.
+ * authorizer is the real gate; this gives users a clear message before it (OpenObserve's 20001, "Search
+ * SQL not valid", with the reason as its detail). `dialect.ts` rewrites what it finds.
  */
-import { QueryError } from './query-error.ts';
+import { searchError } from './query-error.ts';
 
-interface Token {
+export interface Token {
   text: string;
   start: number;
   kind: 'word' | 'quoted' | 'string' | 'number' | 'punct';
@@ -26,7 +27,7 @@ export function tokenize(sql: string): Token[] {
       i = end < 0 ? n : end + 1;
     } else if (c === '/' && sql[i + 1] === '*') {
       const end = sql.indexOf('*/', i + 2);
-      if (end < 0) throw new QueryError('The query has an unterminated /* comment');
+      if (end < 0) throw searchError('sqlNotValid', 'The query has an unterminated /* comment');
       i = end + 2;
     } else if (c === "'" || c === '"' || c === '`' || c === '[') {
       const close = c === '[' ? ']' : c;
@@ -34,7 +35,10 @@ export function tokenize(sql: string): Token[] {
       for (;;) {
         const end = sql.indexOf(close, j);
         if (end < 0)
-          throw new QueryError(`The query has an unterminated ${c === "'" ? 'string' : 'quoted name'}`);
+          throw searchError(
+            'sqlNotValid',
+            `The query has an unterminated ${c === "'" ? 'string' : 'quoted name'}`,
+          );
         if (close !== ']' && sql[end + 1] === close) {
           j = end + 2;
           continue;
@@ -56,13 +60,13 @@ export function tokenize(sql: string): Token[] {
       i = j;
     } else {
       if (c === ')') depth--;
-      if (depth < 0) throw new QueryError('The query has an unbalanced ")"');
+      if (depth < 0) throw searchError('sqlNotValid', 'The query has an unbalanced ")"');
       tokens.push({ text: c, start: i, kind: 'punct', depth });
       if (c === '(') depth++;
       i++;
     }
   }
-  if (depth !== 0) throw new QueryError('The query has an unbalanced "("');
+  if (depth !== 0) throw searchError('sqlNotValid', 'The query has an unbalanced "("');
   return tokens;
 }
 
@@ -77,42 +81,30 @@ export interface SelectInfo {
 export function checkSelect(sql: string): SelectInfo {
   const tokens = tokenize(sql);
   while (tokens.at(-1)?.text === ';') tokens.pop();
-  if (tokens.length === 0) throw new QueryError('The SQL query is empty');
+  if (tokens.length === 0) throw searchError('sqlNotValid', 'The SQL query is empty');
   if (tokens.some((t) => t.text === ';'))
-    throw new QueryError('Only one SQL statement is allowed per search; remove the ";" between statements');
+    throw searchError(
+      'sqlNotValid',
+      'Only one SQL statement is allowed per search; remove the ";" between statements',
+    );
   const first = tokens[0] as Token;
   const keyword = first.text.toUpperCase();
   if (first.kind !== 'word' || (keyword !== 'SELECT' && keyword !== 'WITH'))
-    throw new QueryError(`Only SELECT queries are allowed; this query starts with "${first.text}"`);
+    throw searchError(
+      'sqlNotValid',
+      `Only SELECT queries are allowed; this query starts with "${first.text}"`,
+    );
   const topLevel = new Set(
     tokens.filter((t) => t.depth === 0 && t.kind === 'word').map((t) => t.text.toUpperCase()),
   );
   // Cut after the last token: drops trailing semicolons and comments, which would swallow a wrapper.
   const end = tokens.at(-1) as Token;
-  return { sql: renameFunctions(sql.slice(0, end.start + end.text.length), tokens), topLevel };
+  return { sql: sql.slice(0, end.start + end.text.length), topLevel };
 }
 
 /** A WHERE fragment (the trace list's `filter`): balanced, one expression, no statement separators. */
 export function checkFilter(filter: string): string {
   const tokens = tokenize(filter);
-  if (tokens.some((t) => t.text === ';')) throw new QueryError('The filter must not contain ";"');
+  if (tokens.some((t) => t.text === ';')) throw searchError('sqlNotValid', 'The filter must not contain ";"');
   return filter;
-}
-
-/** OpenObserve (DataFusion) function names that SQLite has under another name. */
-const SYNONYMS: Record<string, string> = {
-  approx_percentile_cont: 'percentile_cont',
-  approx_median: 'median',
-};
-
-function renameFunctions(sql: string, tokens: Token[]): string {
-  let out = '';
-  let at = 0;
-  tokens.forEach((t, i) => {
-    const to = t.kind === 'word' ? SYNONYMS[t.text.toLowerCase()] : undefined;
-    if (to === undefined || tokens[i + 1]?.text !== '(') return;
-    out += sql.slice(at, t.start) + to;
-    at = t.start + t.text.length;
-  });
-  return out + sql.slice(at);
 }

@@ -4,6 +4,7 @@
  * first span). One trace's spans are `trace-details.ts`.
  */
 import { quoteIdent } from '../stream-schema.ts';
+import { translate } from './dialect.ts';
 import { QueryError } from './query-error.ts';
 import type { Hit, QueryRunner } from './query-runner.ts';
 import { checkFilter } from './sql-scan.ts';
@@ -26,13 +27,15 @@ export function latestTraces(runner: QueryRunner, org: string, stream: string, p
   const { startUs, endUs } = timeRange(params.start_time, params.end_time);
   const from = count(params.from, 'from', 0, 1_000_000);
   const size = count(params.size, 'size', 10, 1000) || 10;
-  const filter = params.filter?.trim() ? checkFilter(params.filter) : '1 = 1';
+  const checked = params.filter?.trim() ? checkFilter(params.filter) : '1 = 1';
   const sortBy = params.sort_by ?? 'start_time';
   if (!['start_time', '_timestamp', 'duration'].includes(sortBy))
     throw new QueryError('sort_by must be start_time or duration');
   const order = (params.sort_order ?? 'desc').toLowerCase() === 'asc' ? 'ASC' : 'DESC';
   const streams = runner.scope(org, startUs, endUs);
   if (!streams.includes(stream)) return { took: 0, total: 0, from, size: 0, hits: [] };
+  // The filter is OpenObserve's SQL too (ILIKE, casts, match_all over this stream).
+  const filter = translate(checked, { columnsOf: (name) => runner.columnsOf(name), stream });
   const view = quoteIdent(stream);
   const ids =
     sortBy === 'duration'
