@@ -34,6 +34,7 @@ export async function call<T>(path: string, init: RequestInit = {}): Promise<T> 
 
 export type Row = Record<string, string | number | boolean | undefined>;
 
+/** One trace of `traces/latest`, as OpenObserve answers it. */
 export interface TraceHit {
   trace_id: string;
   start_time: number;
@@ -41,7 +42,15 @@ export interface TraceHit {
   duration: number;
   spans: [number, number];
   service_name: Array<{ service_name: string; count: number; duration: number }>;
-  first_event: Row;
+  /** The root span's (else the first span's) service and operation. */
+  first_event: { service_name: string; operation_name: string };
+  gen_ai_usage_input_tokens: number;
+  gen_ai_usage_output_tokens: number;
+  gen_ai_usage_total_tokens: number;
+  gen_ai_usage_cost: number;
+  gen_ai_input_messages: string | null;
+  /** The models that served the trace's LLM spans. */
+  models: string[];
 }
 
 export interface LatestQuery {

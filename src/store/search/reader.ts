@@ -7,9 +7,10 @@ import type { DatabaseSync } from 'node:sqlite';
 import { streamName } from '../columns.ts';
 import { openReadOnly } from '../database.ts';
 import { stringify } from '../json.ts';
+import { latestTraces } from './latest-traces.ts';
 import { QueryRunner } from './query-runner.ts';
 import { search } from './search.ts';
-import { latestTraces, type Params, traceDetails } from './traces.ts';
+import { type Params, traceDetails } from './traces.ts';
 
 /** What answers the read methods of the store's API (`readMethods` in `store-api.ts`). */
 export interface SearchSide {
