@@ -52,6 +52,6 @@ const search = await fetch(`${base}/api/default/_search?type=traces`, {
 });
 console.log('_search', search.status, await search.text());
 const latest = await fetch(
-  `${base}/api/default/default/traces/latest?start_time=0&end_time=${Date.now() * 1000}`,
+  `${base}/api/default/default/traces/latest?start_time=1&end_time=${Date.now() * 1000}`,
 );
 console.log('traces/latest', latest.status);

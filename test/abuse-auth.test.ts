@@ -144,7 +144,8 @@ const INTRUDER = JSON.stringify({
 });
 const attack = (body: string) => (body.includes('resourceSpans') ? INTRUDER : body);
 
-const TARGETS: Array<{ method: string; path: string; body: string }> = [
+/** `query`: what a served request needs besides the key (traces/latest requires its time range). */
+const TARGETS: Array<{ method: string; path: string; body: string; query?: string }> = [
   { method: 'POST', path: '/v1/chat/completions', body: CHAT_BODY },
   { method: 'POST', path: '/chat/completions', body: CHAT_BODY },
   { method: 'POST', path: '/v1/completions', body: JSON.stringify({ model: 'gpt-test', prompt: 'hi' }) },
@@ -153,7 +154,12 @@ const TARGETS: Array<{ method: string; path: string; body: string }> = [
   { method: 'POST', path: '/api/default/_search', body: SEARCH_BODY },
   { method: 'POST', path: '/api/default/v1/traces', body: '{"resourceSpans":[]}' },
   { method: 'POST', path: '/v1/traces', body: '{"resourceSpans":[]}' },
-  { method: 'GET', path: '/api/default/default/traces/latest', body: '' },
+  {
+    method: 'GET',
+    path: '/api/default/default/traces/latest',
+    body: '',
+    query: '?start_time=1&end_time=9999999999999999',
+  },
   { method: 'GET', path: '/api/default/streams', body: '' },
 ];
 
@@ -177,8 +183,14 @@ describe('abuse: getting past the master key', () => {
   });
 
   it('serves the right key (so the refusals below mean something), and /ui without one', async () => {
-    for (const { method, path, body } of TARGETS) {
-      const status = await raw(s.gateway.url, method, path, [`authorization: Bearer ${KEY}`], body);
+    for (const { method, path, body, query = '' } of TARGETS) {
+      const status = await raw(
+        s.gateway.url,
+        method,
+        `${path}${query}`,
+        [`authorization: Bearer ${KEY}`],
+        body,
+      );
       assert.equal(status, 200, `${method} ${path}`);
     }
     assert.ok([200, 503].includes(await raw(s.gateway.url, 'GET', '/ui', [])), '/ui is public');

@@ -97,9 +97,9 @@ describe('gemini/ deployments', () => {
 
     const [span] = await s.waitForHits(`SELECT * FROM "default" WHERE input_value LIKE '%largest moon%'`);
     assert.equal(span?.llm_system, 'vertexai');
-    assert.equal(span?.llm_token_count_prompt, 2113);
-    assert.equal(span?.llm_token_count_completion, 83);
-    assert.equal(span?.llm_token_count_total, 2196);
+    assert.equal(span?.llm_token_count_prompt, '2113');
+    assert.equal(span?.llm_token_count_completion, '83');
+    assert.equal(span?.llm_token_count_total, '2196');
   });
 
   it('round-trips tool calls: the calls reach the client, their results reach Gemini', async () => {

@@ -383,15 +383,15 @@ describe('/v1/messages', () => {
       );
       assert.equal(native[0]?.gen_ai_operation_name, 'chat');
       // Anthropic's input tokens plus its cache reads and writes: 21 + 1800 + 188.
-      assert.equal(native[0]?.llm_token_count_prompt, 2009);
-      assert.equal(native[0]?.llm_token_count_prompt_details_cache_read, 1800);
+      assert.equal(native[0]?.llm_token_count_prompt, '2009');
+      assert.equal(native[0]?.llm_token_count_prompt_details_cache_read, '1800');
       assert.equal(native[0]?.llm_input_messages_0_message_content, 'Be terse.');
       const translated = await s.waitForHits(
         "SELECT * FROM \"default\" WHERE operation_name = 'Messages' AND llm_model_name = 'gpt-4.1-mini' AND gen_ai_request_stream = true",
       );
       const span = translated[0];
-      assert.equal(span?.llm_token_count_prompt, 82);
-      assert.equal(span?.llm_token_count_completion, 21);
+      assert.equal(span?.llm_token_count_prompt, '82');
+      assert.equal(span?.llm_token_count_completion, '21');
       assert.equal(span?.llm_input_messages_0_message_content, 'Weather in Paris?');
       assert.equal(span?.llm_output_messages_0_message_tool_calls_0_tool_call_function_name, 'get_weather');
     });

@@ -101,7 +101,7 @@ describe("OpenAI's other endpoints", () => {
       assert.equal(row.llm_model_name, 'omni-moderation-latest');
       assert.equal(row.gen_ai_request_model, 'moderation');
       assert.equal(row.gen_ai_response_model, MODERATION.model);
-      assert.equal(row.http_response_status_code, 200);
+      assert.equal(row.http_response_status_code, '200');
       assert.equal(row.span_status, 'OK');
       assert.equal(row.output_value, JSON.stringify(MODERATION));
     });
@@ -159,9 +159,9 @@ describe("OpenAI's other endpoints", () => {
       const row = await span(`operation_name = 'ImagesResponse'`);
       assert.equal(row.gen_ai_operation_name, 'generate_content');
       assert.equal(row.llm_model_name, 'gpt-image-1');
-      assert.equal(row.llm_token_count_prompt, 12);
-      assert.equal(row.llm_token_count_completion, 272);
-      assert.equal(row.llm_token_count_total, 284);
+      assert.equal(row.llm_token_count_prompt, '12');
+      assert.equal(row.llm_token_count_completion, '272');
+      assert.equal(row.llm_token_count_total, '284');
       const output = String(row.output_value);
       assert.ok(!output.includes(PNG_B64), 'no base64 image in the span');
       assert.match(output, new RegExp(`\\[${PNG_B64.length} base64 characters\\]`));
@@ -274,8 +274,8 @@ describe("OpenAI's other endpoints", () => {
       assert.equal(row.gen_ai_operation_name, 'rerank');
       assert.equal(row.openinference_span_kind, 'RERANKER');
       assert.equal(row.reranker_model_name, 'BAAI/bge-reranker-v2-m3');
-      assert.equal(row.reranker_top_k, 2);
-      assert.equal(row.llm_token_count_prompt, 41);
+      assert.equal(row.reranker_top_k, '2');
+      assert.equal(row.llm_token_count_prompt, '41');
     });
 
     it('is a 400 naming the provider for one without rerank (OpenAI), and calls no upstream', async () => {

@@ -215,16 +215,18 @@ describe('/v1/responses', () => {
         "SELECT * FROM \"default\" WHERE operation_name = 'Response' AND llm_model_name = 'gpt-4.1-mini'",
         3,
       );
-      const span = hits.find((h) => h.llm_token_count_prompt === 74 && h.gen_ai_request_stream === false);
+      const span = hits.find((h) => h.llm_token_count_prompt === '74' && h.gen_ai_request_stream === 'false');
       assert.ok(span, 'the function-call answer is traced with its usage');
       assert.equal(span.gen_ai_operation_name, 'chat');
-      assert.equal(span.llm_token_count_completion, 18);
-      assert.equal(span.llm_token_count_prompt_details_cache_read, 64);
+      assert.equal(span.llm_token_count_completion, '18');
+      assert.equal(span.llm_token_count_prompt_details_cache_read, '64');
       assert.equal(span.gen_ai_response_model, 'gpt-4.1-mini-2025-04-14');
       assert.ok(Number(span.llm_cost_total) > 0, 'priced from the model and its usage');
       assert.equal(span.llm_input_messages_0_message_content, 'Weather in Paris?');
       assert.equal(span.llm_output_messages_0_message_tool_calls_0_tool_call_function_name, 'get_weather');
-      const streamed = hits.find((h) => h.gen_ai_request_stream === true && h.llm_token_count_prompt === 36);
+      const streamed = hits.find(
+        (h) => h.gen_ai_request_stream === 'true' && h.llm_token_count_prompt === '36',
+      );
       assert.ok(streamed, 'a passed-through stream is traced with the usage of its last event');
       assert.equal(
         streamed.llm_output_messages_0_message_content,
@@ -431,7 +433,7 @@ describe('/v1/responses', () => {
       const span = hits[0];
       assert.equal(span?.llm_input_messages_0_message_content, 'Use the tools.');
       assert.equal(span?.llm_input_messages_1_message_content, 'Weather and time in Paris?');
-      assert.equal(span?.gen_ai_request_max_tokens, 300);
+      assert.equal(span?.gen_ai_request_max_tokens, '300');
       assert.ok(Number(span?.llm_token_count_prompt) > 0);
     });
   });

@@ -92,8 +92,9 @@ describe('OTLP ingest from the OpenTelemetry JS exporters', () => {
       assert.equal(root.service_name, 'client-app');
       assert.equal(root.service_service_version, '1.2.3');
       assert.equal(root.llm_model_name, 'gpt-4o-mini');
-      assert.equal(root.llm_token_count_total, 33);
-      assert.equal(root.custom_flag_seen, true);
+      // Attribute values as OpenObserve returns them: strings.
+      assert.equal(root.llm_token_count_total, '33');
+      assert.equal(root.custom_flag_seen, 'true');
       assert.equal(root.attr_duration, 'sent by the app');
       assert.equal(root.span_kind, '2');
       assert.equal(root.span_status, 'OK');
@@ -111,7 +112,7 @@ describe('OTLP ingest from the OpenTelemetry JS exporters', () => {
       assert.equal(child?.status_message, 'boom');
       const events = JSON.parse(String(child?.events)) as Array<Record<string, unknown>>;
       assert.equal(events[0]?.name, 'retry');
-      assert.equal(events[0]?.delay_ms, 120);
+      assert.equal(events[0]?.delay_ms, '120', 'event attribute values are strings too');
     });
   }
 

@@ -146,10 +146,10 @@ describe('/v1/audio/transcriptions', () => {
     assert.equal(row.gen_ai_operation_name, 'transcription');
     assert.equal(row.llm_model_name, 'gpt-4o-transcribe');
     assert.equal(row.gen_ai_request_model, 'stt');
-    assert.equal(row.http_response_status_code, 200);
+    assert.equal(row.http_response_status_code, '200');
     assert.equal(row.span_status, 'OK');
-    assert.equal(row.llm_token_count_prompt, 28);
-    assert.equal(row.llm_token_count_completion, 11);
+    assert.equal(row.llm_token_count_prompt, '28');
+    assert.equal(row.llm_token_count_completion, '11');
     assert.equal(row.output_value, JSON.stringify(TRANSCRIPTION));
     assert.deepEqual(JSON.parse(String(row.input_value)), {
       model: 'stt',

@@ -48,8 +48,18 @@ export function attributeColumn(key: string): string {
   return column;
 }
 
-/** Stream names as OpenObserve formats them: lowercase letters, digits and `_`; `default` when empty. */
+/**
+ * Stream names as OpenObserve's `format_stream_name` makes them: each run of characters other than
+ * ASCII letters, digits, `_` and `:` becomes one `_`, then ASCII letters are lowercased
+ * (`My-Stream  Name!` → `my_stream_name_`, `k8s:prod` stays). `default` when empty; at most 100
+ * characters here (a name is a table's name in every search).
+ */
 export function streamName(raw: string | undefined): string {
-  const name = columnName((raw ?? '').trim()).slice(0, 100);
+  const name = (raw ?? '')
+    .trim()
+    .replace(/[^A-Za-z0-9_:]+/g, '_')
+    // Only ASCII letters are left to lowercase.
+    .toLowerCase()
+    .slice(0, 100);
   return name === '' ? 'default' : name;
 }

@@ -1,9 +1,11 @@
 /**
  * OTLP spans → rows exactly as OpenObserve stores them (shared/reference/openobserve.md): flattened
  * attribute keys, `service_` resource prefix, `attr_` on collisions, nanosecond start/end, microsecond
- * `duration` and `_timestamp`, status and kind as strings, events and links as JSON strings. Spans
- * OpenObserve rejects (bad ids, start time out of range) are counted, not stored. Each row keeps within
- * the span limits (span-limits.ts); what is cut is tallied for the sender.
+ * `duration` and `_timestamp`, status and kind as strings, events and links as JSON strings in
+ * OpenObserve's shapes, their attribute values as its strings. Attribute columns stay typed (answers
+ * give them as OpenObserve's strings: openobserve-values.ts). Spans OpenObserve rejects (bad ids, start
+ * time out of range) are counted, not stored. Each row keeps within the span limits (span-limits.ts);
+ * what is cut is tallied for the sender.
  */
 import { attributeColumn, type Cell, columnName, type Row } from './columns.ts';
 import { stringify } from './json.ts';
@@ -12,7 +14,8 @@ import { normalizeLlmColumns } from './llm/normalize.ts';
 import { attributeMap, enrichLlmSpan } from './llm/processor.ts';
 import { isExplicitServiceName, serviceNameFromSpan } from './llm/service.ts';
 import type { Attrs } from './llm/values.ts';
-import type { OtlpAttributes, OtlpResourceSpans, OtlpSpan, OtlpValue } from './otlp/model.ts';
+import { otlpText, rustFloat } from './openobserve-values.ts';
+import type { OtlpAttributes, OtlpLink, OtlpResourceSpans, OtlpSpan, OtlpValue } from './otlp/model.ts';
 import {
   count,
   MAX_KEY_LENGTH,
@@ -148,15 +151,25 @@ function spanRow(
   row.start_time = exact(span.startNs);
   row.end_time = exact(end);
   row.duration = micros(end - span.startNs);
+  // OpenObserve's Event: name and time, the attributes beside them.
   row.events = jsonList(
-    span.events.map((e) => ({ ...plain(e.attributes), name: e.name, _timestamp: exact(e.timeNs) })),
+    span.events.map((e) => ({
+      name: e.name,
+      _timestamp: exact(e.timeNs),
+      ...texts(e.attributes, EVENT_FIELDS),
+    })),
     tally,
   );
+  // OpenObserve's SpanLink: the linked span in `context` (camelCase), the attributes beside it. A link
+  // with a malformed id is left out (the span is kept), as there.
   row.links = jsonList(
-    span.links.map((l) => ({
-      context: { trace_id: l.traceId, span_id: l.spanId, trace_state: l.traceState },
-      attributes: plain(l.attributes),
-    })),
+    span.links
+      .filter((l) => l.traceId.length === 32 && l.spanId.length === 16)
+      .map((l: OtlpLink) => ({
+        context: { traceId: l.traceId, spanId: l.spanId, traceFlags: l.flags, traceState: l.traceState },
+        ...texts(l.attributes, LINK_FIELDS),
+        droppedAttributesCount: l.droppedAttributesCount,
+      })),
     tally,
   );
   row.flags = 1;
@@ -169,7 +182,8 @@ function spanRow(
  * within the span limits, counting what does not fit.
  */
 function put(target: Target, column: string, value: OtlpValue): void {
-  if (value === null) return;
+  // OpenObserve stores neither nulls nor empty arrays.
+  if (value === null || (Array.isArray(value) && value.length === 0)) return;
   if (tooLong(column.length, target.tally)) return;
   if (!Array.isArray(value) && typeof value === 'object') {
     // A nested key can land on a core column (`trace: {id}` → trace_id): it is an attribute all the same.
@@ -199,9 +213,10 @@ function put(target: Target, column: string, value: OtlpValue): void {
   if (fresh) target.attributes++;
 }
 
+/** Arrays are JSON text with their items as OpenObserve's strings (`[1,2]` → `["1","2"]`); `inf`, `NaN` are text. */
 function cellOf(value: Exclude<OtlpValue, null>): Cell {
-  if (Array.isArray(value)) return stringify(value.map(json));
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  if (Array.isArray(value)) return stringify(otlpText(value));
+  if (typeof value === 'number' && !Number.isFinite(value)) return rustFloat(value);
   return value as Cell;
 }
 
@@ -235,18 +250,18 @@ function jsonList(items: unknown[], tally: Tally): string {
   return `[${parts.join(',')}]`;
 }
 
-/** Event and link attributes keep their keys as sent, as OpenObserve stores them inside the JSON. */
-function plain(attributes: OtlpAttributes): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of attributes) if (value !== null) out[key] = json(value);
-  return out;
-}
+const EVENT_FIELDS: ReadonlySet<string> = new Set(['name', '_timestamp']);
+const LINK_FIELDS: ReadonlySet<string> = new Set(['context', 'droppedAttributesCount']);
 
-function json(value: OtlpValue): unknown {
-  if (Array.isArray(value)) return value.map(json);
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(value.kvlist.map(([k, v]) => [k, json(v)]));
-  return value;
+/**
+ * Event and link attributes keep their keys as sent and their values as OpenObserve's strings, inside
+ * the JSON; one named like the object's own fields would hide them, so it is left out.
+ */
+function texts(attributes: OtlpAttributes, own: ReadonlySet<string>): Record<string, unknown> {
+  // No prototype: a `__proto__` attribute is a key like any other.
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [key, value] of attributes) if (!own.has(key)) out[key] = otlpText(value);
+  return out;
 }
 
 function micros(ns: bigint): number {

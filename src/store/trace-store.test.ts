@@ -189,10 +189,10 @@ describe('TraceStore _search', () => {
     assert.match(store.streams('a', 'default'), /\{"name":"n","type":"Utf8"\}/);
   });
 
-  it('booleans come back as true and false', () => {
+  it('booleans come back as "true" and "false", as OpenObserve stores them', () => {
     const hits = hitsOf(store, 'SELECT flag_on FROM "default" WHERE flag_on IS NOT NULL ORDER BY _timestamp');
     const flags = hits.map((h) => h.flag_on);
-    assert.deepEqual(flags, [true, false, true, false, true]);
+    assert.deepEqual(flags, ['true', 'false', 'true', 'false', 'true']);
   });
 
   it("OpenObserve's approx_percentile_cont works", () => {
@@ -294,37 +294,77 @@ describe('TraceStore trace list and details', () => {
   ingest(store, 'a', [{ name: 'other', atMs: t0 + 60_000, ...child }], 'svc2');
   ingest(store, 'a', [{ name: 'solo', atMs: t0 + 120_000, traceId: newer, durationMs: 5 }]);
 
-  type Summary = {
-    trace_id: string;
-    spans: [number, number];
-    duration: number;
-    first_event: Hit;
-    service_name: Array<{ service_name: string; count: number }>;
+  const range = {
+    start_time: String((t0 - MINUTE_MS) * 1000),
+    end_time: String((NOW_MS + MINUTE_MS) * 1000),
   };
   const latest = (params: Record<string, string>) =>
-    JSON.parse(store.latest('a', 'default', params)) as { hits: Summary[]; total: number };
+    JSON.parse(store.latest('a', 'default', { ...range, ...params })) as {
+      hits: Array<Record<string, unknown>>;
+      total: number;
+      size: number;
+    };
   const ids = (params: Record<string, string>) => latest(params).hits.map((h) => h.trace_id);
+  const ns = (ms: number) => ms * 1_000_000;
 
-  it('latest() has one hit per trace, newest first, with [spans, errors] and the first span', () => {
-    const { hits } = latest({});
-    // Ordered by each trace's newest span: "solo" (t0 + 120 s), then "other" (t0 + 60 s).
+  it("latest() has one hit per trace, newest first, with OpenObserve's fields", () => {
+    const answer = latest({});
+    assert.equal(answer.total, 2);
+    assert.equal(answer.size, 10, 'the size asked for');
+    // Ordered by each trace's first span: "solo" (t0 + 120 s), then "root" (t0).
     assert.deepEqual(ids({}), [newer, older.traceId]);
-    const trace = hits.find((h) => h.trace_id === older.traceId);
-    assert.ok(trace);
-    assert.deepEqual(trace.spans, [4, 1]);
-    assert.equal(trace.first_event.span_id, older.root);
-    assert.equal(trace.first_event.operation_name, 'root');
-    assert.equal(trace.duration, (60_000 + 1) * 1000);
-    const services = trace.service_name.map((s) => `${s.service_name}:${s.count}`);
-    assert.deepEqual(services, ['svc:3', 'svc2:1']);
-    assert.deepEqual(hits.find((h) => h.trace_id === newer)?.spans, [1, 0]);
+    const trace = answer.hits.find((h) => h.trace_id === older.traceId);
+    assert.deepEqual(trace, {
+      trace_id: older.traceId,
+      start_time: ns(t0),
+      end_time: ns(t0 + 60_000 + 1),
+      duration: (60_000 + 1) * 1000,
+      spans: [4, 1],
+      // Several services: each with its span count and its longest span (µs).
+      service_name: [
+        { service_name: 'svc', count: 3, duration: 100_000 },
+        { service_name: 'svc2', count: 1, duration: 1000 },
+      ],
+      // The root span's service and operation.
+      first_event: { service_name: 'svc', operation_name: 'root' },
+      gen_ai_usage_input_tokens: 0,
+      gen_ai_usage_output_tokens: 0,
+      gen_ai_usage_total_tokens: 0,
+      gen_ai_usage_cost: 0,
+      gen_ai_input_messages: null,
+      models: [],
+    });
+    assert.deepEqual(
+      answer.hits.find((h) => h.trace_id === newer)?.service_name,
+      [{ service_name: 'svc', count: 1, duration: 5000 }],
+      'one service: its count and longest span',
+    );
   });
 
-  it('latest() filters with a WHERE fragment, and refuses one with ";"', () => {
+  it('latest() aggregates the spans that match the filter, as OpenObserve does', () => {
     assert.deepEqual(ids({ filter: `operation_name = 'solo'` }), [newer]);
+    const [hit] = latest({ filter: `span_status = 'ERROR'` }).hits;
+    assert.equal(hit?.trace_id, older.traceId);
+    assert.deepEqual(hit?.spans, [1, 1]);
+    // No root among the matching spans: the earliest matching one names the trace.
+    assert.deepEqual(hit?.first_event, { service_name: 'svc', operation_name: 'db' });
     assert.deepEqual(ids({ sort_by: 'duration' }), [older.traceId, newer]);
+    assert.deepEqual(ids({ sort_by: 'duration', sort_order: 'asc' }), [newer, older.traceId]);
     assertQueryError(() => latest({ filter: '1 = 1; DELETE FROM "default"' }), 400, /must not contain ";"/);
     assertQueryError(() => latest({ filter: '1 = 1) OR (1 = 1' }), 400, /unbalanced/);
+  });
+
+  it('latest() refuses a missing start_time or end_time and an unknown sort_by, with 400', () => {
+    const refused = (params: Record<string, string>, message: RegExp) =>
+      assert.throws(
+        () => store.latest('a', 'default', params),
+        (err: unknown) => err instanceof QueryError && err.status === 400 && message.test(err.message),
+      );
+    refused({ end_time: range.end_time }, /^start_time is empty$/);
+    refused({ start_time: '0', end_time: range.end_time }, /^start_time is empty$/);
+    refused({ start_time: range.start_time }, /^end_time is empty$/);
+    refused({ start_time: range.start_time, end_time: 'soon' }, /^end_time is empty$/);
+    refused({ ...range, sort_by: 'name' }, /^Invalid sort_by field, only support duration and start_time$/);
   });
 
   it('details() returns every span of a trace in start order', () => {

@@ -54,6 +54,7 @@ async function errorText(response: Response): Promise<string> {
 
 export type Row = Record<string, string | number | boolean | undefined>;
 
+/** One trace of `traces/latest`, as OpenObserve answers it. */
 export interface TraceHit {
   trace_id: string;
   start_time: number;
@@ -61,7 +62,15 @@ export interface TraceHit {
   duration: number;
   spans: [number, number];
   service_name: Array<{ service_name: string; count: number; duration: number }>;
-  first_event: Row;
+  /** The root span's (else the first span's) service and operation. */
+  first_event: { service_name: string; operation_name: string };
+  gen_ai_usage_input_tokens: number;
+  gen_ai_usage_output_tokens: number;
+  gen_ai_usage_total_tokens: number;
+  gen_ai_usage_cost: number;
+  gen_ai_input_messages: string | null;
+  /** The models that served the trace's LLM spans. */
+  models: string[];
 }
 
 export interface LatestQuery {
@@ -73,40 +82,9 @@ export interface LatestQuery {
   sortBy: 'start_time' | 'duration';
 }
 
-/**
- * One hit per trace. OpenObserve's `first_event` holds only the service and operation names; where the
- * model, tokens or cost are missing they are read from each trace's first LLM span with one `_search`.
- */
-export async function latestTraces(q: LatestQuery): Promise<{ hits: TraceHit[]; total: number }> {
-  const answer = await latestHits(q);
-  // Trace ids are hex; anything else is left out of the SQL rather than quoted into it.
-  const slim = answer.hits.filter(
-    (h) => h.first_event.llm_model_name === undefined && /^[0-9a-f]{32}$/.test(h.trace_id),
-  );
-  if (slim.length === 0) return answer;
-  const known = await columns();
-  if (!known.has('llm_model_name')) return answer;
-  const wanted = ['llm_model_name', 'llm_token_count_total', 'gen_ai_usage_cost'].filter((c) => known.has(c));
-  const ids = slim.map((h) => `'${h.trace_id}'`).join(', ');
-  try {
-    const { hits } = await search(
-      `SELECT trace_id, ${wanted.join(', ')} FROM "default" WHERE trace_id IN (${ids}) AND llm_model_name IS NOT NULL ORDER BY start_time`,
-      q.startUs,
-      q.endUs,
-      1000,
-    );
-    for (const h of slim) {
-      const span = hits.find((row) => row.trace_id === h.trace_id);
-      if (span) {
-        const { trace_id: _id, ...fields } = span;
-        h.first_event = { ...fields, ...h.first_event };
-      }
-    }
-  } catch (err) {
-    if (err instanceof AuthNeeded) throw err;
-    // The list still shows the traces, without their models.
-  }
-  return answer;
+/** One hit per trace, with its LLM totals and models (OpenObserve's `traces/latest` fields). */
+export function latestTraces(q: LatestQuery): Promise<{ hits: TraceHit[]; total: number }> {
+  return latestHits(q);
 }
 
 function latestHits(q: LatestQuery): Promise<{ hits: TraceHit[]; total: number }> {

@@ -19,12 +19,30 @@ export function duration(us: number): string {
   return `${(us / 1_000_000).toFixed(2)} s`;
 }
 
-export function count(n: unknown): string {
-  return typeof n === 'number' ? n.toLocaleString() : '–';
+/**
+ * A number from a hit: OpenObserve returns attribute values as strings (`"42"`), its token and cost
+ * columns as numbers; undefined for anything else.
+ */
+export function num(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
 }
 
-export function usd(n: unknown): string {
-  if (typeof n !== 'number') return '–';
+/** A boolean attribute: `"true"` as OpenObserve returns it, or true. */
+export function flag(value: unknown): boolean {
+  return value === true || value === 'true';
+}
+
+export function count(value: unknown): string {
+  const n = num(value);
+  return n === undefined ? '–' : n.toLocaleString();
+}
+
+export function usd(value: unknown): string {
+  const n = num(value);
+  if (n === undefined) return '–';
   if (n === 0) return '$0';
   return n < 0.01 ? `$${n.toPrecision(2)}` : `$${n.toFixed(4)}`;
 }

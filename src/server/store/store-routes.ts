@@ -127,18 +127,20 @@ export function registerStoreRoutes(app: FastifyInstance, options: StoreRoutesOp
         encoding: header(request, 'content-encoding'),
       });
       ingestLog.stored(result.trimmed);
-      const status = result.rejected > 0 ? 206 : 200;
+      // As OpenObserve answers: protobuf is always a 200 (rejected spans are told in the body), JSON a
+      // 206 when spans were rejected.
       if (format === 'protobuf')
         return reply
-          .code(status)
+          .code(200)
           .type('application/x-protobuf')
           .send(Buffer.from(result.protobuf ?? []));
       // A message with no span rejected is a warning (what was cut from stored spans), as OTLP has it.
-      const body =
-        result.message !== ''
-          ? { partialSuccess: { rejectedSpans: result.rejected, errorMessage: result.message } }
-          : {};
-      return reply.code(status).type('application/json').send(JSON.stringify(body));
+      const partialSuccess =
+        result.message !== '' ? { rejectedSpans: result.rejected, errorMessage: result.message } : null;
+      return reply
+        .code(result.rejected > 0 ? 206 : 200)
+        .type('application/json')
+        .send(JSON.stringify({ partialSuccess }));
     };
     for (const path of INGEST_ROUTES) scope.post(path, ingest);
 

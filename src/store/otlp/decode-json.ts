@@ -22,6 +22,8 @@ export function decodeJson(text: string): OtlpResourceSpans[] {
   }
   if (!isObject(body))
     throw new OtlpDecodeError('Invalid json: the body is not an ExportTraceServiceRequest object');
+  if (!('resourceSpans' in body) && !('resource_spans' in body))
+    throw new OtlpDecodeError(`Invalid json: missing field \`resourceSpans\` at ${closingBrace(text)}`);
   return list(body, 'resourceSpans', 'resource_spans').map((rs) => {
     const resource = field(rs, 'resource');
     return {
@@ -53,6 +55,9 @@ function span(s: Json): OtlpSpan {
       spanId: id(field(l, 'spanId', 'span_id')),
       traceState: text(field(l, 'traceState', 'trace_state')),
       attributes: attributes(l),
+      flags: Number(scalar(field(l, 'flags') ?? 0)) || 0,
+      droppedAttributesCount:
+        Number(scalar(field(l, 'droppedAttributesCount', 'dropped_attributes_count') ?? 0)) || 0,
     })),
     statusCode: isObject(status) ? statusCode(field(status, 'code')) : 0,
     statusMessage: isObject(status) ? text(field(status, 'message')) : '',
@@ -92,6 +97,17 @@ function value(v: unknown, depth = 0): OtlpValue {
   const bytes = field(v, 'bytesValue', 'bytes_value');
   if (bytes != null) return text(bytes);
   return null;
+}
+
+/**
+ * Where serde_json (OpenObserve's parser) reports a missing field: at the object's closing brace, the
+ * last character of a body that parsed, as `line L column C` (C counts bytes from the line's start).
+ */
+function closingBrace(text: string): string {
+  const at = text.trimEnd().length - 1;
+  const lineStart = text.lastIndexOf('\n', at) + 1;
+  const line = text.slice(0, lineStart).split('\n').length;
+  return `line ${line} column ${Buffer.byteLength(text.slice(lineStart, at + 1))}`;
 }
 
 function field(o: Json, camel: string, snake?: string): unknown {

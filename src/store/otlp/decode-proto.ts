@@ -55,6 +55,8 @@ interface PbSpan {
     spanId?: Uint8Array;
     traceState?: string;
     attributes?: PbKeyValue[];
+    droppedAttributesCount?: number;
+    flags?: number;
   }>;
   status?: { code?: number; message?: string } | null;
   flags?: number;
@@ -110,6 +112,8 @@ function span(s: PbSpan): OtlpSpan {
       spanId: hex(l.spanId),
       traceState: l.traceState ?? '',
       attributes: attributes(l.attributes),
+      flags: l.flags ?? 0,
+      droppedAttributesCount: l.droppedAttributesCount ?? 0,
     })),
     statusCode: s.status?.code ?? 0,
     statusMessage: s.status?.message ?? '',

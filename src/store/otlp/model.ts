@@ -24,6 +24,9 @@ export interface OtlpLink {
   spanId: string;
   traceState: string;
   attributes: OtlpAttributes;
+  /** The linked span's W3C trace flags (OTLP's `Link.flags`). */
+  flags: number;
+  droppedAttributesCount: number;
 }
 
 export interface OtlpSpan {

@@ -146,10 +146,19 @@ function event(r: Reader, end: number): OtlpEvent {
 }
 
 function link(r: Reader, end: number): OtlpLink {
-  const l: OtlpLink = { traceId: '', spanId: '', traceState: '', attributes: [] };
+  const l: OtlpLink = {
+    traceId: '',
+    spanId: '',
+    traceState: '',
+    attributes: [],
+    flags: 0,
+    droppedAttributesCount: 0,
+  };
   fields(r, end, (n, wire) => {
-    if (wire !== LEN) return false;
-    if (n === 1) l.traceId = hex(r.bytes());
+    if (n === 5 && wire === VARINT) l.droppedAttributesCount = r.uint32();
+    else if (n === 6 && wire === FIXED32) l.flags = r.fixed32();
+    else if (wire !== LEN) return false;
+    else if (n === 1) l.traceId = hex(r.bytes());
     else if (n === 2) l.spanId = hex(r.bytes());
     else if (n === 3) l.traceState = r.string();
     else if (n === 4) push(l.attributes, keyValue(r, r.uint32() + r.pos));

@@ -7,10 +7,11 @@
  * when done.
  */
 import { stringify } from '../json.ts';
+import { latestTraces } from './latest-traces.ts';
 import { QueryError } from './query-error.ts';
 import type { QueryRunner } from './query-runner.ts';
 import { checkFilter } from './sql-scan.ts';
-import { latestTraces, type Params } from './traces.ts';
+import type { Params } from './traces.ts';
 import { requiredRange } from './url-params.ts';
 
 export function latestTracesStream(runner: QueryRunner, org: string, stream: string, params: Params): string {

@@ -5,6 +5,7 @@
  * in every view row enforces the time limit inside SQLite; results are capped in rows.
  */
 import { constants, type DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { type HitValue, hitValue } from '../openobserve-values.ts';
 import { type ColumnType, loadStreams, quoteIdent } from '../stream-schema.ts';
 import { type Budget, registerFunctions } from './functions.ts';
 import {
@@ -17,7 +18,7 @@ import {
 } from './query-error.ts';
 import type { TimeContext } from './time-functions.ts';
 
-export type HitValue = string | number | bigint | boolean | null;
+export type { HitValue };
 export type Hit = Record<string, HitValue>;
 
 export interface RunnerOptions {
@@ -122,7 +123,10 @@ export class QueryRunner {
     return statement.columns().map((c) => c.name);
   }
 
-  /** Runs a statement, at most `limit` rows, as hits with OpenObserve's types; stream nulls are left out. */
+  /**
+   * Runs a statement, at most `limit` rows, as hits with OpenObserve's types and values (attributes as
+   * strings, hit-values.ts); stream nulls are left out.
+   */
   all(statement: StatementSync, params: SQLInputValue[] = [], limit = Number.POSITIVE_INFINITY): Hit[] {
     const hits: Hit[] = [];
     this.each(statement, params, (hit) => hits.push(hit) < limit);
@@ -132,16 +136,19 @@ export class QueryRunner {
   /** Calls `visit` with each hit until it returns false. */
   each(statement: StatementSync, params: SQLInputValue[], visit: (hit: Hit) => boolean): void {
     const convert = statement.columns().map((c) => {
-      const type = c.table ? this.#tables.get(c.table)?.get(c.column ?? '') : undefined;
-      return { name: c.name, type, fromStream: c.table !== null };
+      const stored = c.table !== null && c.column !== null && this.#tables.has(c.table);
+      const type = stored ? this.#tables.get(c.table ?? '')?.get(c.column ?? '') : undefined;
+      // Only values read straight from a stream column are stored attributes; computed ones keep their type.
+      return { name: c.name, type, fromStream: c.table !== null, column: stored ? c.column : null };
     });
     try {
       for (const values of statement.iterate(...params) as Iterable<unknown[]>) {
         const hit: Hit = {};
         for (let i = 0; i < convert.length; i++) {
           const column = convert[i] as (typeof convert)[number];
-          const value = cell(values[i], column.type);
-          if (value === null && column.fromStream) continue;
+          const typed = cell(values[i], column.type);
+          if (typed === null && column.fromStream) continue;
+          const value = column.column === null ? typed : hitValue(column.column, typed);
           hit[column.name] = value;
         }
         if (!visit(hit)) break;

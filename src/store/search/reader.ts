@@ -8,13 +8,14 @@ import { streamName } from '../columns.ts';
 import { openReadOnly } from '../database.ts';
 import { stringify } from '../json.ts';
 import { latestTracesStream } from './latest-stream.ts';
+import { latestTraces } from './latest-traces.ts';
 import { sessionDetails } from './llm-session-details.ts';
 import { latestSessions } from './llm-sessions.ts';
 import { latestUsers } from './llm-users.ts';
 import { QueryRunner } from './query-runner.ts';
 import { search } from './search.ts';
 import { traceDetails } from './trace-details.ts';
-import { latestTraces, type Params } from './traces.ts';
+import type { Params } from './traces.ts';
 import { fieldValues } from './values.ts';
 
 /** What answers the read methods of the store's API (`readMethods` in `store-api.ts`). */

@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { AuthNeeded, type Row, traceDetails } from '../api.ts';
 import { conversation } from '../conversation.ts';
-import { count, duration, localTime, usd } from '../format.ts';
+import { count, duration, flag, localTime, num, usd } from '../format.ts';
 import { KeyPrompt } from '../main.tsx';
 
 interface Node {
@@ -40,7 +40,7 @@ function marks(span: Row): string[] {
   const out: string[] = [];
   const events = String(span.events ?? '[]');
   if (events.includes('"retry"')) out.push('retry');
-  if (span.tollgate_fallback === true) out.push('fallback');
+  if (flag(span.tollgate_fallback)) out.push('fallback');
   if (String(span.operation_name).startsWith('upstream '))
     out.push(`attempt ${span.tollgate_attempt ?? ''}`.trim());
   return out;
@@ -141,7 +141,7 @@ function Field({ label, value, name }: { label: string; value: string; name?: st
 
 function SpanDetails({ span }: { span: Row }) {
   const [json, setJson] = useState(false);
-  const ttft = span.gen_ai_response_time_to_first_chunk;
+  const ttft = num(span.gen_ai_response_time_to_first_chunk);
   const messages = [...conversation(span, 'input'), ...conversation(span, 'output')];
   const events = JSON.parse(String(span.events ?? '[]')) as Array<Record<string, unknown>>;
   return (
@@ -186,7 +186,7 @@ function SpanDetails({ span }: { span: Row }) {
         <Field
           name="ttft"
           label="Time to first token"
-          value={typeof ttft === 'number' ? duration(ttft * 1e6) : '–'}
+          value={ttft === undefined ? '–' : duration(ttft * 1e6)}
         />
       </dl>
       {span.llm_invocation_parameters ? (

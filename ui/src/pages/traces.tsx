@@ -220,6 +220,8 @@ export function TracesPage() {
               {hits.map((t, i) => {
                 const e = t.first_event;
                 const failed = t.spans[1] > 0;
+                // OpenObserve answers 0 tokens and no models for a trace without LLM spans.
+                const llm = t.models.length > 0 || t.gen_ai_usage_total_tokens > 0;
                 return (
                   <tr
                     key={t.trace_id}
@@ -231,9 +233,9 @@ export function TracesPage() {
                   >
                     <td>{localTime(t.start_time)}</td>
                     <td class="op">{String(e.operation_name ?? '')}</td>
-                    <td class="model">{String(e.llm_model_name ?? '–')}</td>
-                    <td class="num tokens">{count(e.llm_token_count_total)}</td>
-                    <td class="num">{usd(e.gen_ai_usage_cost ?? e.llm_cost_total)}</td>
+                    <td class="model">{t.models.length ? t.models.join(', ') : '–'}</td>
+                    <td class="num tokens">{llm ? count(t.gen_ai_usage_total_tokens) : '–'}</td>
+                    <td class="num">{llm ? usd(t.gen_ai_usage_cost) : '–'}</td>
                     <td class="num">{duration(t.duration)}</td>
                     <td>
                       <span class={`status ${failed ? 'err' : 'ok'}`}>
