@@ -62,7 +62,8 @@ describe('LLM spans from an application, enriched at ingest as OpenObserve does'
     assert.equal(row.gen_ai_usage_total_tokens, 99);
     assert.equal(typeof row.gen_ai_usage_cost, 'number');
     assert.ok(Number(row.gen_ai_usage_cost) > 0, 'priced from the model table');
-    assert.equal(row.gen_ai_request_temperature, 0.3);
+    // A request parameter is an attribute column: answered as OpenObserve's string.
+    assert.equal(row.gen_ai_request_temperature, '0.3');
     assert.equal(row.user_id, 'user-py-1');
     assert.equal(row.gen_ai_conversation_id, 'sess-py-1');
     assert.equal(row.gen_ai_input_messages, row.input_value);

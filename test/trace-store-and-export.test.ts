@@ -47,7 +47,7 @@ describe('--trace_store beside an OpenObserve exporter', () => {
     while (hits.length === 0) {
       if (Date.now() > deadline) throw new Error('the span did not reach the local store');
       const latest = await fetch(
-        `${server.url}/api/default/default/traces/latest?start_time=0&end_time=${(Date.now() + 60_000) * 1000}`,
+        `${server.url}/api/default/default/traces/latest?start_time=1&end_time=${(Date.now() + 60_000) * 1000}`,
       );
       assert.equal(latest.status, 200);
       assert.equal(latest.headers.get('x-tollgate-source'), null, 'answered here, not forwarded');

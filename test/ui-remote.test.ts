@@ -79,7 +79,7 @@ describe('UI and alerts over a remote OpenObserve', () => {
   });
 
   it("forwards the store's routes to B with B's key, behind A's own key", async () => {
-    const latest = `${a.url}/api/default/default/traces/latest?start_time=0&end_time=${(Date.now() + 60_000) * 1000}&size=10`;
+    const latest = `${a.url}/api/default/default/traces/latest?start_time=1&end_time=${(Date.now() + 60_000) * 1000}&size=10`;
     const refused = await fetch(latest);
     assert.equal(refused.status, 401, "A's master key is asked for");
     assert.equal(refused.headers.get('x-tollgate-source'), null, "that refusal is A's own");
@@ -116,7 +116,10 @@ describe('UI and alerts over a remote OpenObserve', () => {
       body: JSON.stringify({ query: { sql: 'SELECT nope FROM "llm"', start_time: 0, end_time: 1e16 } }),
     });
     assert.equal(bad.status, direct.status, "B's error comes back as it is");
-    assert.deepEqual(await bad.json(), await direct.json());
+    // Each search has its own trace_id; the rest of the error is B's, unchanged.
+    const { trace_id: _a, ...forwarded } = (await bad.json()) as Record<string, unknown>;
+    const { trace_id: _b, ...answered } = (await direct.json()) as Record<string, unknown>;
+    assert.deepEqual(forwarded, answered);
   });
 
   it('evaluates alerts against B, keeping the rules in A', async () => {
@@ -266,7 +269,7 @@ describe('a remote OpenObserve that is down', () => {
       }),
     });
     try {
-      const res = await fetch(`${a.url}/api/default/default/traces/latest?start_time=0&end_time=1`);
+      const res = await fetch(`${a.url}/api/default/default/traces/latest?start_time=1&end_time=1`);
       assert.equal(res.status, 502);
       assert.deepEqual(await res.json(), {
         code: 502,
@@ -317,7 +320,8 @@ describe('the forwarded routes without a master key on a non-loopback address', 
         headers: { host: '127.0.0.1' },
       });
       assert.equal(res.statusCode, 403);
-      assert.match(String(res.json().message), /master key/);
+      // OpenObserve's auth middleware answers in plain text.
+      assert.match(res.body, /master key/);
       assert.equal(receiver.requests.length, 0);
     } finally {
       await app.close();
