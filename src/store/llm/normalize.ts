@@ -4,25 +4,11 @@
  * chunk are floats; text that is no number becomes 0, `true` 1.
  */
 import type { Cell, Row } from '../columns.ts';
+import { GEN_AI_FLOATS, GEN_AI_INTEGERS } from '../openobserve-values.ts';
 
-const INTEGERS = [
-  'gen_ai_usage_input_tokens',
-  'gen_ai_usage_output_tokens',
-  'gen_ai_usage_total_tokens',
-  'gen_ai_usage_cache_read_input_tokens',
-  'gen_ai_usage_cache_creation_input_tokens',
-];
-const FLOATS = [
-  'gen_ai_response_time_to_first_chunk',
-  'gen_ai_usage_cost',
-  'gen_ai_usage_cost_input',
-  'gen_ai_usage_cost_output',
-  'gen_ai_usage_cost_cache_read_input',
-  'gen_ai_usage_cost_cache_creation_input',
-  'gen_ai_usage_cost_estimated_without_cache',
-  'gen_ai_usage_cost_cache_read_savings',
-  'gen_ai_usage_cost_net_cache_impact',
-];
+// The same columns OpenObserve answers as numbers (openobserve-values.ts): typed here at ingest.
+const INTEGERS = GEN_AI_INTEGERS;
+const FLOATS = GEN_AI_FLOATS;
 
 export function normalizeLlmColumns(row: Row): void {
   for (const column of INTEGERS) {

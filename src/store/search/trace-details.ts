@@ -9,6 +9,7 @@ import { quoteIdent } from '../stream-schema.ts';
 import { QueryError } from './query-error.ts';
 import type { QueryRunner } from './query-runner.ts';
 import type { TimeRange } from './time-range.ts';
+import { tookDetail } from './took-detail.ts';
 import type { Params } from './traces.ts';
 import { checkHints, optionalRange, unionRange } from './url-params.ts';
 
@@ -46,14 +47,7 @@ export function traceDetails(
   }
   return {
     took: Math.round(performance.now() - started),
-    took_detail: {
-      total: 0,
-      cache_took: 0,
-      file_list_took: 0,
-      wait_in_queue: 0,
-      idx_took: 0,
-      search_took: 0,
-    },
+    took_detail: tookDetail(),
     hits,
     total: hits.length,
     from: 0,

@@ -11,6 +11,7 @@ import { QueryError } from './query-error.ts';
 import type { HitValue, QueryRunner } from './query-runner.ts';
 import { MAX_SIZE } from './search.ts';
 import { tokenize } from './sql-scan.ts';
+import { tookDetail } from './took-detail.ts';
 import type { Params } from './traces.ts';
 import { intParam, requiredRange, sqlString } from './url-params.ts';
 
@@ -67,14 +68,7 @@ export function fieldValues(runner: QueryRunner, org: string, stream: string, pa
   const took = Math.round(performance.now() - started);
   return {
     took,
-    took_detail: {
-      total: 0,
-      cache_took: 0,
-      file_list_took: 0,
-      wait_in_queue: 0,
-      idx_took: 0,
-      search_took: 0,
-    },
+    took_detail: tookDetail(),
     hits,
     total: fields.length,
     from: 0,
