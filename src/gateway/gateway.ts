@@ -166,7 +166,8 @@ export function createGateway(
     handle(endpoint, client, options) {
       const stream = client.stream === true && isStreamingEndpoint(endpoint);
       // The record (and the trace) keeps an uploaded file's name, type and size; the attempts get its bytes.
-      const shown = withFilesDescribed(client);
+      // Only a multipart form carries files: a chat body (hundreds of messages) is not scanned for them.
+      const shown = endpoint === 'transcriptions' ? withFilesDescribed(client) : client;
       const record = newRecord(options.callId, endpoint, shown, stream, options.headers);
       record.continues = options.continues;
       const lifecycle = start(record, options);

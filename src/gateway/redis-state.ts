@@ -6,10 +6,10 @@
  * in-memory state answers instead, and the connection keeps being retried in the background.
  */
 import { randomUUID } from 'node:crypto';
-import { createClient } from 'redis';
 import type { RedisSettings } from '../config/types.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import { type CooldownSettings, countsAgainst } from './cooldowns.ts';
+import { closeRedis, type RedisClient, redisClient, withDeadline } from './redis-client.ts';
 import { type DeploymentView, MemoryState, type RouterState, type Views } from './router-state.ts';
 
 export interface StateLog {
@@ -56,10 +56,8 @@ return 0`;
 const key = (id: string, what: string) => `tollgate:{${id}}:${what}`;
 const minuteKeys = (id: string, minute: number) => [key(id, `rpm:${minute}`), key(id, `tpm:${minute}`)];
 
-type Client = ReturnType<typeof createClient>;
-
 export class RedisState implements RouterState {
-  readonly #client: Client;
+  readonly #client: RedisClient;
   readonly #memory: MemoryState;
   readonly #cooldowns: CooldownSettings;
   readonly #log: StateLog;
@@ -71,17 +69,8 @@ export class RedisState implements RouterState {
     this.#memory = new MemoryState(cooldowns);
     this.#log = log;
     this.#where = settings.url ? redactedUrl(settings.url) : `${settings.host}:${settings.port ?? 6379}`;
-    this.#client = createClient({
-      url: settings.url,
-      password: settings.password,
-      // Commands fail at once while disconnected, so the in-memory state answers instead of a queue.
-      disableOfflineQueue: true,
-      socket: {
-        ...(settings.url ? {} : { host: settings.host, port: settings.port ?? 6379 }),
-        connectTimeout: 2000,
-        reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 5000),
-      },
-    });
+    // Commands fail at once while disconnected, so the in-memory state answers instead of a queue.
+    this.#client = redisClient(settings);
     this.#client.on('error', (err: unknown) => this.#degraded(err));
     this.#client.on('ready', () => log.info({ redis: this.#where }, 'routing state shared through Redis'));
   }
@@ -177,29 +166,22 @@ export class RedisState implements RouterState {
     return cooled === undefined ? this.#memory.failed(id, error) : cooled === 1;
   }
 
-  async close(): Promise<void> {
-    // destroy() also stops a reconnect loop that never got through.
-    if (this.#client.isReady) await this.#client.close().catch(() => {});
-    if (this.#client.isOpen) this.#client.destroy();
+  close(): Promise<void> {
+    return closeRedis(this.#client);
   }
 
   /** Runs a Redis call with a deadline; undefined (after a rate-limited warning) when it failed. */
   async #try<T>(call: () => Promise<T>): Promise<T | undefined> {
     if (!this.#client.isReady) return undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${COMMAND_TIMEOUT_MS} ms`)),
-        COMMAND_TIMEOUT_MS,
-      );
-    });
     try {
-      return await Promise.race([call(), deadline]);
+      return await withDeadline(
+        call,
+        COMMAND_TIMEOUT_MS,
+        () => new Error(`no answer within ${COMMAND_TIMEOUT_MS} ms`),
+      );
     } catch (err) {
       this.#degraded(err);
       return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -4,9 +4,10 @@
  * away must never hang a request: commands fail at once while it is disconnected and are given a
  * deadline, and a call that needs it answers 503 meanwhile.
  */
-import { createClient } from 'redis';
+
 import type { RedisSettings } from '../../config/types.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
+import { closeRedis, type RedisClient, redisClient, withDeadline } from '../redis-client.ts';
 import { RETENTION_MS, type ResponseStore, type StoredResponse } from './store.ts';
 
 const key = (id: string) => `tollgate:response:${id}`;
@@ -14,21 +15,12 @@ const key = (id: string) => `tollgate:response:${id}`;
 const COMMAND_TIMEOUT_MS = 2000;
 
 export class RedisResponses implements ResponseStore {
-  readonly #client: ReturnType<typeof createClient>;
+  readonly #client: RedisClient;
   /** Settles when the first connection attempt has; until then a call waits for it (within its deadline). */
   readonly #connecting: Promise<unknown>;
 
   constructor(settings: RedisSettings, onError: (err: unknown) => void) {
-    this.#client = createClient({
-      url: settings.url,
-      password: settings.password,
-      disableOfflineQueue: true,
-      socket: {
-        ...(settings.url ? {} : { host: settings.host, port: settings.port ?? 6379 }),
-        connectTimeout: 2000,
-        reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 5000),
-      },
-    });
+    this.#client = redisClient(settings);
     this.#client.on('error', onError);
     this.#connecting = this.#client.connect().catch(onError);
   }
@@ -46,24 +38,21 @@ export class RedisResponses implements ResponseStore {
     return (await this.#call(() => this.#client.del(key(id)))) > 0;
   }
 
-  async close(): Promise<void> {
-    // destroy() also stops a reconnect loop that never got through (quit() would wait for it).
-    if (this.#client.isReady) await this.#client.close().catch(() => {});
-    if (this.#client.isOpen) this.#client.destroy();
+  close(): Promise<void> {
+    return closeRedis(this.#client);
   }
 
-  async #call<T>(command: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(unavailable()), COMMAND_TIMEOUT_MS);
-    });
-    try {
-      if (!this.#client.isReady) await Promise.race([this.#connecting, deadline]);
-      if (!this.#client.isReady) throw unavailable();
-      return await Promise.race([command(), deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
+  /** One command within the deadline, waiting first (within it) for the first connection attempt. */
+  #call<T>(command: () => Promise<T>): Promise<T> {
+    return withDeadline(
+      async () => {
+        if (!this.#client.isReady) await this.#connecting;
+        if (!this.#client.isReady) throw unavailable();
+        return command();
+      },
+      COMMAND_TIMEOUT_MS,
+      unavailable,
+    );
   }
 }
 
