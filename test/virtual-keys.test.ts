@@ -8,17 +8,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { deployment, type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
 import { call, chat, errorOf, MASTER, newKey } from './helpers/keys.ts';
 import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
+import { freshDatabase, postgresMissing } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 /** $0.001 a prompt token and $0.002 a completion token: the mock's 12 + 7 tokens cost $0.026. */
 const PRICE = { input_cost_per_token: 0.001, output_cost_per_token: 0.002 };
 const COST = 12 * 0.001 + 7 * 0.002;
 
-export function keyTests(
+function keyTests(
   label: string,
   accounts: () => Promise<{ sqlitePath?: string; databaseUrl?: string }>,
+  skip?: string,
 ) {
-  describe(`virtual keys (${label})`, () => {
+  describe(`virtual keys (${label})`, { skip }, () => {
     let upstream: MockUpstream;
     let gateway: RunningGateway;
     let url: string;
@@ -244,3 +246,4 @@ export function keyTests(
 }
 
 keyTests('SQLite', async () => ({ sqlitePath: `${tempDir({})}/accounts.db` }));
+keyTests('PostgreSQL', async () => ({ databaseUrl: await freshDatabase() }), postgresMissing);
