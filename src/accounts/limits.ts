@@ -135,8 +135,6 @@ export class SqlLimiter implements Limiter {
   #sweep(now: number): void {
     if (now - this.#swept < 5 * MINUTE) return;
     this.#swept = now;
-    this.#db
-      .run('DELETE FROM tg_limit_windows WHERE window_start < $1', [windowOf(now) - 2])
-      .catch(() => {});
+    this.#db.run('DELETE FROM tg_limit_windows WHERE window_start < $1', [windowOf(now) - 2]).catch(() => {});
   }
 }

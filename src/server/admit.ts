@@ -1,7 +1,7 @@
 /** The model routes' admission of a virtual key (accounts/admission.ts), in the route's terms. */
 import type { FastifyRequest } from 'fastify';
-import type { KeyGate } from '../accounts/key-gate.ts';
 import { asRefusal } from '../accounts/errors.ts';
+import type { KeyGate } from '../accounts/key-gate.ts';
 import { endUserOf } from '../accounts/spend-log.ts';
 import type { HandleOptions } from '../gateway/gateway.ts';
 import type { JsonObject } from '../shared/json.ts';

@@ -7,8 +7,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../accounts/accounts.ts';
-import { GatewayError } from '../errors/gateway-error.ts';
 import { asRefusal } from '../accounts/errors.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 import { sendError } from './error-handler.ts';
 import { isAdmin, setPrincipal } from './principal.ts';
 
