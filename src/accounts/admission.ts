@@ -143,7 +143,7 @@ async function checkBudgets(
   }
   await checkModelBudget(accounts, principal, model);
   // The key's spend for `x-litellm-key-spend`: read above when it has a budget, else now.
-  return keySpend ?? Number((await t.keys.get(accounts.db, principal.token))?.spend ?? 0);
+  return keySpend ?? (await t.keys.spendOf(accounts.db, principal.token))?.spend ?? 0;
 }
 
 /** A key's `model_max_budget`: `{model: number}` or `{model: {budget_limit}}`, against its spend on that model. */
