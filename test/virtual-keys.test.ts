@@ -123,6 +123,13 @@ function keyTests(
       assert.equal(errorOf(denied).type, 'key_model_access_denied');
       // The alias renames the model before the check: `nickname` is `other`, which the key may not use.
       assert.equal(errorOf(await chat(url, key, 'nickname')).type, 'key_model_access_denied');
+      const listed = await call(url, '/v1/models', undefined, key);
+      assert.deepEqual(
+        (listed.body.data as Array<{ id: string }>).map((m) => m.id),
+        ['priced', 'grouped'],
+        'a key is shown the models it may use',
+      );
+      assert.equal((await call(url, '/v1/models/other', undefined, key)).status, 404);
       const { key: open } = await newKey(url, { aliases: { nickname: 'other' } });
       const renamed = await chat(url, open, 'nickname');
       assert.equal(renamed.status, 200);

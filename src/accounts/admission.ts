@@ -61,6 +61,16 @@ export async function admit(
   };
 }
 
+/** Whether the key may use the model (for the model list a key is shown). */
+export function mayUse(principal: Principal, model: ModelFacts): boolean {
+  try {
+    checkModels(principal, model);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function checkModels(principal: Principal, model: ModelFacts): void {
   const { key, team, user, org } = principal;
   const keyModels = modelsOf(key);
