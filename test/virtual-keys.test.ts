@@ -226,6 +226,33 @@ function keyTests(
       assert.equal((await chat(url, narrow, 'priced')).status, 200, 'the slot is free again');
     });
 
+    it('holds a key to its tpm_limit once finished requests used it up', async () => {
+      const { key } = await newKey(url, { tpm_limit: 30 });
+      assert.equal((await chat(url, key, 'priced')).status, 200, '19 tokens');
+      assert.equal((await chat(url, key, 'priced')).status, 200, '38 tokens: over, from now on');
+      await sleep(50);
+      const limited = await chat(url, key, 'priced');
+      assert.equal(limited.status, 429);
+      assert.match(String(errorOf(limited).message), /tpm_limit 30/);
+    });
+
+    it('frees a parallel slot when the client leaves mid-stream', async () => {
+      const { key } = await newKey(url, { max_parallel_requests: 1 });
+      upstream.queue({ chunks: ['a', 'b', 'c', 'd'], chunkDelayMs: 100 });
+      const controller = new AbortController();
+      const stream = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'priced', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+        signal: controller.signal,
+      });
+      assert.equal(stream.status, 200);
+      assert.equal((await chat(url, key, 'priced')).status, 429, 'the stream holds the one slot');
+      controller.abort();
+      await sleep(200);
+      assert.equal((await chat(url, key, 'priced')).status, 200, 'the slot came back');
+    });
+
     it('regenerates a key: the old one stops working, the new one keeps its spend', async () => {
       const { key, token } = await newKey(url);
       await chat(url, key, 'priced');
