@@ -281,3 +281,35 @@ function keyTests(
 
 keyTests('SQLite', async () => ({ sqlitePath: `${tempDir({})}/accounts.db` }));
 keyTests('PostgreSQL', async () => ({ databaseUrl: await freshDatabase() }), postgresMissing);
+
+describe('disable_spend_logs', () => {
+  it('charges keys but keeps no spend log rows', async () => {
+    const upstream = await startMockUpstream();
+    const gateway = await startGateway(
+      testConfig({
+        masterKey: MASTER,
+        disableSpendLogs: true,
+        deployments: [
+          deployment({ modelName: 'priced', model: 'my-model', apiBase: upstream.url, modelInfo: PRICE }),
+        ],
+      }),
+      undefined,
+      undefined,
+      undefined,
+      { sqlitePath: ':memory:' },
+    );
+    try {
+      const { key } = await newKey(gateway.url);
+      assert.equal((await chat(gateway.url, key, 'priced')).status, 200);
+      assert.equal((await chat(gateway.url, MASTER, 'priced')).status, 200);
+      await gateway.keys?.spend.flush();
+      const info = await call(gateway.url, `/key/info?key=${key}`);
+      assert.ok(Math.abs(Number((info.body.info as Record<string, unknown>).spend) - COST) < 1e-9);
+      const rows = await gateway.keys?.accounts.db.query('SELECT request_id FROM tg_spend_logs');
+      assert.equal(rows?.length, 0);
+    } finally {
+      await gateway.close();
+      await upstream.close();
+    }
+  });
+});

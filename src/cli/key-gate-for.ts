@@ -32,7 +32,12 @@ export async function keyGateFor(
   return new KeyGate({
     accounts,
     limiter: shared ? new SqlLimiter(accounts.db) : new MemoryLimiter(),
-    spend: new SpendWriter(accounts, config.masterKey ? hashKey(config.masterKey) : '', warn),
+    spend: new SpendWriter(
+      accounts,
+      config.masterKey ? hashKey(config.masterKey) : '',
+      warn,
+      config.disableSpendLogs !== true,
+    ),
     facts: (model) => {
       const target = registry.find(model);
       const groups = new Set<string>();
