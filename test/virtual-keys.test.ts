@@ -253,6 +253,50 @@ function keyTests(
       assert.equal((await chat(url, key, 'priced')).status, 200, 'the slot came back');
     });
 
+    it("lets an internal user's key manage its user's own keys, and no one else's", async () => {
+      const ann = await call(url, '/user/new', { user_id: `ann-${label}` });
+      const bob = await call(url, '/user/new', { user_id: `bob-${label}` });
+      assert.equal(ann.status, 200);
+      const annKey = String(ann.body.key);
+      const bobKey = String(bob.body.key);
+      const own = await call(url, '/key/generate', { key_alias: `ann-extra-${label}` }, annKey);
+      assert.equal(own.status, 200);
+      assert.equal(own.body.user_id, `ann-${label}`, 'made for the caller');
+      assert.equal((await call(url, '/key/generate', { user_id: `bob-${label}` }, annKey)).status, 403);
+      const extra = String(own.body.key);
+      assert.equal(
+        (await call(url, '/key/update', { key: extra, user_id: `bob-${label}` }, annKey)).status,
+        403,
+      );
+      assert.equal((await call(url, '/key/update', { key: extra, metadata: { a: 1 } }, annKey)).status, 200);
+      assert.equal((await call(url, '/key/delete', { keys: [extra] }, bobKey)).status, 403);
+      const listed = await call(url, '/key/list?return_full_object=true', undefined, annKey);
+      const owners = new Set((listed.body.keys as Array<{ user_id: string }>).map((k) => k.user_id));
+      assert.deepEqual([...owners], [`ann-${label}`]);
+      assert.equal(
+        (await call(url, '/team/new', { team_alias: 'x' }, annKey)).status,
+        401,
+        'admin routes stay closed',
+      );
+      assert.equal((await call(url, '/key/delete', { keys: [extra] }, annKey)).status, 200);
+      // A user a key made on its own has no role: its key manages nothing.
+      const { key: plain } = await newKey(url, { user_id: `carl-${label}` });
+      assert.equal((await call(url, '/key/generate', { user_id: `carl-${label}` }, plain)).status, 401);
+    });
+
+    it("holds the master key's requests to their end user's block and budget", async () => {
+      const made = await call(url, '/end_user/new', { user_id: `blocked-${label}`, blocked: true });
+      assert.equal(made.status, 200, JSON.stringify(made.body));
+      const refused = await chat(url, MASTER, 'priced', { user: `blocked-${label}` });
+      assert.equal(refused.status, 403);
+      await call(url, '/end_user/new', { user_id: `thrifty-${label}`, max_budget: COST / 2 });
+      assert.equal((await chat(url, MASTER, 'priced', { user: `thrifty-${label}` })).status, 200);
+      await flush();
+      const over = await chat(url, MASTER, 'priced', { user: `thrifty-${label}` });
+      assert.equal(over.status, 400);
+      assert.equal(errorOf(over).type, 'budget_exceeded');
+    });
+
     it('regenerates a key: the old one stops working, the new one keeps its spend', async () => {
       const { key, token } = await newKey(url);
       await chat(url, key, 'priced');

@@ -8,8 +8,9 @@ import type { Caller } from '../gateway/record.ts';
 import type { Accounts, Principal } from './accounts.ts';
 import { type BudgetHolder, currentSpend } from './budgets.ts';
 import type { Entity } from './entity-table.ts';
-import { blocked, budgetExceeded, expiredKey, limitReached, modelAccessDenied } from './errors.ts';
-import { type Limiter, secondsToNextWindow } from './limits.ts';
+import { blocked, budgetExceeded, expiredKey, modelAccessDenied } from './errors.ts';
+import { type Limited, limitsOf, takeAll } from './limit-checks.ts';
+import type { Limiter } from './limits.ts';
 import { allows, type ModelFacts, modelsOf } from './model-access.ts';
 
 export interface AdmitRequest {
@@ -184,38 +185,6 @@ async function checkModelBudget(accounts: Accounts, principal: Principal, model:
     );
 }
 
-interface Limited {
-  scope: string;
-  label: string;
-  rpm?: number;
-  tpm?: number;
-  parallel?: number;
-}
-
-/** The limits that apply: the entity's own fields, else those of the budget it is linked to. */
-function limitsOf(
-  scope: string,
-  label: string,
-  entity: Entity | undefined,
-  budget?: Entity,
-): Limited | undefined {
-  if (entity === undefined) return undefined;
-  const pick = (field: string) => {
-    const value = entity[field] ?? budget?.[field];
-    return typeof value === 'number' && value >= 0 ? value : undefined;
-  };
-  const limited = {
-    scope,
-    label,
-    rpm: pick('rpm_limit'),
-    tpm: pick('tpm_limit'),
-    parallel: pick('max_parallel_requests'),
-  };
-  return limited.rpm === undefined && limited.tpm === undefined && limited.parallel === undefined
-    ? undefined
-    : limited;
-}
-
 async function takeLimits(
   limiter: Limiter,
   principal: Principal,
@@ -246,29 +215,7 @@ async function takeLimits(
     limitsOf(`org:${String(org?.organization_id)}`, 'organization', org, principal.orgBudget),
     limitsOf(`end_user:${String(endUser?.user_id)}`, 'end user', endUser, endUserBudget),
   ].filter((l): l is Limited => l !== undefined);
-  const slots: string[] = [];
-  const tokenScopes: string[] = [];
-  try {
-    for (const limit of candidates) {
-      if (limit.parallel !== undefined) {
-        if (!limiter.acquire(limit.scope, limit.parallel))
-          throw limitReached(`max_parallel_requests ${limit.parallel} of the ${limit.label} reached`, 1);
-        slots.push(limit.scope);
-      }
-      if (limit.rpm === undefined && limit.tpm === undefined) continue;
-      const count =
-        limit.rpm !== undefined ? await limiter.hit(limit.scope, now) : await limiter.peek(limit.scope, now);
-      if (limit.rpm !== undefined && count.requests > limit.rpm)
-        throw limitReached(`rpm_limit ${limit.rpm} of the ${limit.label} reached`, secondsToNextWindow(now));
-      if (limit.tpm !== undefined && count.tokens >= limit.tpm)
-        throw limitReached(`tpm_limit ${limit.tpm} of the ${limit.label} reached`, secondsToNextWindow(now));
-      tokenScopes.push(limit.scope);
-    }
-  } catch (err) {
-    for (const slot of slots) limiter.release(slot);
-    throw err;
-  }
-  return { tokenScopes, slots };
+  return takeAll(limiter, candidates, now);
 }
 
 export function callerOf(principal: Principal, endUser: string | undefined): Caller {

@@ -11,7 +11,14 @@ import type { Admit } from './routes/llm.ts';
 export function admitWith(keys: KeyGate): Admit {
   return async (request: FastifyRequest, body: JsonObject, options: HandleOptions) => {
     const principal = principalOf(request);
-    if (principal === undefined) return body;
+    const endUser = endUserOf(body.user);
+    if (principal === undefined) {
+      if (endUser !== undefined)
+        await keys.admitEndUser(options.callId, endUser, Date.now()).catch((err: unknown) => {
+          throw asRefusal(err);
+        });
+      return body;
+    }
     const model = typeof body.model === 'string' ? body.model : '';
     // Set before the checks: a refused request is traced and logged under its key too.
     options.caller = keys.callerOf(principal, endUserOf(body.user));

@@ -10,7 +10,7 @@ import type { Principal } from '../accounts/accounts.ts';
 import { asRefusal } from '../accounts/errors.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { sendError } from './error-handler.ts';
-import { isAdmin, setPrincipal } from './principal.ts';
+import { isAdmin, isInternalUser, setPrincipal } from './principal.ts';
 
 /** Probes a load balancer or orchestrator must reach without a key. */
 export const PUBLIC_ROUTES = new Set(['/health/liveliness', '/health/liveness', '/health/readiness']);
@@ -47,7 +47,12 @@ export function createAuthHook(options: AuthOptions) {
     }
     if (principal === undefined) return sendError(reply, authError('Invalid API key.'));
     const route = request.routeOptions.url ?? '';
-    if (!isAdmin(principal) && request.routeOptions.config?.virtualKeys !== true)
+    const config = request.routeOptions.config;
+    const allowed =
+      isAdmin(principal) ||
+      config?.virtualKeys === true ||
+      (config?.internalUsers === true && isInternalUser(principal));
+    if (!allowed)
       return sendError(
         reply,
         authError(
