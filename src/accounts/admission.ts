@@ -61,7 +61,8 @@ export async function admit(
   };
 }
 
-function checkModels(principal: Principal, model: ModelFacts): void {
+/** Throws LiteLLM's refusal when the key (or its team, user or organization) may not use the model. */
+export function checkModels(principal: Principal, model: ModelFacts): void {
   const { key, team, user, org } = principal;
   const keyModels = modelsOf(key);
   // A key made for a team may say "whatever the team may use".

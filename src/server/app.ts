@@ -1,6 +1,7 @@
 /** Builds the Fastify app: body parsing, auth, routes and the one error handler, wired to a gateway. */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { KeyGate } from '../accounts/key-gate.ts';
+import type { RuntimeModels } from '../accounts/runtime-models.ts';
 import type { Alerts } from '../alerts/alerts.ts';
 import type { GatewayConfig } from '../config/types.ts';
 import type { Gateway } from '../gateway/gateway.ts';
@@ -52,6 +53,8 @@ export interface AppOptions {
   exportState?: () => ExportState;
   /** Virtual keys, spend and the management API (accounts/); without, only the master key works. */
   keys?: KeyGate;
+  /** Models added at run time, stored beside the accounts (`/model/new`). */
+  models?: RuntimeModels;
 }
 
 export function buildApp(options: AppOptions): FastifyInstance {
@@ -113,6 +116,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       lookup: keys ? (token) => keys.accounts.principal(token) : undefined,
     }),
   );
+  if (options.models) app.addHook('onClose', async () => options.models?.close());
   if (keys)
     app.addHook('onClose', async () => {
       await keys.spend.flush();
@@ -146,7 +150,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
   if (keys)
     registerManagementRoutes(
       app,
-      { accounts: keys.accounts, spend: keys.spend, registry, adminId: 'default_user_id' },
+      {
+        accounts: keys.accounts,
+        spend: keys.spend,
+        registry,
+        models: options.models,
+        adminId: 'default_user_id',
+      },
       config.masterKey,
     );
   if (responses !== undefined) registerResponseRoutes(app, gateway, responses);

@@ -1,5 +1,6 @@
 /** What the management routes work with: the accounts database and the model groups. */
 import type { Accounts } from '../../accounts/accounts.ts';
+import type { RuntimeModels } from '../../accounts/runtime-models.ts';
 import type { SpendWriter } from '../../accounts/spend.ts';
 import type { ModelRegistry } from '../../gateway/model-registry.ts';
 
@@ -7,6 +8,8 @@ export interface Management {
   accounts: Accounts;
   spend: SpendWriter;
   registry: ModelRegistry;
+  /** Models added at run time (`/model/new`); without, those routes answer 400. */
+  models?: RuntimeModels;
   /** Who made a change (`created_by`, `updated_by`): LiteLLM writes the master key's user id. */
   adminId: string;
 }

@@ -8,6 +8,7 @@ import { sendError } from '../error-handler.ts';
 import type { Management } from './context.ts';
 import { badInput } from './fields.ts';
 import { registerKeyRoutes } from './keys.ts';
+import { registerModelManagementRoutes } from './models.ts';
 import { registerSpendRoutes } from './spend.ts';
 
 export function registerManagementRoutes(
@@ -27,5 +28,6 @@ export function registerManagementRoutes(
       );
     registerKeyRoutes(scope, m);
     registerSpendRoutes(scope, m);
+    registerModelManagementRoutes(scope, m);
   });
 }
