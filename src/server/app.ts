@@ -21,6 +21,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerLlmRoutes, UPLOAD_ROUTES } from './routes/llm.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { registerResponseRoutes } from './routes/responses.ts';
+import { ROUTES_LIST_ROUTES, registerRoutesList } from './routes/routes-list.ts';
 import { registerUiRoutes, UI_ROUTES } from './routes/ui.ts';
 import { ALERT_ROUTES, registerAlertRoutes } from './store/alert-routes.ts';
 import { REMOTE_ROUTES, registerRemoteRoutes } from './store/remote-routes.ts';
@@ -83,6 +84,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true },
   });
   limitConnections(app.server, config.connections, logger);
+  registerRoutesList(app);
   app.addHook('onClose', () => gateway.close());
   app.addHook('onClose', async () => responses?.close());
   installJsonBody(app);
@@ -90,6 +92,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   // The store's routes check keys their own way (Basic auth too), so the gateway's check skips them.
   const publicRoutes = new Set([
     ...PUBLIC_ROUTES,
+    ...ROUTES_LIST_ROUTES,
     ...UI_ROUTES,
     ...searchRoutes,
     ...(alerts ? ALERT_ROUTES : []),
@@ -137,7 +140,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
       bodyLimitBytes: config.bodyLimitBytes,
     });
   }
-  registerHealthRoutes(app, registry, version, options.exportState);
+  registerHealthRoutes(app, registry, {
+    version,
+    exportState: options.exportState,
+    pingDb: keys ? () => keys.accounts.db.query('SELECT 1') : undefined,
+  });
   registerModelRoutes(app, registry);
   registerLlmRoutes(
     app,
