@@ -44,16 +44,25 @@ export async function admit(
   if (typeof key.expires === 'string' && Date.parse(key.expires) < request.now)
     throw expiredKey(key.expires, now);
   if (team?.blocked === true) throw blocked(`Team=${String(team.team_id)}`);
-  const aliases = key.aliases as Record<string, unknown> | undefined;
-  const alias = aliases?.[request.model];
+  // The key's own aliases over its team's (`model_aliases` of /team/new), as LiteLLM resolves them.
+  const aliases = {
+    ...(team?.model_aliases as object | undefined),
+    ...(key.aliases as object | undefined),
+  } as Record<string, unknown>;
+  const alias = aliases[request.model];
   const model = typeof alias === 'string' ? alias : request.model;
   checkModels(principal, facts(model));
   const endUser = request.endUser
     ? await accounts.tables.endUsers.get(accounts.db, request.endUser)
     : undefined;
   if (endUser?.blocked === true) throw blocked(`End user=${request.endUser}`, 403);
-  const keySpend = await checkBudgets(accounts, principal, endUser, model, now);
-  const limits = await takeLimits(limiter, principal, endUser, model, request.now);
+  // The budget row an end user links to holds its budget and its limits (LiteLLM's "free tier").
+  const endUserBudget =
+    typeof endUser?.budget_id === 'string'
+      ? await accounts.tables.budgets.get(accounts.db, endUser.budget_id)
+      : undefined;
+  const keySpend = await checkBudgets(accounts, principal, endUser, endUserBudget, model, now);
+  const limits = await takeLimits(limiter, principal, endUser, endUserBudget, model, request.now);
   return {
     caller: { ...callerOf(principal, request.endUser), keySpend },
     model,
@@ -61,8 +70,17 @@ export async function admit(
   };
 }
 
-/** Throws LiteLLM's refusal when the key (or its team, user or organization) may not use the model. */
-export function checkModels(principal: Principal, model: ModelFacts): void {
+/** Whether the key may use the model (for the model list a key is shown). */
+export function mayUse(principal: Principal, model: ModelFacts): boolean {
+  try {
+    checkModels(principal, model);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function checkModels(principal: Principal, model: ModelFacts): void {
   const { key, team, user, org } = principal;
   const keyModels = modelsOf(key);
   // A key made for a team may say "whatever the team may use".
@@ -81,6 +99,7 @@ async function checkBudgets(
   accounts: Accounts,
   principal: Principal,
   endUser: Entity | undefined,
+  endUserBudget: Entity | undefined,
   model: string,
   now: Date,
 ): Promise<number> {
@@ -124,17 +143,14 @@ async function checkBudgets(
       entity: org,
       budget: orgBudget,
     });
-  if (endUser) {
-    const budget =
-      typeof endUser.budget_id === 'string' ? await t.budgets.get(accounts.db, endUser.budget_id) : undefined;
+  if (endUser)
     holders.push({
       label: `End user=${String(endUser.user_id)}`,
       table: t.endUsers,
       ids: [String(endUser.user_id)],
       entity: endUser,
-      budget,
+      budget: endUserBudget,
     });
-  }
   let keySpend: number | undefined;
   for (const holder of holders) {
     const state = await currentSpend(accounts.db, holder, now);
@@ -144,7 +160,7 @@ async function checkBudgets(
   }
   await checkModelBudget(accounts, principal, model);
   // The key's spend for `x-litellm-key-spend`: read above when it has a budget, else now.
-  return keySpend ?? Number((await t.keys.get(accounts.db, principal.token))?.spend ?? 0);
+  return keySpend ?? (await t.keys.spendOf(accounts.db, principal.token))?.spend ?? 0;
 }
 
 /** A key's `model_max_budget`: `{model: number}` or `{model: {budget_limit}}`, against its spend on that model. */
@@ -204,6 +220,7 @@ async function takeLimits(
   limiter: Limiter,
   principal: Principal,
   endUser: Entity | undefined,
+  endUserBudget: Entity | undefined,
   model: string,
   now: number,
 ): Promise<{ tokenScopes: string[]; slots: string[] }> {
@@ -227,7 +244,7 @@ async function takeLimits(
     limitsOf(`team:${String(team?.team_id)}`, 'team', team),
     limitsOf(`member:${String(member?.team_id)}:${String(member?.user_id)}`, 'team member', member),
     limitsOf(`org:${String(org?.organization_id)}`, 'organization', org, principal.orgBudget),
-    limitsOf(`end_user:${String(endUser?.user_id)}`, 'end user', endUser),
+    limitsOf(`end_user:${String(endUser?.user_id)}`, 'end user', endUser, endUserBudget),
   ].filter((l): l is Limited => l !== undefined);
   const slots: string[] = [];
   const tokenScopes: string[] = [];

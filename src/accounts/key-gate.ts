@@ -5,7 +5,7 @@
  */
 import type { Caller, RequestRecord } from '../gateway/record.ts';
 import type { Accounts, Principal } from './accounts.ts';
-import { type Admission, type AdmitRequest, admit, callerOf } from './admission.ts';
+import { type Admission, type AdmitRequest, admit, callerOf, mayUse } from './admission.ts';
 import type { Limiter } from './limits.ts';
 import type { ModelFacts } from './model-access.ts';
 import type { SpendWriter } from './spend.ts';
@@ -39,6 +39,11 @@ export class KeyGate {
     const admission = await admit(this.accounts, this.#limiter, principal, request, this.#facts);
     this.#inFlight.set(callId, admission);
     return admission;
+  }
+
+  /** Whether a key may use a model: `/v1/models` lists a key only those. */
+  mayUse(principal: Principal, model: string): boolean {
+    return mayUse(principal, this.#facts(model));
   }
 
   /** Who the request is from, before (or without) admitting it. */

@@ -10,9 +10,7 @@
  * from its own environment); the deployment is built from them by `build`, config.yaml's rules.
  */
 import { randomUUID } from 'node:crypto';
-import type { Deployment } from '../config/types.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
-import type { ModelRegistry } from '../gateway/model-registry.ts';
 import { isJsonObject, type JsonObject } from '../shared/json.ts';
 import { parseJson, type SqlDb } from './sql/db.ts';
 
@@ -27,13 +25,20 @@ export interface StoredModel {
   updated_by: string | null;
 }
 
-export interface RuntimeModelsOptions {
+/** Where the built deployments go: the gateway's ModelRegistry (accounts/ knows only this much of it). */
+export interface DeploymentSink<D> {
+  setDynamic(deployments: D[]): void;
+  /** A deployment with this id, configured or added. */
+  byId(id: string): unknown;
+}
+
+export interface RuntimeModelsOptions<D> {
   db: SqlDb;
-  registry: ModelRegistry;
+  registry: DeploymentSink<D>;
   /** A stored entry as a deployment (config/runtime-model.ts); throws when it cannot be served. */
-  build: (entry: { model_name: string; litellm_params: JsonObject; model_info: JsonObject }) => Deployment;
+  build: (entry: { model_name: string; litellm_params: JsonObject; model_info: JsonObject }) => D;
   /** Readies new deployments before they are served (their prices). */
-  prepare?: (deployments: Deployment[]) => Promise<void>;
+  prepare?: (deployments: D[]) => Promise<void>;
   warn: (message: string, err?: unknown) => void;
   pollMs?: number;
 }
@@ -42,8 +47,8 @@ export interface RuntimeModelsOptions {
 const MAX_MODELS = 10_000;
 const VERSION_ROW = 'models_version';
 
-export class RuntimeModels {
-  readonly #o: RuntimeModelsOptions;
+export class RuntimeModels<D = unknown> {
+  readonly #o: RuntimeModelsOptions<D>;
   #models: StoredModel[] = [];
   #version = -1;
   #timer: NodeJS.Timeout | undefined;
@@ -51,7 +56,7 @@ export class RuntimeModels {
   /** Entries this process could not build, by id and update time, so each is warned about once. */
   readonly #warned = new Set<string>();
 
-  constructor(options: RuntimeModelsOptions) {
+  constructor(options: RuntimeModelsOptions<D>) {
     this.#o = options;
   }
 
@@ -185,7 +190,7 @@ export class RuntimeModels {
       `SELECT model_id, data, created_at, updated_at FROM tg_models ORDER BY created_at, model_id LIMIT ${MAX_MODELS}`,
     );
     const models = rows.map((row) => fromRow(row));
-    const deployments: Deployment[] = [];
+    const deployments: D[] = [];
     for (const model of models) {
       try {
         deployments.push(this.#o.build(entryOf(model)));

@@ -5,6 +5,7 @@
 import type { Accounts } from '../accounts/accounts.ts';
 import { RuntimeModels } from '../accounts/runtime-models.ts';
 import { runtimeDeployment } from '../config/runtime-model.ts';
+import type { Deployment } from '../config/types.ts';
 import { loadPrices } from '../gateway/cost.ts';
 import type { ModelRegistry } from '../gateway/model-registry.ts';
 
@@ -13,7 +14,7 @@ export async function runtimeModelsFor(
   registry: ModelRegistry,
   warn: (message: string, err?: unknown) => void,
   pollMs?: number,
-): Promise<RuntimeModels> {
+): Promise<RuntimeModels<Deployment>> {
   const models = new RuntimeModels({
     db: accounts.db,
     registry,

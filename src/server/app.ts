@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { KeyGate } from '../accounts/key-gate.ts';
 import type { RuntimeModels } from '../accounts/runtime-models.ts';
 import type { Alerts } from '../alerts/alerts.ts';
-import type { GatewayConfig } from '../config/types.ts';
+import type { Deployment, GatewayConfig } from '../config/types.ts';
 import type { Gateway } from '../gateway/gateway.ts';
 import type { ModelRegistry } from '../gateway/model-registry.ts';
 import { withEarlierTurns } from '../gateway/responses/expand.ts';
@@ -17,6 +17,7 @@ import { limitConnections } from './connection-limits.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { installJsonBody } from './json-body.ts';
 import { registerManagementRoutes } from './management/register.ts';
+import { principalOf } from './principal.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerLlmRoutes, UPLOAD_ROUTES } from './routes/llm.ts';
 import { registerModelRoutes } from './routes/models.ts';
@@ -55,7 +56,7 @@ export interface AppOptions {
   /** Virtual keys, spend and the management API (accounts/); without, only the master key works. */
   keys?: KeyGate;
   /** Models added at run time, stored beside the accounts (`/model/new`). */
-  models?: RuntimeModels;
+  models?: RuntimeModels<Deployment>;
 }
 
 export function buildApp(options: AppOptions): FastifyInstance {
@@ -145,7 +146,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     exportState: options.exportState,
     pingDb: keys ? () => keys.accounts.db.query('SELECT 1') : undefined,
   });
-  registerModelRoutes(app, registry);
+  registerModelRoutes(app, registry, (request, model) => {
+    const principal = principalOf(request);
+    return principal === undefined || keys === undefined || keys.mayUse(principal, model);
+  });
   registerLlmRoutes(
     app,
     gateway,

@@ -7,6 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../accounts/accounts.ts';
+import { asRefusal } from '../accounts/errors.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { sendError } from './error-handler.ts';
 import { isAdmin, setPrincipal } from './principal.ts';
@@ -37,7 +38,13 @@ export function createAuthHook(options: AuthOptions) {
     const hashed = digest(key);
     if (timingSafeEqual(hashed, expected)) return;
     // The same sha256 is a virtual key's stored token (accounts/key-text.ts's hashKey).
-    const principal = await options.lookup?.(hashed.toString('hex'));
+    let principal: Principal | undefined;
+    try {
+      principal = await options.lookup?.(hashed.toString('hex'));
+    } catch (err) {
+      request.log.warn({ err }, 'could not look a virtual key up');
+      return sendError(reply, asRefusal(err));
+    }
     if (principal === undefined) return sendError(reply, authError('Invalid API key.'));
     const route = request.routeOptions.url ?? '';
     if (!isAdmin(principal) && request.routeOptions.config?.virtualKeys !== true)

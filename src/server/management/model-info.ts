@@ -4,7 +4,7 @@
  * under a name that says secret (nested headers too) is masked, and a password in `api_base` hidden.
  */
 import type { Principal } from '../../accounts/accounts.ts';
-import { checkModels } from '../../accounts/admission.ts';
+import { mayUse as keyMayUse } from '../../accounts/admission.ts';
 import type { StoredModel } from '../../accounts/runtime-models.ts';
 import type { Deployment } from '../../config/types.ts';
 import { costOf } from '../../gateway/cost.ts';
@@ -146,10 +146,5 @@ export function mayUse(principal: Principal | undefined, group: string, deployme
     const access = d.modelInfo.access_groups;
     if (Array.isArray(access)) for (const g of access) if (typeof g === 'string') accessGroups.add(g);
   }
-  try {
-    checkModels(principal, { names: [group], accessGroups: [...accessGroups] });
-    return true;
-  } catch {
-    return false;
-  }
+  return keyMayUse(principal, { names: [group], accessGroups: [...accessGroups] });
 }
