@@ -31,6 +31,7 @@ interface Readiness {
   status: string;
   db: string;
   cache: null;
+  success_callbacks: string[];
   version: string;
   trace_export: {
     spans_dropped: number;
@@ -105,7 +106,8 @@ describe('an OpenObserve that refuses the token', () => {
   it('reports the failure in /health/readiness while staying healthy, and the recovery', async () => {
     const failing = await readiness(server);
     assert.equal(failing.status, 'healthy');
-    assert.equal(failing.db, 'Not connected', "LiteLLM's fields are kept");
+    assert.equal(failing.db, 'connected', "LiteLLM's fields are kept (the accounts database)");
+    assert.deepEqual(failing.success_callbacks, ['otel']);
     assert.equal(failing.cache, null);
     assert.equal(typeof failing.version, 'string');
     const [target] = failing.trace_export.targets;

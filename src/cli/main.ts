@@ -26,6 +26,7 @@ import { banner, baseUrl } from './banner.ts';
 import { shareCompileCache } from './compile-cache.ts';
 import { helpText } from './help.ts';
 import { accountsPath, keyGateFor } from './key-gate-for.ts';
+import { runtimeModelsFor } from './runtime-models-for.ts';
 import { installShutdown } from './shutdown.ts';
 import { tracesBanner } from './traces-banner.ts';
 import { UsageError } from './usage-error.ts';
@@ -108,6 +109,9 @@ async function main(argv: string[]): Promise<number> {
   const keys = await keyGateFor(config, registry, accountsPath(storeSettings?.path), (message, err) =>
     logger.warn({ err }, message),
   );
+  const models = await runtimeModelsFor(keys.accounts, registry, (message, err) =>
+    logger.warn({ err }, message),
+  );
   gateway.onFinish((record) => keys.finish(record));
   gateway.onFinish(
     keepResponses(responses, (err) => logger.warn({ err }, 'could not keep a Responses API answer')),
@@ -123,6 +127,7 @@ async function main(argv: string[]): Promise<number> {
     alerts,
     responses,
     keys,
+    models,
     exportState: telemetry && targets.length > 0 ? () => telemetry.exportState() : undefined,
   });
   await app.listen({ host: config.host, port: config.port });

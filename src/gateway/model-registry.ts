@@ -1,7 +1,9 @@
 /**
  * Model groups: the names clients ask for, each served by one or more deployments. A name is looked up
  * as a group, then as an alias, then against the wildcard groups (`openai/*`, `*`), most specific
- * pattern first, as LiteLLM's Router does.
+ * pattern first, as LiteLLM's Router does. Deployments come from config.yaml (fixed for the process's
+ * life) and from models added at run time (`/model/new`), which `setDynamic` replaces as a whole; a
+ * dynamic deployment with a configured group's name joins that group.
  */
 import type { Deployment } from '../config/types.ts';
 import { badRequest, GatewayError } from '../errors/gateway-error.ts';
@@ -21,25 +23,58 @@ interface Pattern {
 const MAX_EXPANDED = 10_000;
 
 export class ModelRegistry {
-  readonly #groups = new Map<string, Deployment[]>();
+  readonly #static: Deployment[];
+  #dynamic: Deployment[] = [];
+  #groups = new Map<string, Deployment[]>();
   readonly #aliases: Record<string, string>;
-  readonly #patterns: Pattern[] = [];
+  #patterns: Pattern[] = [];
   readonly #expanded = new Map<string, Target>();
 
   constructor(deployments: Deployment[], aliases: Record<string, string> = {}) {
-    for (const d of deployments) {
-      const group = this.#groups.get(d.modelName);
-      if (group) group.push(d);
-      else this.#groups.set(d.modelName, [d]);
-    }
+    this.#static = [...deployments];
     this.#aliases = aliases;
-    for (const [name, templates] of this.#groups) {
+    this.#index();
+  }
+
+  /**
+   * Replaces the deployments added at run time (the whole set: what the database holds now). Requests
+   * resolve against the new set from the next lookup on; ones already routed keep their deployment.
+   */
+  setDynamic(deployments: Deployment[]): void {
+    this.#dynamic = [...deployments];
+    this.#index();
+  }
+
+  /** A deployment by id, configured or added at run time. */
+  byId(id: string): Deployment | undefined {
+    return this.#static.find((d) => d.id === id) ?? this.#dynamic.find((d) => d.id === id);
+  }
+
+  /** Whether the deployment with this id was added at run time (LiteLLM's `db_model`). */
+  isDynamic(id: string): boolean {
+    return this.#dynamic.some((d) => d.id === id);
+  }
+
+  /** Builds the lookup tables anew and swaps them in whole, so a lookup never sees half of a change. */
+  #index(): void {
+    const groups = new Map<string, Deployment[]>();
+    for (const d of [...this.#static, ...this.#dynamic]) {
+      const group = groups.get(d.modelName);
+      if (group) group.push(d);
+      else groups.set(d.modelName, [d]);
+    }
+    const patterns: Pattern[] = [];
+    for (const [name, templates] of groups) {
       if (!name.includes('*') || !templates.every((t) => t.expand)) continue;
-      this.#patterns.push({ name, regex: patternRegex(name), templates });
+      patterns.push({ name, regex: patternRegex(name), templates });
     }
     // The most literal characters first: `openai/gpt-4*` before `openai/*` before `*`.
     const literal = (p: Pattern) => p.name.replaceAll('*', '').length;
-    this.#patterns.sort((a, b) => literal(b) - literal(a));
+    patterns.sort((a, b) => literal(b) - literal(a));
+    this.#groups = groups;
+    this.#patterns = patterns;
+    // Names served through wildcards are matched again against the new patterns.
+    this.#expanded.clear();
   }
 
   /** Every name a client may send, in configuration order (wildcard groups as their pattern). */
@@ -67,7 +102,7 @@ export class ModelRegistry {
     return throwUnknown(model, list);
   }
 
-  /** The configured deployments (wildcard entries as written, not their expansions). */
+  /** The deployments, configured then added at run time (wildcard entries as written, not their expansions). */
   deployments(): Deployment[] {
     return [...this.#groups.values()].flat();
   }

@@ -1,8 +1,9 @@
 /** Builds the Fastify app: body parsing, auth, routes and the one error handler, wired to a gateway. */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { KeyGate } from '../accounts/key-gate.ts';
+import type { RuntimeModels } from '../accounts/runtime-models.ts';
 import type { Alerts } from '../alerts/alerts.ts';
-import type { GatewayConfig } from '../config/types.ts';
+import type { Deployment, GatewayConfig } from '../config/types.ts';
 import type { Gateway } from '../gateway/gateway.ts';
 import type { ModelRegistry } from '../gateway/model-registry.ts';
 import { withEarlierTurns } from '../gateway/responses/expand.ts';
@@ -21,6 +22,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerLlmRoutes, UPLOAD_ROUTES } from './routes/llm.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { registerResponseRoutes } from './routes/responses.ts';
+import { ROUTES_LIST_ROUTES, registerRoutesList } from './routes/routes-list.ts';
 import { registerUiRoutes, UI_ROUTES } from './routes/ui.ts';
 import { ALERT_ROUTES, registerAlertRoutes } from './store/alert-routes.ts';
 import { REMOTE_ROUTES, registerRemoteRoutes } from './store/remote-routes.ts';
@@ -53,6 +55,8 @@ export interface AppOptions {
   exportState?: () => ExportState;
   /** Virtual keys, spend and the management API (accounts/); without, only the master key works. */
   keys?: KeyGate;
+  /** Models added at run time, stored beside the accounts (`/model/new`). */
+  models?: RuntimeModels<Deployment>;
 }
 
 export function buildApp(options: AppOptions): FastifyInstance {
@@ -81,6 +85,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true },
   });
   limitConnections(app.server, config.connections, logger);
+  registerRoutesList(app);
   app.addHook('onClose', () => gateway.close());
   app.addHook('onClose', async () => responses?.close());
   installJsonBody(app);
@@ -88,6 +93,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   // The store's routes check keys their own way (Basic auth too), so the gateway's check skips them.
   const publicRoutes = new Set([
     ...PUBLIC_ROUTES,
+    ...ROUTES_LIST_ROUTES,
     ...UI_ROUTES,
     ...searchRoutes,
     ...(alerts ? ALERT_ROUTES : []),
@@ -114,6 +120,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       lookup: keys ? (token) => keys.accounts.principal(token) : undefined,
     }),
   );
+  if (options.models) app.addHook('onClose', async () => options.models?.close());
   if (keys)
     app.addHook('onClose', async () => {
       await keys.spend.flush();
@@ -134,7 +141,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
       bodyLimitBytes: config.bodyLimitBytes,
     });
   }
-  registerHealthRoutes(app, registry, version, options.exportState);
+  registerHealthRoutes(app, registry, {
+    version,
+    exportState: options.exportState,
+    pingDb: keys ? () => keys.accounts.db.query('SELECT 1') : undefined,
+  });
   registerModelRoutes(app, registry, (request, model) => {
     const principal = principalOf(request);
     return principal === undefined || keys === undefined || keys.mayUse(principal, model);
@@ -150,7 +161,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
   if (keys)
     registerManagementRoutes(
       app,
-      { accounts: keys.accounts, spend: keys.spend, registry, adminId: 'default_user_id' },
+      {
+        accounts: keys.accounts,
+        spend: keys.spend,
+        registry,
+        models: options.models,
+        adminId: 'default_user_id',
+      },
       config.masterKey,
     );
   if (responses !== undefined) registerResponseRoutes(app, gateway, responses);

@@ -6,6 +6,7 @@ import pino from 'pino';
 import type { KeyGate } from '../../src/accounts/key-gate.ts';
 import type { Alerts } from '../../src/alerts/alerts.ts';
 import { keyGateFor } from '../../src/cli/key-gate-for.ts';
+import { runtimeModelsFor } from '../../src/cli/runtime-models-for.ts';
 import type { Deployment, GatewayConfig } from '../../src/config/types.ts';
 import { loadPrices } from '../../src/gateway/cost.ts';
 import { createGateway } from '../../src/gateway/gateway.ts';
@@ -92,6 +93,9 @@ export async function startGateway(
       )
     : undefined;
   if (keys) gateway.onFinish((record) => keys.finish(record));
+  const models = keys
+    ? await runtimeModelsFor(keys.accounts, registry, (message, err) => logger.warn({ err }, message), 100)
+    : undefined;
   const app = buildApp({
     config,
     logger,
@@ -102,6 +106,7 @@ export async function startGateway(
     alerts,
     responses,
     keys,
+    models,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

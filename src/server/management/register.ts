@@ -10,7 +10,9 @@ import type { Management } from './context.ts';
 import { registerCustomerRoutes } from './customers.ts';
 import { badInput } from './fields.ts';
 import { registerKeyRoutes } from './keys.ts';
+import { registerModelManagementRoutes } from './models.ts';
 import { registerOrganizationRoutes } from './organizations.ts';
+import { registerSpendRoutes } from './spend.ts';
 import { registerTeamMemberRoutes } from './team-members.ts';
 import { registerTeamRoutes } from './teams.ts';
 import { registerUserRoutes } from './users.ts';
@@ -37,5 +39,7 @@ export function registerManagementRoutes(
     registerOrganizationRoutes(scope, m);
     registerCustomerRoutes(scope, m);
     registerBudgetRoutes(scope, m);
+    registerSpendRoutes(scope, m);
+    registerModelManagementRoutes(scope, m);
   });
 }
