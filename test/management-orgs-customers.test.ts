@@ -4,9 +4,11 @@
  * the answers clients read, and that an organization's budget, an end user's budget and limits, and a
  * blocked end user refuse the requests they should.
  */
+
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { deployment, type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
+import { settleSpend } from './helpers/keys.ts';
 import { chat, managementApi } from './helpers/management-api.ts';
 import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
 import { freshDatabase, postgresMissing } from './helpers/postgres.ts';
@@ -21,7 +23,7 @@ function orgsCustomersTests(
     let upstream: MockUpstream;
     let gateway: RunningGateway;
     const api = managementApi(() => gateway.url);
-    const flush = () => gateway.keys?.spend.flush();
+    const flush = () => settleSpend(gateway);
     const ask = (key: string, user?: string) => chat(gateway.url, key, 'priced', user);
 
     before(async () => {
@@ -207,6 +209,7 @@ function orgsCustomersTests(
       assert.ok(info.body.spend > 0.01);
       assert.equal(info.body.alias, 'Customer One');
       // The spend writer made the end user it saw first.
+      await flush();
       assert.equal((await api('/end_user/info?end_user_id=someone-else')).status, 200);
       assert.equal((await api('/customer/info?end_user_id=nobody')).status, 404);
 

@@ -4,9 +4,11 @@
  * answers clients read, who may read what, and that team budgets, blocked teams and member budgets
  * refuse the requests they should.
  */
+
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { deployment, type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
+import { settleSpend } from './helpers/keys.ts';
 import { chat, managementApi } from './helpers/management-api.ts';
 import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
 import { freshDatabase, postgresMissing } from './helpers/postgres.ts';
@@ -21,7 +23,7 @@ function usersTeamsTests(
     let upstream: MockUpstream;
     let gateway: RunningGateway;
     const api = managementApi(() => gateway.url);
-    const flush = () => gateway.keys?.spend.flush();
+    const flush = () => settleSpend(gateway);
     const ask = (key: string) => chat(gateway.url, key, 'priced');
 
     before(async () => {

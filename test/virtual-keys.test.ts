@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deployment, type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
-import { call, chat, errorOf, MASTER, newKey } from './helpers/keys.ts';
+import { call, chat, errorOf, MASTER, newKey, settleSpend } from './helpers/keys.ts';
 import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
 import { freshDatabase, postgresMissing } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
@@ -53,7 +53,7 @@ function keyTests(
       await upstream.close();
     });
 
-    const flush = () => gateway.keys?.spend.flush();
+    const flush = () => settleSpend(gateway);
 
     it('makes a key shown once, stored as its sha256, listed and described without it', async () => {
       const made = await call(url, '/key/generate', {
@@ -104,6 +104,11 @@ function keyTests(
       ]);
       assert.equal(rows?.length, 1);
       const row = rows?.[0] ?? {};
+      assert.equal(
+        row.request_id,
+        (answer.body as { id?: string }).id,
+        "the answer's id, as LiteLLM logs it",
+      );
       assert.equal(row.model_group, 'priced');
       assert.equal(row.key_alias, `spender-${label}`);
       assert.equal(row.end_user, `end-user-${label}`);
@@ -346,7 +351,7 @@ describe('disable_spend_logs', () => {
       const { key } = await newKey(gateway.url);
       assert.equal((await chat(gateway.url, key, 'priced')).status, 200);
       assert.equal((await chat(gateway.url, MASTER, 'priced')).status, 200);
-      await gateway.keys?.spend.flush();
+      await settleSpend(gateway);
       const info = await call(gateway.url, `/key/info?key=${key}`);
       assert.ok(Math.abs(Number((info.body.info as Record<string, unknown>).spend) - COST) < 1e-9);
       const rows = await gateway.keys?.accounts.db.query('SELECT request_id FROM tg_spend_logs');

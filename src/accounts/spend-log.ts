@@ -21,6 +21,7 @@ const CALL_TYPES: Record<string, string> = {
 };
 
 export interface SpendRow {
+  call_id: string;
   request_id: string;
   call_type: string;
   api_key: string;
@@ -50,6 +51,7 @@ export interface SpendRow {
 }
 
 export const SPEND_COLUMNS = [
+  'call_id',
   'request_id',
   'call_type',
   'api_key',
@@ -118,7 +120,9 @@ export function spendRow(record: RequestRecord, masterToken: string): SpendRow {
     attempted_fallbacks: record.attemptedFallbacks,
   };
   return {
-    request_id: record.callId,
+    call_id: record.callId,
+    // The answer's id, as LiteLLM logs it (clients look their request up by it); the call id without one.
+    request_id: record.responseId ?? record.callId,
     call_type: CALL_TYPES[record.endpoint] ?? record.endpoint,
     api_key: caller?.token ?? masterToken,
     key_alias: caller?.keyAlias ?? null,

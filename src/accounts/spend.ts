@@ -110,7 +110,7 @@ async function write(accounts: Accounts, batch: Charge[], logRows: boolean): Pro
   const t = accounts.tables;
   await accounts.db.transaction(async (tx) => {
     const insert = `INSERT INTO tg_spend_logs (${SPEND_COLUMNS.join(', ')}) VALUES (${SPEND_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
-      ON CONFLICT (request_id) DO NOTHING`;
+      ON CONFLICT (call_id) DO NOTHING`;
     if (logRows) for (const { row } of batch) await tx.run(insert, rowValues(row));
     for (const { table, ids, amount } of totals.values()) {
       if (table === 'modelSpend') await addModelSpend(tx, ids, amount);

@@ -233,6 +233,7 @@ export function createGateway(
     }
     record.finishReason = answer.finishReason;
     record.responseModel = answer.responseModel;
+    if (typeof answer.json.id === 'string') record.responseId = answer.json.id;
     record.output = answer.traceOutput ?? answer.body;
     record.outputChoices = answer.choices ?? answer.json.choices;
     lifecycle.workDone();

@@ -119,6 +119,8 @@ export interface RequestRecord {
   usage?: Usage;
   finishReason?: string;
   responseModel?: string;
+  /** The answer's `id` as the client got it (`chatcmpl-…`), when it has one. */
+  responseId?: string;
   /** What the answer cost in USD, when the model has a price. */
   cost?: Cost;
   /** True when the upstream reported no usage and the tokens were counted locally. */

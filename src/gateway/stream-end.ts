@@ -22,6 +22,7 @@ export async function recordStreamEnd(
 ): Promise<void> {
   record.finishReason = summary.finishReason;
   record.responseModel = summary.responseModel;
+  record.responseId = summary.responseId;
   record.usage = checkedUsage(summary.usage);
   const relayed = summary.text !== '' || (summary.toolCalls?.length ?? 0) > 0;
   if (record.usage === undefined && relayed) {

@@ -136,6 +136,8 @@ export interface StreamSummary {
   usage?: Usage;
   finishReason?: string;
   responseModel?: string;
+  /** The answer's `id` (its chunks' `id`), when the stream has one. */
+  responseId?: string;
   /** The answer's text as relayed so far, its first MAX_SUMMARY_CHARS characters (see `appendText`). */
   text: string;
   /** Characters of text relayed in all, kept or not. */

@@ -131,6 +131,7 @@ export function requestSpanAttributes(
   if (record.fallbackGroup !== undefined) a['tollgate.fallback.model_group'] = record.fallbackGroup;
   if (deployment !== undefined) a['tollgate.deployment.id'] = deployment.id;
   if (record.responseModel !== undefined) a['gen_ai.response.model'] = record.responseModel;
+  if (record.responseId !== undefined) a['gen_ai.response.id'] = record.responseId;
   copyNumber(body, 'max_tokens', a, 'gen_ai.request.max_tokens');
   copyNumber(body, 'max_output_tokens', a, 'gen_ai.request.max_tokens');
   copyNumber(body, 'temperature', a, 'gen_ai.request.temperature');

@@ -58,3 +58,13 @@ export async function newKey(
 export function errorOf(answer: Answer): { type?: string; message?: string; code?: string } {
   return (answer.body.error ?? {}) as { type?: string; message?: string; code?: string };
 }
+
+/**
+ * Writes the spend of the requests answered so far. A request is charged when the server sees its
+ * answer delivered (the socket's 'close'), which may come a moment after the client has read it: wait
+ * that moment, then flush.
+ */
+export async function settleSpend(gateway: { keys?: { spend: { flush(): Promise<void> } } }): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  await gateway.keys?.spend.flush();
+}

@@ -39,9 +39,11 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; statements: string[] }> =
         spend DOUBLE PRECISION NOT NULL DEFAULT 0, PRIMARY KEY (kind, id, model))`,
       `CREATE TABLE tg_models (model_id TEXT PRIMARY KEY, model_name TEXT NOT NULL, data TEXT NOT NULL,
         created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
-      // LiteLLM_SpendLogs, one row per request.
+      // LiteLLM_SpendLogs, one row per request: keyed by the gateway's call id, since `request_id` is the
+      // answer's id (`chatcmpl-…`, as LiteLLM logs it), which an upstream may repeat.
       `CREATE TABLE tg_spend_logs (
-        request_id TEXT PRIMARY KEY,
+        call_id TEXT PRIMARY KEY,
+        request_id TEXT NOT NULL,
         call_type TEXT NOT NULL,
         api_key TEXT NOT NULL,
         key_alias TEXT,
@@ -69,6 +71,7 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; statements: string[] }> =
         metadata TEXT NOT NULL
       )`,
       'CREATE INDEX tg_spend_logs_time ON tg_spend_logs (start_time)',
+      'CREATE INDEX tg_spend_logs_request ON tg_spend_logs (request_id)',
       'CREATE INDEX tg_spend_logs_key ON tg_spend_logs (api_key, start_time)',
       'CREATE INDEX tg_spend_logs_user ON tg_spend_logs (user_id, start_time)',
       'CREATE INDEX tg_spend_logs_team ON tg_spend_logs (team_id, start_time)',

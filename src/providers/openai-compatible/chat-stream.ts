@@ -24,6 +24,7 @@ export function isUsageOnly(chunk: JsonObject): boolean {
 export function observeChunk(chunk: JsonObject, summary: StreamSummary): void {
   if (summary.responseModel === undefined && typeof chunk.model === 'string')
     summary.responseModel = chunk.model;
+  if (summary.responseId === undefined && typeof chunk.id === 'string') summary.responseId = chunk.id;
   const usage = readUsage(chunk.usage);
   if (usage) summary.usage = usage;
   if (!Array.isArray(chunk.choices)) return;
