@@ -90,6 +90,8 @@ async function fillLitellm(url: string): Promise<void> {
         ]),
       ],
     );
+    // A team as LiteLLM's column defaults leave it: members_with_roles is `{}`.
+    await db.query(`INSERT INTO "LiteLLM_TeamTable" (team_id, team_alias) VALUES ('team-2', 'empty')`);
     // ann has a membership row (a budget in the team); bob, as LiteLLM leaves most members, none.
     await db.query(`INSERT INTO "LiteLLM_TeamMembership" (user_id, team_id, spend, budget_id)
       VALUES ('ann', 'team-1', 1.5, 'member-budget')`);
@@ -205,7 +207,7 @@ function importTests(
       assert.deepEqual(counts(first.stdout, 'LiteLLM_BudgetTable'), [2, 2, 0, 0, 0]);
       assert.deepEqual(counts(first.stdout, 'LiteLLM_OrganizationTable'), [1, 1, 0, 0, 0]);
       assert.deepEqual(counts(first.stdout, 'LiteLLM_UserTable'), [2, 2, 0, 0, 0]);
-      assert.deepEqual(counts(first.stdout, 'LiteLLM_TeamTable'), [1, 1, 0, 0, 0]);
+      assert.deepEqual(counts(first.stdout, 'LiteLLM_TeamTable'), [2, 2, 0, 0, 0]);
       assert.deepEqual(counts(first.stdout, 'LiteLLM_TeamMembership'), [1, 1, 0, 0, 0]);
       assert.deepEqual(counts(first.stdout, 'LiteLLM_OrganizationMembership'), [1, 1, 0, 0, 0]);
       assert.deepEqual(counts(first.stdout, 'LiteLLM_EndUserTable'), [1, 1, 0, 0, 0]);
@@ -269,6 +271,10 @@ function importTests(
           members.some((m) => m.user_id === 'bob'),
           'a member LiteLLM kept no row for',
         );
+
+        const empty = await call(gateway.url, '/team/info?team_id=team-2');
+        assert.equal(empty.status, 200, JSON.stringify(empty.body));
+        assert.deepEqual((empty.body.team_info as Record<string, unknown>).members_with_roles, []);
 
         const user = await call(gateway.url, '/user/info?user_id=ann');
         assert.equal(user.status, 200, JSON.stringify(user.body));

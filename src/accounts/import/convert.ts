@@ -47,6 +47,8 @@ export function userEntity(row: SourceRow): Converted {
 
 export async function teamEntity(row: SourceRow, lookups: Lookups): Promise<Converted> {
   const entity: Entity = { ...copy(row), spend: spendOf(row.spend) };
+  // Prisma's column default is `{}`, an object, where every team made since holds a list.
+  if (!Array.isArray(entity.members_with_roles)) entity.members_with_roles = [];
   if (typeof row.model_id === 'number') {
     const aliases = lookups.modelAliases(row.model_id);
     if (aliases !== undefined) entity.model_aliases = aliases;
