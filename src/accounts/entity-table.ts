@@ -93,6 +93,26 @@ export class EntityTable {
     );
   }
 
+  /** The row `entity` is stored as: what `read` turns back into the entity. */
+  rowOf(entity: Entity): Record<string, SqlValue> {
+    return this.#row(entity);
+  }
+
+  /**
+   * Writes `entity` exactly as given, spend and times included, over any row with its id. For an
+   * import, whose source is the truth; the API's changes go through `insert` and `replace`.
+   */
+  async upsert(db: SqlDb, entity: Entity): Promise<void> {
+    const row = this.#row(entity);
+    const names = Object.keys(row);
+    const updates = names.filter((n) => !this.ids.includes(n)).map((n) => `${n} = excluded.${n}`);
+    await db.run(
+      `INSERT INTO ${this.table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})
+       ON CONFLICT (${this.ids.join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
+      Object.values(row),
+    );
+  }
+
   async delete(db: SqlDb, ...id: string[]): Promise<boolean> {
     return (await db.run(`DELETE FROM ${this.table} WHERE ${this.#idWhere(1)}`, id)) > 0;
   }

@@ -118,6 +118,14 @@ describe('parseArgs', () => {
     assert.throws(() => parseArgs(['--temperature', '-1']), usageError(/write --temperature=<value>/));
   });
 
+  it('takes --import_litellm_db with its URL (dashes too), and refuses it without one', () => {
+    const url = 'postgresql://llmproxy:pw@db:5432/litellm';
+    assert.equal(parseArgs(['--import_litellm_db', url]).importLitellmDb, url);
+    assert.equal(parseArgs([`--import-litellm-db=${url}`]).importLitellmDb, url);
+    assert.equal(parseArgs([]).importLitellmDb, undefined);
+    assert.throws(() => parseArgs(['--import_litellm_db']), UsageError);
+  });
+
   it('refuses an empty value', () => {
     assert.throws(() => parseArgs(['--model', '']), usageError(/--model needs a value/));
   });

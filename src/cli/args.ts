@@ -16,6 +16,8 @@ export interface CliArgs extends ConfigFlags {
   help: boolean;
   /** Trace store file, `:memory:` or `off` (Tollgate's own flag). */
   traceStore?: string;
+  /** A LiteLLM PostgreSQL URL whose keys, users, teams, … are copied into the accounts database. */
+  importLitellmDb?: string;
   /** Accepted for LiteLLM compatibility, not used yet (a warning says so). */
   maxBudget?: number;
 }
@@ -42,6 +44,7 @@ export const OPTIONS = {
   validate_config: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   trace_store: { type: 'string' },
+  import_litellm_db: { type: 'string' },
 } as const satisfies ParseArgsOptionsConfig;
 
 /** Flags also accepted with dashes (`--api-base`), since most other tools spell them that way. */
@@ -97,6 +100,7 @@ export function parseArgs(argv: string[]): CliArgs {
     validateConfig: v.validate_config ?? false,
     help: v.help ?? false,
     traceStore: text('trace_store', v.trace_store),
+    importLitellmDb: text('import_litellm_db', v.import_litellm_db),
     numWorkers,
     maxBudget,
     warnings,

@@ -39,6 +39,14 @@ Traces:
                           file keeps spans here as well as in OpenObserve
                           (env TOLLGATE_TRACE_STORE)
 
+Accounts:
+  --import_litellm_db <url>
+                          Copy a LiteLLM proxy's keys, users, teams,
+                          organizations, end users, budgets and spend from
+                          its PostgreSQL database (LiteLLM's DATABASE_URL)
+                          into the accounts database, then exit. Keys keep
+                          working; running it again updates, never doubles
+
 Info:
   -v, --version           Print the version and exit
   --health                Call each model once, print its health and exit

@@ -25,6 +25,7 @@ import { type CliArgs, parseArgs } from './args.ts';
 import { banner, baseUrl } from './banner.ts';
 import { shareCompileCache } from './compile-cache.ts';
 import { helpText } from './help.ts';
+import { importLitellmDb } from './import-litellm-db.ts';
 import { accountsPath, keyGateFor } from './key-gate-for.ts';
 import { runtimeModelsFor } from './runtime-models-for.ts';
 import { installShutdown } from './shutdown.ts';
@@ -62,6 +63,9 @@ async function main(argv: string[]): Promise<number> {
     return false;
   });
   const storeSettings = resolveTraceStore(args.traceStore, process.env, process.cwd(), targets.length > 0);
+  // Into the accounts database a start with these same flags, env and config would open.
+  if (args.importLitellmDb !== undefined)
+    return importLitellmDb(args.importLitellmDb, config.databaseUrl, accountsPath(storeSettings?.path));
   if (config.numWorkers > 1 && !isWorker()) return primary(config.numWorkers, storeSettings);
   const store = storeSettings
     ? await StoreClient.start({
