@@ -71,7 +71,16 @@ export function KeysPage() {
     );
   }, [reload]);
 
-  if (auth) return <KeyPrompt message={auth} onSaved={() => setReload((n) => n + 1)} />;
+  if (auth)
+    return (
+      <KeyPrompt
+        message={auth}
+        onSaved={() => {
+          setAuth(null);
+          setReload((n) => n + 1);
+        }}
+      />
+    );
   const refresh = () => setReload((n) => n + 1);
   const act = (work: Promise<unknown>, done: string) =>
     work.then(
@@ -97,7 +106,7 @@ export function KeysPage() {
       {error && <p class="error">{error}</p>}
       {notice && <p class="notice">{notice}</p>}
       {keys === null ? (
-        <p class="muted">Loading…</p>
+        !error && <p class="muted">Loading…</p>
       ) : keys.length === 0 ? (
         <p class="empty">No virtual keys yet. Create one below: give it a budget, models and limits.</p>
       ) : (

@@ -36,6 +36,9 @@ const GROUPS: Array<[SpendGroupBy, string, string]> = [
 const DAY_MS = 86_400_000;
 const CHART_LINES = 8;
 
+/** Axis ticks: two significant digits, `$0.4`, `$12`. */
+const axisDollars = (v: number) => `$${Number(v.toPrecision(2))}`;
+
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** Start and end dates of a range, UTC, both included. */
@@ -87,7 +90,10 @@ export function SpendPage() {
 
   useEffect(() => {
     // Names for the keys the report lists by token; the page works without them.
-    keysApi.list().then((r) => setKeys(new Map(r.keys.map((k) => [k.token, k]))), fail);
+    keysApi.list().then(
+      (r) => setKeys(new Map(r.keys.map((k) => [k.token, k]))),
+      (err: Error) => err instanceof AuthNeeded && setAuth(err.message),
+    );
     Promise.all([topSpend.keys(10), topSpend.models(10)]).then(
       ([k, m]) =>
         setTop({
@@ -103,20 +109,31 @@ export function SpendPage() {
 
   const totals = useMemo(() => totalsOf(report ?? []), [report]);
   const chart = useMemo(() => {
-    const daily = (report ?? []).filter((d) => d.day !== '');
-    const x = daily.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000);
+    // Every day of the range, a day without spend at 0.
+    const first = Date.parse(`${start}T00:00:00Z`);
+    const last = Date.parse(`${end}T00:00:00Z`);
+    const daysShown: string[] = [];
+    for (let t = first; t <= last; t += DAY_MS) daysShown.push(isoDay(t));
+    const byDay = new Map((report ?? []).map((d) => [d.day, d.groups]));
     const series: Series[] = totals.slice(0, CHART_LINES).map((t) => ({
       label: nameOf(t.name, groupBy, keys),
-      values: daily.map((d) => d.groups.find((g) => g.name === t.name)?.spend ?? 0),
+      values: daysShown.map((d) => byDay.get(d)?.find((g) => g.name === t.name)?.spend ?? 0),
     }));
-    const range: [number, number] = [
-      Date.parse(`${start}T00:00:00Z`) / 1000,
-      Date.parse(`${end}T00:00:00Z`) / 1000 + 86_400,
-    ];
-    return { x, series, range };
+    const x = daysShown.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000);
+    const range: [number, number] = [first / 1000, last / 1000];
+    return { x, series, range, daily: (report ?? []).some((d) => d.day !== '') };
   }, [report, totals, groupBy, keys, start, end]);
 
-  if (auth) return <KeyPrompt message={auth} onSaved={() => setReload((n) => n + 1)} />;
+  if (auth)
+    return (
+      <KeyPrompt
+        message={auth}
+        onSaved={() => {
+          setAuth(null);
+          setReload((n) => n + 1);
+        }}
+      />
+    );
   const total = totals.reduce((t, g) => t + g.spend, 0);
   const [, , column] = GROUPS.find(([g]) => g === groupBy) ?? GROUPS[0] ?? ['api_key', '', 'Key'];
 
@@ -160,7 +177,7 @@ export function SpendPage() {
       <dl class="fields">
         <div class="field" data-field="total-spend">
           <dt>Spend, {start === end ? start : `${start} – ${end}`} (UTC)</dt>
-          <dd>{report === null ? '…' : dollars(total)}</dd>
+          <dd>{report === null ? '–' : dollars(total)}</dd>
         </div>
         <div class="field" data-field="top">
           <dt>Top {column.toLowerCase()}</dt>
@@ -172,19 +189,20 @@ export function SpendPage() {
         </div>
       </dl>
       {report === null ? (
-        <p class="muted">Loading…</p>
+        !error && <p class="muted">Loading…</p>
       ) : totals.length === 0 ? (
         <p class="empty">Nothing spent in this time range yet.</p>
       ) : (
         <>
-          {chart.x.length > 0 && (
-            <div class="charts">
+          {chart.daily && (
+            <div class="charts single">
               <Chart
                 title={`Daily spend by ${column.toLowerCase()} (USD)`}
                 x={chart.x}
                 range={chart.range}
                 series={chart.series}
-                format={dollars}
+                format={axisDollars}
+                days
               />
             </div>
           )}
