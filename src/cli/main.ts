@@ -25,6 +25,7 @@ import { type CliArgs, parseArgs } from './args.ts';
 import { banner, baseUrl } from './banner.ts';
 import { shareCompileCache } from './compile-cache.ts';
 import { helpText } from './help.ts';
+import { accountsPath, keyGateFor } from './key-gate-for.ts';
 import { installShutdown } from './shutdown.ts';
 import { tracesBanner } from './traces-banner.ts';
 import { UsageError } from './usage-error.ts';
@@ -104,6 +105,10 @@ async function main(argv: string[]): Promise<number> {
   const responses = await responseStoreFor(config.redis, storeSettings?.path, (err) =>
     logger.warn({ err }, 'could not keep or read a Responses API answer'),
   );
+  const keys = await keyGateFor(config, registry, accountsPath(storeSettings?.path), (message, err) =>
+    logger.warn({ err }, message),
+  );
+  gateway.onFinish((record) => keys.finish(record));
   gateway.onFinish(
     keepResponses(responses, (err) => logger.warn({ err }, 'could not keep a Responses API answer')),
   );
@@ -117,6 +122,7 @@ async function main(argv: string[]): Promise<number> {
     remote,
     alerts,
     responses,
+    keys,
     exportState: telemetry && targets.length > 0 ? () => telemetry.exportState() : undefined,
   });
   await app.listen({ host: config.host, port: config.port });

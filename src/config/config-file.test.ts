@@ -107,14 +107,14 @@ describe('readConfigFile: unsupported and unknown keys are warnings, never silen
     const { warnings } = read(
       'litellm_settings:\n  callbacks: ["otel"]\n  fallbacks: []\n  drop_params: true\n' +
         'router_settings:\n  routing_strategy: least-busy\n  retry_policy: {}\n' +
-        'general_settings:\n  database_url: postgresql://u:pw@db/x\n  colour: blue\n' +
+        'general_settings:\n  database_connection_pool_limit: 10\n  colour: blue\n' +
         'my_own_section: {}\n',
     );
     assert.deepEqual(warnings, [
       'my_own_section is not a known key and is ignored',
       'litellm_settings.callbacks: Tollgate always traces; the value is accepted and ignored',
       'router_settings.retry_policy is not supported yet and is ignored',
-      'general_settings.database_url is not supported yet and is ignored',
+      'general_settings.database_connection_pool_limit is not supported yet and is ignored',
       'general_settings.colour is not a known key and is ignored',
     ]);
   });

@@ -91,6 +91,8 @@ export const routerSettingsSchema = z.object({
 
 export const generalSettingsSchema = z.object({
   master_key: z.string().optional(),
+  /** PostgreSQL for virtual keys, spend and models (else the embedded SQLite file). */
+  database_url: z.string().optional(),
   max_request_size_mb: positive.optional(),
   /** Tollgate's own: hosts, addresses and CIDR ranges alert webhooks may call although they are not public. */
   webhook_allowed_hosts: z.array(name).optional(),

@@ -62,6 +62,8 @@ export function resolveSettings(
   if (redis) settings.redis = redis;
   const masterKey = resolveMasterKey(gs.master_key, env, label);
   if (masterKey !== undefined) settings.masterKey = masterKey;
+  const databaseUrl = resolveDatabaseUrl(gs.database_url, env, label);
+  if (databaseUrl !== undefined) settings.databaseUrl = databaseUrl;
   settings.webhookAllowedHosts = webhookAllowedHosts(gs.webhook_allowed_hosts, env, label);
   Object.assign(settings, resolveWebAccess(gs, env, label, masterKey, warnings));
   return settings;
@@ -90,6 +92,21 @@ function resolveMasterKey(
     return value;
   }
   return undefined;
+}
+
+/** config.yaml's `database_url`, else `DATABASE_URL` (LiteLLM's order); only PostgreSQL's URLs. */
+function resolveDatabaseUrl(
+  fromFile: string | undefined,
+  env: NodeJS.ProcessEnv,
+  label: string,
+): string | undefined {
+  const url = fromFile?.trim() || env.DATABASE_URL?.trim() || undefined;
+  if (url === undefined) return undefined;
+  if (!/^postgres(ql)?:\/\//i.test(url))
+    throw new ConfigError(
+      `${fromFile?.trim() ? `${label}: general_settings.database_url` : 'DATABASE_URL'} must be a PostgreSQL URL (postgresql://user:password@host:5432/db); leave it unset to keep keys and spend in the embedded SQLite file`,
+    );
+  return url;
 }
 
 /** config.yaml's list, else TOLLGATE_WEBHOOK_ALLOWED_HOSTS (comma-separated); an entry that is not one is an error. */

@@ -79,6 +79,11 @@ export interface GatewayConfig {
   /** `router_settings.redis_*`: where replicas share routing state; in this process when unset. */
   redis?: RedisSettings;
   masterKey?: string;
+  /**
+   * PostgreSQL for virtual keys, spend and models (`general_settings.database_url`, `DATABASE_URL`);
+   * unset: the embedded SQLite file `accounts.db` beside the trace store.
+   */
+  databaseUrl?: string;
   /** Origins of web pages that may call the gateway from another origin (`cors_allow_origins`); `*` is any. */
   corsAllowOrigins?: string[];
   /** Host names answered without a master key besides localhost and IP addresses (`allowed_hosts`). */

@@ -19,7 +19,7 @@ import { fallbackGroups } from './fallbacks.ts';
 import type { GatewayLog } from './gateway-log.ts';
 import { RequestLifecycle } from './lifecycle.ts';
 import type { ModelRegistry } from './model-registry.ts';
-import { type ClientHeaders, newRecord, type RequestRecord } from './record.ts';
+import { type Caller, type ClientHeaders, newRecord, type RequestRecord } from './record.ts';
 import { asGatewayError, type ErrorEvent, openAiErrorEvent, relayStream } from './relay.ts';
 import { wantsMockResponse } from './request-body.ts';
 import { retrieveUpstream } from './responses/retrieve.ts';
@@ -57,6 +57,9 @@ export interface HandleOptions {
   continues?: RequestRecord['continues'];
   /** The deployment to prefer in the requested group: the one keeping the conversation continued. */
   pinned?: string;
+  /** The virtual key and its owners, when the request came with one (charged and traced). */
+  caller?: Caller;
+  clientIp?: string;
 }
 
 /** One request in flight, as the server sees it. */
@@ -170,12 +173,16 @@ export function createGateway(
       const shown = endpoint === 'transcriptions' ? withFilesDescribed(client) : client;
       const record = newRecord(options.callId, endpoint, shown, stream, options.headers);
       record.continues = options.continues;
+      record.caller = options.caller;
+      record.clientIp = options.clientIp;
       const lifecycle = start(record, options);
       return exchange(lifecycle, run(endpoint, client, stream, lifecycle, options));
     },
     refuse(endpoint, body, error, options) {
       const object = isJsonObject(body) ? withFilesDescribed(body) : {};
       const record = newRecord(options.callId, endpoint, object, false, options.headers);
+      record.caller = options.caller;
+      record.clientIp = options.clientIp;
       const lifecycle = start(record, options);
       record.error = error;
       lifecycle.workDone();

@@ -43,6 +43,29 @@ export type Ending = 'completed' | 'failed' | 'client_closed' | 'client_timeout'
 /** The client's request headers, as far as the record needs them (`traceparent`, `x-user-id`, …). */
 export type ClientHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
+/**
+ * Who made the request, when it came with a virtual key: what spend is charged to and what the trace
+ * groups by. Never the key itself: its sha256 (`token`) and its alias.
+ */
+export interface Caller {
+  token: string;
+  keyAlias?: string;
+  keyName?: string;
+  userId?: string;
+  teamId?: string;
+  teamAlias?: string;
+  organizationId?: string;
+  /** The request's `user` (LiteLLM's end user, or customer). */
+  endUser?: string;
+  /** Key metadata's tags and the request's, for spend by tag. */
+  tags?: string[];
+  /** The key's spend when the request was admitted, and its limits (LiteLLM's `x-litellm-key-*` headers). */
+  keySpend?: number;
+  maxBudget?: number;
+  rpmLimit?: number;
+  tpmLimit?: number;
+}
+
 export interface RequestRecord {
   callId: string;
   endpoint: Endpoint;
@@ -109,6 +132,10 @@ export interface RequestRecord {
   httpStatus?: number;
   /** The client's headers, for its trace context and the user and session it names. */
   clientHeaders: ClientHeaders;
+  /** The virtual key the request came with and what it belongs to; unset for the master key or none. */
+  caller?: Caller;
+  /** The client's address (spend logs' `requester_ip_address`). */
+  clientIp?: string;
 }
 
 export function newRecord(

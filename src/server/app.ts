@@ -1,5 +1,6 @@
 /** Builds the Fastify app: body parsing, auth, routes and the one error handler, wired to a gateway. */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { KeyGate } from '../accounts/key-gate.ts';
 import type { Alerts } from '../alerts/alerts.ts';
 import type { GatewayConfig } from '../config/types.ts';
 import type { Gateway } from '../gateway/gateway.ts';
@@ -9,10 +10,12 @@ import type { ResponseStore } from '../gateway/responses/store.ts';
 import type { ExportState } from '../shared/export-state.ts';
 import type { RemoteOpenObserve } from '../store/remote-openobserve.ts';
 import type { StoreClient } from '../store/store-client.ts';
+import { admitWith } from './admit.ts';
 import { createAuthHook, PUBLIC_ROUTES } from './auth.ts';
 import { limitConnections } from './connection-limits.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { installJsonBody } from './json-body.ts';
+import { registerManagementRoutes } from './management/register.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerLlmRoutes, UPLOAD_ROUTES } from './routes/llm.ts';
 import { registerModelRoutes } from './routes/models.ts';
@@ -47,6 +50,8 @@ export interface AppOptions {
   responses?: ResponseStore;
   /** Whether span exports work, for /health/readiness (telemetry's, when it exports anywhere). */
   exportState?: () => ExportState;
+  /** Virtual keys, spend and the management API (accounts/); without, only the master key works. */
+  keys?: KeyGate;
 }
 
 export function buildApp(options: AppOptions): FastifyInstance {
@@ -99,7 +104,20 @@ export function buildApp(options: AppOptions): FastifyInstance {
       uploadRoutes: UPLOAD_ROUTES,
     }),
   );
-  app.addHook('onRequest', createAuthHook({ masterKey: config.masterKey, publicRoutes }));
+  const keys = options.keys;
+  app.addHook(
+    'onRequest',
+    createAuthHook({
+      masterKey: config.masterKey,
+      publicRoutes,
+      lookup: keys ? (token) => keys.accounts.principal(token) : undefined,
+    }),
+  );
+  if (keys)
+    app.addHook('onClose', async () => {
+      await keys.spend.flush();
+      await keys.accounts.close();
+    });
   if (store) {
     registerStoreRoutes(app, {
       store,
@@ -117,9 +135,20 @@ export function buildApp(options: AppOptions): FastifyInstance {
   }
   registerHealthRoutes(app, registry, version, options.exportState);
   registerModelRoutes(app, registry);
-  registerLlmRoutes(app, gateway, config.clientTimeoutMs, async (endpoint, body) =>
-    endpoint === 'responses' && responses !== undefined ? withEarlierTurns(body, responses) : { body },
+  registerLlmRoutes(
+    app,
+    gateway,
+    config.clientTimeoutMs,
+    async (endpoint, body) =>
+      endpoint === 'responses' && responses !== undefined ? withEarlierTurns(body, responses) : { body },
+    keys ? admitWith(keys) : undefined,
   );
+  if (keys)
+    registerManagementRoutes(
+      app,
+      { accounts: keys.accounts, spend: keys.spend, registry, adminId: 'default_user_id' },
+      config.masterKey,
+    );
   if (responses !== undefined) registerResponseRoutes(app, gateway, responses);
   registerUiRoutes(app, store !== undefined || remote !== undefined);
   if (alerts)

@@ -1,11 +1,15 @@
 /**
- * Master-key auth: `Authorization: Bearer <key>` or `x-api-key: <key>`, compared in constant time.
- * Decided on the matched route, not the raw URL, so encoded or dotted path variants cannot slip past.
+ * Key auth: `Authorization: Bearer <key>` or `x-api-key: <key>`. The master key is compared in constant
+ * time; any other key is looked up as a virtual key by its sha256 (accounts/), which may call the model
+ * routes and the few others listed for it, unless its user is a proxy admin. Decided on the matched
+ * route, not the raw URL, so encoded or dotted path variants cannot slip past.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../accounts/accounts.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { sendError } from './error-handler.ts';
+import { isAdmin, setPrincipal } from './principal.ts';
 
 /** Probes a load balancer or orchestrator must reach without a key. */
 export const PUBLIC_ROUTES = new Set(['/health/liveliness', '/health/liveness', '/health/readiness']);
@@ -13,6 +17,8 @@ export const PUBLIC_ROUTES = new Set(['/health/liveliness', '/health/liveness', 
 export interface AuthOptions {
   masterKey?: string;
   publicRoutes?: ReadonlySet<string>;
+  /** Virtual keys, by the sha256 of the key. Routes say whether any key may call them (principal.ts). */
+  lookup?: (token: string) => Promise<Principal | undefined>;
 }
 
 export function createAuthHook(options: AuthOptions) {
@@ -28,7 +34,20 @@ export function createAuthHook(options: AuthOptions) {
         authError('No API key passed in. Send it as "Authorization: Bearer <key>" or "x-api-key: <key>".'),
       );
     }
-    if (!timingSafeEqual(digest(key), expected)) return sendError(reply, authError('Invalid API key.'));
+    const hashed = digest(key);
+    if (timingSafeEqual(hashed, expected)) return;
+    // The same sha256 is a virtual key's stored token (accounts/key-text.ts's hashKey).
+    const principal = await options.lookup?.(hashed.toString('hex'));
+    if (principal === undefined) return sendError(reply, authError('Invalid API key.'));
+    const route = request.routeOptions.url ?? '';
+    if (!isAdmin(principal) && request.routeOptions.config?.virtualKeys !== true)
+      return sendError(
+        reply,
+        authError(
+          `Only proxy admin can be used to generate, delete, update info for new keys/users/teams. Route=${route}. Your role=${String(principal.user?.user_role ?? 'none')}.`,
+        ),
+      );
+    setPrincipal(request, principal);
   };
 }
 

@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** How this route's errors look, when not OpenAI's; the key check and the web guard use it too. */
     errorAnswer?: ErrorAnswer;
+    /** A virtual key that is not an admin's may call this route (model routes, a key's own info). */
+    virtualKeys?: boolean;
   }
 }
 

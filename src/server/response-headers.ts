@@ -1,21 +1,34 @@
-/** The `x-tollgate-*` headers: what LiteLLM users read from `x-litellm-*`, under our own prefix. */
+/**
+ * The `x-tollgate-*` headers, and the same under LiteLLM's `x-litellm-*` names, which LiteLLM users'
+ * clients and tests read; with a virtual key, the key's spend and limits as LiteLLM reports them.
+ */
 import { type RequestRecord, upstreamMs } from '../gateway/record.ts';
 
 export function tollgateHeaders(record: RequestRecord): Record<string, string> {
   const elapsed = performance.now() - record.startedPerf;
-  const headers: Record<string, string> = {
-    'x-tollgate-call-id': record.callId,
-    'x-tollgate-response-duration-ms': elapsed.toFixed(3),
-    'x-tollgate-overhead-duration-ms': Math.max(0, elapsed - upstreamMs(record)).toFixed(3),
-    'x-tollgate-attempted-retries': String(
-      Math.max(0, record.attempts.length - 1 - record.attemptedFallbacks),
-    ),
-    'x-tollgate-attempted-fallbacks': String(record.attemptedFallbacks),
+  const facts: Record<string, string> = {
+    'call-id': record.callId,
+    'response-duration-ms': elapsed.toFixed(3),
+    'overhead-duration-ms': Math.max(0, elapsed - upstreamMs(record)).toFixed(3),
+    'attempted-retries': String(Math.max(0, record.attempts.length - 1 - record.attemptedFallbacks)),
+    'attempted-fallbacks': String(record.attemptedFallbacks),
   };
-  if (record.cost !== undefined) headers['x-tollgate-response-cost'] = String(record.cost.total);
-  if (record.modelGroup !== undefined) headers['x-tollgate-model-group'] = record.modelGroup;
-  if (record.deployment !== undefined) headers['x-tollgate-model-id'] = record.deployment.id;
+  if (record.cost !== undefined) facts['response-cost'] = String(record.cost.total);
+  if (record.modelGroup !== undefined) facts['model-group'] = record.modelGroup;
+  if (record.deployment !== undefined) facts['model-id'] = record.deployment.id;
   const last = record.attempts.at(-1);
-  if (last !== undefined) headers['x-tollgate-model-api-base'] = last.apiBase;
+  if (last !== undefined) facts['model-api-base'] = last.apiBase;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(facts)) {
+    headers[`x-tollgate-${name}`] = value;
+    headers[`x-litellm-${name}`] = value;
+  }
+  const caller = record.caller;
+  if (caller !== undefined) {
+    if (caller.keySpend !== undefined) headers['x-litellm-key-spend'] = String(caller.keySpend);
+    if (caller.maxBudget !== undefined) headers['x-litellm-key-max-budget'] = String(caller.maxBudget);
+    if (caller.rpmLimit !== undefined) headers['x-litellm-key-rpm-limit'] = String(caller.rpmLimit);
+    if (caller.tpmLimit !== undefined) headers['x-litellm-key-tpm-limit'] = String(caller.tpmLimit);
+  }
   return headers;
 }

@@ -3,7 +3,9 @@ import { after, before } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import pino from 'pino';
+import type { KeyGate } from '../../src/accounts/key-gate.ts';
 import type { Alerts } from '../../src/alerts/alerts.ts';
+import { keyGateFor } from '../../src/cli/key-gate-for.ts';
 import type { Deployment, GatewayConfig } from '../../src/config/types.ts';
 import { loadPrices } from '../../src/gateway/cost.ts';
 import { createGateway } from '../../src/gateway/gateway.ts';
@@ -22,6 +24,8 @@ export interface RunningGateway {
   client: (apiKey?: string) => OpenAI;
   /** An official Anthropic SDK client pointed at the gateway (as ANTHROPIC_BASE_URL would), no retries. */
   anthropic: (apiKey?: string) => Anthropic;
+  /** Virtual keys and spend, when started with `accounts`. */
+  keys?: KeyGate;
   /** Client connections the gateway holds open now. */
   connections(): Promise<number>;
   close(): Promise<void>;
@@ -69,6 +73,8 @@ export async function startGateway(
   telemetry?: Telemetry,
   store?: StoreClient,
   alerts?: Alerts,
+  /** Virtual keys: an SQLite file (`:memory:` by default) or PostgreSQL's URL; none when unset. */
+  accounts?: { sqlitePath?: string; databaseUrl?: string },
 ): Promise<RunningGateway> {
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   await loadPrices(config.deployments);
@@ -77,13 +83,33 @@ export async function startGateway(
   if (telemetry) gateway.onFinish((record) => telemetry.record(record));
   const responses = new MemoryResponses();
   gateway.onFinish(keepResponses(responses, () => {}));
-  const app = buildApp({ config, logger, version: 'test', gateway, registry, store, alerts, responses });
+  const keys = accounts
+    ? await keyGateFor(
+        { ...config, databaseUrl: accounts.databaseUrl ?? config.databaseUrl },
+        registry,
+        accounts.sqlitePath ?? ':memory:',
+        (message, err) => logger.warn({ err }, message),
+      )
+    : undefined;
+  if (keys) gateway.onFinish((record) => keys.finish(record));
+  const app = buildApp({
+    config,
+    logger,
+    version: 'test',
+    gateway,
+    registry,
+    store,
+    alerts,
+    responses,
+    keys,
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
+    keys,
     client: (apiKey = 'sk-test-unused') =>
       new OpenAI({ apiKey, baseURL: `${url}/v1`, maxRetries: 0, timeout: 15_000 }),
     anthropic: (apiKey = 'sk-test-unused') =>

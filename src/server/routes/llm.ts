@@ -58,6 +58,16 @@ const UPLOAD_LIMIT_BYTES = 25 * 1024 * 1024;
 /** What a route does to a valid body before the gateway gets it (Responses: earlier turns added). */
 export type PrepareBody = (endpoint: Endpoint, body: JsonObject) => Promise<Continued>;
 
+/**
+ * Lets a request with a virtual key in, or throws its refusal: sets `options.caller` (charged and traced,
+ * refused or not) and gives back the body to route (a key's own model aliases applied).
+ */
+export type Admit = (
+  request: FastifyRequest,
+  body: JsonObject,
+  options: HandleOptions,
+) => Promise<JsonObject>;
+
 const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache',
@@ -71,11 +81,13 @@ export function registerLlmRoutes(
   gateway: Gateway,
   stallMs: number,
   prepare: PrepareBody = async (_endpoint, body) => ({ body }),
+  admit: Admit = async (_request, body) => body,
 ): void {
+  const steps = { gateway, stallMs, prepare, admit };
   for (const [url, endpoint] of ROUTES) {
     const errorAnswer = dialectFor(endpoint)?.errorAnswer;
-    app.post(url, { config: { errorAnswer } }, (request, reply) =>
-      handle(endpoint, gateway, stallMs, prepare, request, reply),
+    app.post(url, { config: { errorAnswer, virtualKeys: true } }, (request, reply) =>
+      handle(endpoint, steps, request, reply),
     );
   }
   // Forms are read only here: the multipart parser lives in this scope, and the body limit is the route's.
@@ -83,38 +95,49 @@ export function registerLlmRoutes(
   app.register(async (scope) => {
     installMultipartBody(scope);
     for (const [url, endpoint] of FORM_ROUTES)
-      scope.post(url, { bodyLimit }, (request, reply) =>
-        handle(endpoint, gateway, stallMs, prepare, request, reply),
+      scope.post(url, { bodyLimit, config: { virtualKeys: true } }, (request, reply) =>
+        handle(endpoint, steps, request, reply),
       );
   });
   const countErrors = dialectFor('messages')?.errorAnswer;
-  app.post('/v1/messages/count_tokens', { config: { errorAnswer: countErrors } }, async (request, reply) => {
-    const body = validateBody('count_tokens', request.body);
-    const answer = await gateway.countTokens(body, request.headers, clientGoneSignal(reply.raw));
-    return reply.code(answer.status).headers(answer.headers).type('application/json').send(answer.body);
-  });
+  app.post(
+    '/v1/messages/count_tokens',
+    { config: { errorAnswer: countErrors, virtualKeys: true } },
+    async (request, reply) => {
+      const body = validateBody('count_tokens', request.body);
+      const answer = await gateway.countTokens(body, request.headers, clientGoneSignal(reply.raw));
+      return reply.code(answer.status).headers(answer.headers).type('application/json').send(answer.body);
+    },
+  );
 }
 
 /**
  * Hands the request to the gateway, which owns it to its end, and writes the answer. The route's only
  * reports are about the client's side: the answer was all written, or the client went away.
  */
-async function handle(
-  endpoint: Endpoint,
-  gateway: Gateway,
-  stallMs: number,
-  prepare: PrepareBody,
-  request: FastifyRequest,
-  reply: FastifyReply,
-) {
+interface Steps {
+  gateway: Gateway;
+  stallMs: number;
+  prepare: PrepareBody;
+  admit: Admit;
+}
+
+async function handle(endpoint: Endpoint, steps: Steps, request: FastifyRequest, reply: FastifyReply) {
+  const { gateway, stallMs } = steps;
   const res = reply.raw;
-  const options: HandleOptions = { callId: randomUUID(), headers: request.headers, connected: true };
+  const options: HandleOptions = {
+    callId: randomUUID(),
+    headers: request.headers,
+    connected: true,
+    clientIp: request.ip,
+  };
   let exchange: Exchange;
   try {
-    const prepared = await prepare(endpoint, validateBody(endpoint, request.body));
+    const prepared = await steps.prepare(endpoint, validateBody(endpoint, request.body));
     options.continues = prepared.continues;
     options.pinned = prepared.pinned;
-    exchange = gateway.handle(endpoint, prepared.body, options);
+    const body = await steps.admit(request, prepared.body, options);
+    exchange = gateway.handle(endpoint, body, options);
   } catch (err) {
     if (!(err instanceof GatewayError)) throw err;
     // A request refused before routing is still a request users look for among the ERROR spans.

@@ -1,14 +1,16 @@
 /** `GET /v1/models` and `/v1/models/{id}`: the model groups clients may call, in OpenAI's list shape. */
+
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { ModelRegistry } from '../../gateway/model-registry.ts';
+import { KEYS } from '../principal.ts';
 
 export function registerModelRoutes(app: FastifyInstance, registry: ModelRegistry): void {
   const created = Math.floor(Date.now() / 1000);
   const entry = (id: string) => ({ id, object: 'model', created, owned_by: ownerOf(registry, id) });
   const list = () => ({ object: 'list', data: registry.names().map(entry) });
-  app.get('/v1/models', async () => list());
-  app.get('/models', async () => list());
+  app.get('/v1/models', KEYS, async () => list());
+  app.get('/models', KEYS, async () => list());
   const one = async (request: { params: unknown }) => {
     const id = (request.params as { '*': string })['*'];
     if (registry.find(id) === undefined) {
@@ -22,8 +24,8 @@ export function registerModelRoutes(app: FastifyInstance, registry: ModelRegistr
     return entry(id);
   };
   // Wildcard: model ids may contain slashes (`openai/gpt-4o`).
-  app.get('/v1/models/*', one);
-  app.get('/models/*', one);
+  app.get('/v1/models/*', KEYS, one);
+  app.get('/models/*', KEYS, one);
 }
 
 function ownerOf(registry: ModelRegistry, id: string): string {

@@ -3,6 +3,7 @@
  * `GET /v1/responses/{id}/input_items`. The gateway answers those it keeps whole (translated ones) from
  * its own store; those an upstream made are asked of the deployment that made them.
  */
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { inputItemsPage } from '../../dialects/responses/conversation.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
@@ -10,17 +11,18 @@ import type { Gateway } from '../../gateway/gateway.ts';
 import type { ResponseStore, StoredResponse } from '../../gateway/responses/store.ts';
 import { isJsonObject } from '../../shared/json.ts';
 import { clientGoneSignal } from '../client-gone.ts';
+import { KEYS } from '../principal.ts';
 
 type Request = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>;
 
 export function registerResponseRoutes(app: FastifyInstance, gateway: Gateway, store: ResponseStore): void {
   for (const prefix of ['/v1/responses', '/responses']) {
-    app.get(`${prefix}/:id`, async (request: Request, reply) => {
+    app.get(`${prefix}/:id`, KEYS, async (request: Request, reply) => {
       const entry = await found(store, request.params.id);
       if (entry.response !== undefined) return json(reply, 200, JSON.stringify(entry.response));
       return upstream(gateway, entry, 'GET', `/responses/${encodeURIComponent(entry.id)}`, reply);
     });
-    app.delete(`${prefix}/:id`, async (request: Request, reply) => {
+    app.delete(`${prefix}/:id`, KEYS, async (request: Request, reply) => {
       const entry = await found(store, request.params.id);
       if (entry.response === undefined) {
         const path = `/responses/${encodeURIComponent(entry.id)}`;
@@ -31,7 +33,7 @@ export function registerResponseRoutes(app: FastifyInstance, gateway: Gateway, s
       await store.delete(entry.id);
       return json(reply, 200, JSON.stringify({ id: entry.id, object: 'response', deleted: true }));
     });
-    app.get(`${prefix}/:id/input_items`, async (request: Request, reply) => {
+    app.get(`${prefix}/:id/input_items`, KEYS, async (request: Request, reply) => {
       const entry = await found(store, request.params.id);
       if (entry.response === undefined) {
         const query = new URLSearchParams(request.url.split('?')[1] ?? '').toString();

@@ -1,0 +1,279 @@
+/**
+ * The checks a request with a virtual key passes before it is routed, in LiteLLM's order: the key is
+ * not blocked and has not expired, its team is not blocked, the key, team, user and organization may use
+ * the model, none of them (nor the team membership, nor the end user) is over budget, and no rpm, tpm or
+ * parallel limit is reached. What passes becomes the request's `Caller`, charged when the request ends.
+ */
+import type { Caller } from '../gateway/record.ts';
+import type { Accounts, Principal } from './accounts.ts';
+import { type BudgetHolder, currentSpend } from './budgets.ts';
+import type { Entity } from './entity-table.ts';
+import { blocked, budgetExceeded, expiredKey, limitReached, modelAccessDenied } from './errors.ts';
+import { type Limiter, secondsToNextWindow } from './limits.ts';
+import { allows, type ModelFacts, modelsOf } from './model-access.ts';
+
+export interface AdmitRequest {
+  /** The model as asked for (before the key's own aliases). */
+  model: string;
+  /** The request's `user`: LiteLLM's end user. */
+  endUser?: string;
+  now: number;
+}
+
+export interface Admission {
+  caller: Caller;
+  /** The model after the key's `aliases` (LiteLLM lets a key rename models). */
+  model: string;
+  /** The limit scopes whose tokens this request adds to, and the in-flight slots it holds. */
+  tokenScopes: string[];
+  slots: string[];
+}
+
+type Facts = (model: string) => ModelFacts;
+
+export async function admit(
+  accounts: Accounts,
+  limiter: Limiter,
+  principal: Principal,
+  request: AdmitRequest,
+  facts: Facts,
+): Promise<Admission> {
+  const { key, team } = principal;
+  const now = new Date(request.now);
+  if (key.blocked === true) throw blocked('Key');
+  if (typeof key.expires === 'string' && Date.parse(key.expires) < request.now)
+    throw expiredKey(key.expires, now);
+  if (team?.blocked === true) throw blocked(`Team=${String(team.team_id)}`);
+  const aliases = key.aliases as Record<string, unknown> | undefined;
+  const alias = aliases?.[request.model];
+  const model = typeof alias === 'string' ? alias : request.model;
+  checkModels(principal, facts(model));
+  const endUser = request.endUser
+    ? await accounts.tables.endUsers.get(accounts.db, request.endUser)
+    : undefined;
+  if (endUser?.blocked === true) throw blocked(`End user=${request.endUser}`, 403);
+  const keySpend = await checkBudgets(accounts, principal, endUser, model, now);
+  const limits = await takeLimits(limiter, principal, endUser, model, request.now);
+  return {
+    caller: { ...callerOf(principal, request.endUser), keySpend },
+    model,
+    ...limits,
+  };
+}
+
+function checkModels(principal: Principal, model: ModelFacts): void {
+  const { key, team, user, org } = principal;
+  const keyModels = modelsOf(key);
+  // A key made for a team may say "whatever the team may use".
+  const own = keyModels.includes('all-team-models') ? modelsOf(team) : keyModels;
+  if (!allows(own, model)) throw modelAccessDenied('key', model.names[0] ?? '', own);
+  if (team !== undefined && !allows(modelsOf(team), model))
+    throw modelAccessDenied('team', model.names[0] ?? '', modelsOf(team));
+  // A user's own model list applies to keys outside a team (inside one, the team's does).
+  if (team === undefined && user !== undefined && !allows(modelsOf(user), model))
+    throw modelAccessDenied('user', model.names[0] ?? '', modelsOf(user));
+  if (org !== undefined && !allows(modelsOf(org), model))
+    throw modelAccessDenied('org', model.names[0] ?? '', modelsOf(org));
+}
+
+async function checkBudgets(
+  accounts: Accounts,
+  principal: Principal,
+  endUser: Entity | undefined,
+  model: string,
+  now: Date,
+): Promise<number> {
+  const { key, team, user, org, member, keyBudget, orgBudget } = principal;
+  const t = accounts.tables;
+  const holders: BudgetHolder[] = [
+    {
+      label: `Key=${String(key.key_alias ?? key.key_name ?? 'key')}`,
+      table: t.keys,
+      ids: [principal.token],
+      entity: key,
+      budget: keyBudget,
+    },
+  ];
+  if (user)
+    holders.push({
+      label: `User=${String(user.user_id)}`,
+      table: t.users,
+      ids: [String(user.user_id)],
+      entity: user,
+    });
+  if (team)
+    holders.push({
+      label: `Team=${String(team.team_id)}`,
+      table: t.teams,
+      ids: [String(team.team_id)],
+      entity: team,
+    });
+  if (member)
+    holders.push({
+      label: `Team member=${String(member.user_id)} in team ${String(member.team_id)}`,
+      table: t.teamMembers,
+      ids: [String(member.team_id), String(member.user_id)],
+      entity: member,
+    });
+  if (org)
+    holders.push({
+      label: `Organization=${String(org.organization_id)}`,
+      table: t.organizations,
+      ids: [String(org.organization_id)],
+      entity: org,
+      budget: orgBudget,
+    });
+  if (endUser) {
+    const budget =
+      typeof endUser.budget_id === 'string' ? await t.budgets.get(accounts.db, endUser.budget_id) : undefined;
+    holders.push({
+      label: `End user=${String(endUser.user_id)}`,
+      table: t.endUsers,
+      ids: [String(endUser.user_id)],
+      entity: endUser,
+      budget,
+    });
+  }
+  let keySpend: number | undefined;
+  for (const holder of holders) {
+    const state = await currentSpend(accounts.db, holder, now);
+    keySpend ??= state?.spend;
+    if (state !== undefined && state.spend >= state.maxBudget)
+      throw budgetExceeded(holder.label, state.spend, state.maxBudget);
+  }
+  await checkModelBudget(accounts, principal, model);
+  // The key's spend for `x-litellm-key-spend`: read above when it has a budget, else now.
+  return keySpend ?? Number((await t.keys.get(accounts.db, principal.token))?.spend ?? 0);
+}
+
+/** A key's `model_max_budget`: `{model: number}` or `{model: {budget_limit}}`, against its spend on that model. */
+async function checkModelBudget(accounts: Accounts, principal: Principal, model: string): Promise<void> {
+  const budgets = principal.key.model_max_budget as Record<string, unknown> | undefined;
+  if (budgets === undefined || budgets === null || typeof budgets !== 'object') return;
+  const entry = budgets[model];
+  const limit =
+    typeof entry === 'number' ? entry : (entry as { budget_limit?: unknown } | undefined)?.budget_limit;
+  if (typeof limit !== 'number') return;
+  const rows = await accounts.db.query<{ spend: number }>(
+    "SELECT spend FROM tg_model_spend WHERE kind = 'key' AND id = $1 AND model = $2",
+    [principal.token, model],
+  );
+  const spend = Number(rows[0]?.spend ?? 0);
+  if (spend >= limit)
+    throw budgetExceeded(
+      `Key=${String(principal.key.key_alias ?? principal.key.key_name)} on model ${model}`,
+      spend,
+      limit,
+    );
+}
+
+interface Limited {
+  scope: string;
+  label: string;
+  rpm?: number;
+  tpm?: number;
+  parallel?: number;
+}
+
+/** The limits that apply: the entity's own fields, else those of the budget it is linked to. */
+function limitsOf(
+  scope: string,
+  label: string,
+  entity: Entity | undefined,
+  budget?: Entity,
+): Limited | undefined {
+  if (entity === undefined) return undefined;
+  const pick = (field: string) => {
+    const value = entity[field] ?? budget?.[field];
+    return typeof value === 'number' && value >= 0 ? value : undefined;
+  };
+  const limited = {
+    scope,
+    label,
+    rpm: pick('rpm_limit'),
+    tpm: pick('tpm_limit'),
+    parallel: pick('max_parallel_requests'),
+  };
+  return limited.rpm === undefined && limited.tpm === undefined && limited.parallel === undefined
+    ? undefined
+    : limited;
+}
+
+async function takeLimits(
+  limiter: Limiter,
+  principal: Principal,
+  endUser: Entity | undefined,
+  model: string,
+  now: number,
+): Promise<{ tokenScopes: string[]; slots: string[] }> {
+  const { key, user, team, member, org } = principal;
+  const modelLimit = (field: string) => {
+    const table = key[field] as Record<string, unknown> | undefined;
+    const value = table && typeof table === 'object' ? table[model] : undefined;
+    return typeof value === 'number' ? value : undefined;
+  };
+  const candidates = [
+    limitsOf(`key:${principal.token}`, 'key', key, principal.keyBudget),
+    modelLimit('model_rpm_limit') !== undefined || modelLimit('model_tpm_limit') !== undefined
+      ? {
+          scope: `key:${principal.token}:model:${model}`,
+          label: `key, model ${model}`,
+          rpm: modelLimit('model_rpm_limit'),
+          tpm: modelLimit('model_tpm_limit'),
+        }
+      : undefined,
+    limitsOf(`user:${String(user?.user_id)}`, 'user', user),
+    limitsOf(`team:${String(team?.team_id)}`, 'team', team),
+    limitsOf(`member:${String(member?.team_id)}:${String(member?.user_id)}`, 'team member', member),
+    limitsOf(`org:${String(org?.organization_id)}`, 'organization', org, principal.orgBudget),
+    limitsOf(`end_user:${String(endUser?.user_id)}`, 'end user', endUser),
+  ].filter((l): l is Limited => l !== undefined);
+  const slots: string[] = [];
+  const tokenScopes: string[] = [];
+  try {
+    for (const limit of candidates) {
+      if (limit.parallel !== undefined) {
+        if (!limiter.acquire(limit.scope, limit.parallel))
+          throw limitReached(`max_parallel_requests ${limit.parallel} of the ${limit.label} reached`, 1);
+        slots.push(limit.scope);
+      }
+      if (limit.rpm === undefined && limit.tpm === undefined) continue;
+      const count =
+        limit.rpm !== undefined ? await limiter.hit(limit.scope, now) : await limiter.peek(limit.scope, now);
+      if (limit.rpm !== undefined && count.requests > limit.rpm)
+        throw limitReached(`rpm_limit ${limit.rpm} of the ${limit.label} reached`, secondsToNextWindow(now));
+      if (limit.tpm !== undefined && count.tokens >= limit.tpm)
+        throw limitReached(`tpm_limit ${limit.tpm} of the ${limit.label} reached`, secondsToNextWindow(now));
+      tokenScopes.push(limit.scope);
+    }
+  } catch (err) {
+    for (const slot of slots) limiter.release(slot);
+    throw err;
+  }
+  return { tokenScopes, slots };
+}
+
+export function callerOf(principal: Principal, endUser: string | undefined): Caller {
+  const { key, team } = principal;
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const metadata = key.metadata as { tags?: unknown } | undefined;
+  const tags = Array.isArray(metadata?.tags)
+    ? metadata.tags.filter((t): t is string => typeof t === 'string')
+    : undefined;
+  return {
+    token: principal.token,
+    keyAlias: text(key.key_alias),
+    keyName: text(key.key_name),
+    userId: text(key.user_id),
+    teamId: text(key.team_id),
+    teamAlias: text(team?.team_alias),
+    organizationId: text(key.organization_id) ?? text(team?.organization_id),
+    endUser,
+    tags,
+    maxBudget: num(key.max_budget),
+    rpmLimit: num(key.rpm_limit),
+    tpmLimit: num(key.tpm_limit),
+  };
+}
+
+const num = (v: unknown) => (typeof v === 'number' ? v : undefined);

@@ -1,0 +1,55 @@
+/**
+ * Refusals of a virtual key's request, with LiteLLM's error types and statuses, which its users'
+ * clients and dashboards match on.
+ */
+import { GatewayError } from '../errors/gateway-error.ts';
+
+export function authError(message: string, status = 401): GatewayError {
+  return new GatewayError(`Authentication Error, ${message}`, {
+    status,
+    type: 'auth_error',
+    code: String(status),
+  });
+}
+
+export function expiredKey(expires: string, now: Date): GatewayError {
+  return new GatewayError(
+    `Authentication Error - Expired Key. Key Expiry time ${expires} and current time ${now.toISOString()}`,
+    { status: 400, type: 'expired_key', code: '400', param: 'api_key' },
+  );
+}
+
+export type AccessDenied = 'key' | 'team' | 'user' | 'org';
+
+export function modelAccessDenied(
+  who: AccessDenied,
+  model: string,
+  allowed: readonly string[],
+): GatewayError {
+  const name = { key: 'API Key', team: 'Team', user: 'User', org: 'Organization' }[who];
+  return new GatewayError(
+    `${name} not allowed to access model. This ${name.toLowerCase()} can only access models=${JSON.stringify(allowed)}. Tried to access ${model}`,
+    { status: 401, type: `${who}_model_access_denied`, code: '401', param: 'model' },
+  );
+}
+
+export function budgetExceeded(who: string, spend: number, maxBudget: number): GatewayError {
+  return new GatewayError(
+    `Budget has been exceeded! ${who} Current cost: ${spend}, Max budget: ${maxBudget}`,
+    { status: 400, type: 'budget_exceeded', code: '400', retryable: false },
+  );
+}
+
+export function limitReached(what: string, retryAfterSeconds: number): GatewayError {
+  return new GatewayError(`Rate limit reached: ${what}`, {
+    status: 429,
+    type: 'rate_limit_error',
+    code: '429',
+    retryable: false,
+    retryAfterSeconds,
+  });
+}
+
+export function blocked(what: string, status = 401): GatewayError {
+  return authError(`${what} is blocked. Update via /key/unblock or /team/unblock if you're admin.`, status);
+}

@@ -1,0 +1,78 @@
+/**
+ * The request path's side of virtual keys: admits a request (admission.ts) and, when it has finished,
+ * gives back its in-flight slots, adds its tokens to the tpm windows, charges its cost (spend.ts) and
+ * warns once when a key passes its `soft_budget`.
+ */
+import type { Caller, RequestRecord } from '../gateway/record.ts';
+import type { Accounts, Principal } from './accounts.ts';
+import { type Admission, type AdmitRequest, admit, callerOf } from './admission.ts';
+import type { Limiter } from './limits.ts';
+import type { ModelFacts } from './model-access.ts';
+import type { SpendWriter } from './spend.ts';
+
+export class KeyGate {
+  readonly accounts: Accounts;
+  readonly spend: SpendWriter;
+  readonly #limiter: Limiter;
+  readonly #facts: (model: string) => ModelFacts;
+  readonly #inFlight = new Map<string, Admission>();
+  readonly #warn: (message: string) => void;
+  /** Keys already warned about in this process, so a soft budget is said once, not per request. */
+  readonly #softWarned = new Set<string>();
+
+  constructor(options: {
+    accounts: Accounts;
+    limiter: Limiter;
+    spend: SpendWriter;
+    facts: (model: string) => ModelFacts;
+    warn: (message: string) => void;
+  }) {
+    this.accounts = options.accounts;
+    this.spend = options.spend;
+    this.#limiter = options.limiter;
+    this.#facts = options.facts;
+    this.#warn = options.warn;
+  }
+
+  /** Throws the refusal (a GatewayError in LiteLLM's words); else the request may go, as `callId`. */
+  async admit(callId: string, principal: Principal, request: AdmitRequest): Promise<Admission> {
+    const admission = await admit(this.accounts, this.#limiter, principal, request, this.#facts);
+    this.#inFlight.set(callId, admission);
+    return admission;
+  }
+
+  /** Who the request is from, before (or without) admitting it. */
+  callerOf(principal: Principal, endUser: string | undefined): Caller {
+    return callerOf(principal, endUser);
+  }
+
+  /** A gateway finish listener. */
+  finish(record: RequestRecord): void {
+    const admission = this.#inFlight.get(record.callId);
+    if (admission !== undefined) {
+      this.#inFlight.delete(record.callId);
+      for (const slot of admission.slots) this.#limiter.release(slot);
+      const tokens = record.usage?.totalTokens ?? 0;
+      if (tokens > 0)
+        for (const scope of admission.tokenScopes)
+          this.#limiter.addTokens(scope, tokens, Date.now()).catch(() => {});
+    }
+    this.spend.charge(record);
+    if (record.caller !== undefined && (record.cost?.total ?? 0) > 0)
+      void this.#softBudget(record.caller.token);
+  }
+
+  async #softBudget(token: string): Promise<void> {
+    if (this.#softWarned.has(token)) return;
+    const key = (await this.accounts.principal(token))?.key;
+    const soft = key?.soft_budget;
+    if (key === undefined || typeof soft !== 'number') return;
+    await this.spend.flush();
+    const fresh = await this.accounts.tables.keys.get(this.accounts.db, token);
+    if (fresh === undefined || Number(fresh.spend) < soft) return;
+    this.#softWarned.add(token);
+    this.#warn(
+      `virtual key ${String(key.key_alias ?? key.key_name)} passed its soft budget: spend $${Number(fresh.spend).toFixed(4)} of soft budget $${soft}`,
+    );
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Charges finished requests: a spend log row each, and the cost added to the key, its user, team, team
+ * membership, organization and end user (and the key's spend on that model). Writes are gathered and
+ * committed together once per turn of the event loop, so the request path never waits on them; a batch
+ * that fails (a database that is down) is kept and tried again, up to a bound, rather than lost.
+ */
+import type { RequestRecord } from '../gateway/record.ts';
+import type { Accounts } from './accounts.ts';
+import { rowValues, SPEND_COLUMNS, type SpendRow, spendRow } from './spend-log.ts';
+import type { SqlDb } from './sql/db.ts';
+
+/** Rows held while the database cannot take them; past this the oldest are dropped (and said so). */
+const MAX_PENDING = 50_000;
+const RETRY_MS = 1000;
+
+interface Charge {
+  row: SpendRow;
+}
+
+export class SpendWriter {
+  readonly #accounts: Accounts;
+  readonly #masterToken: string;
+  readonly #warn: (message: string, err?: unknown) => void;
+  #pending: Charge[] = [];
+  #scheduled: NodeJS.Immediate | NodeJS.Timeout | undefined;
+  #writing: Promise<void> | undefined;
+  #dropped = 0;
+
+  constructor(accounts: Accounts, masterToken: string, warn: (message: string, err?: unknown) => void) {
+    this.#accounts = accounts;
+    this.#masterToken = masterToken;
+    this.#warn = warn;
+  }
+
+  charge(record: RequestRecord): void {
+    // A request refused before it named a model (a body that was not JSON) is not a call to log.
+    if (record.requestedModel === '' && record.attempts.length === 0) return;
+    this.#pending.push({ row: spendRow(record, this.#masterToken) });
+    if (this.#pending.length > MAX_PENDING) {
+      this.#dropped += this.#pending.length - MAX_PENDING;
+      this.#pending.splice(0, this.#pending.length - MAX_PENDING);
+    }
+    this.#schedule(0);
+  }
+
+  /** Writes what is pending now (tests, shutdown). */
+  async flush(): Promise<void> {
+    while (this.#writing !== undefined) await this.#writing;
+    if (this.#scheduled !== undefined) clearTimeout(this.#scheduled as NodeJS.Timeout);
+    this.#scheduled = undefined;
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#writing = write(this.#accounts, batch).then(
+      () => {
+        if (this.#dropped > 0)
+          this.#warn(`${this.#dropped} spend log rows were dropped while the accounts database was failing`);
+        this.#dropped = 0;
+      },
+      (err: unknown) => {
+        this.#warn('could not write spend to the accounts database; will try again', err);
+        this.#pending = [...batch, ...this.#pending].slice(-MAX_PENDING);
+        this.#schedule(RETRY_MS);
+      },
+    );
+    try {
+      await this.#writing;
+    } finally {
+      this.#writing = undefined;
+    }
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#scheduled !== undefined) return;
+    const run = () => {
+      this.#scheduled = undefined;
+      void this.flush();
+    };
+    this.#scheduled = delayMs === 0 ? setImmediate(run) : setTimeout(run, delayMs).unref();
+  }
+}
+
+/** One transaction: the rows, then each holder's total of the batch (one UPDATE per holder, not per row). */
+async function write(accounts: Accounts, batch: Charge[]): Promise<void> {
+  const totals = new Map<string, { table: string; ids: string[]; amount: number }>();
+  const add = (table: string, ids: Array<string | null>, amount: number) => {
+    if (amount <= 0 || ids.some((id) => id === null || id === '')) return;
+    const key = `${table}\u0000${ids.join('\u0000')}`;
+    const entry = totals.get(key);
+    if (entry) entry.amount += amount;
+    else totals.set(key, { table, ids: ids as string[], amount });
+  };
+  for (const { row } of batch) {
+    add('keys', [row.api_key], row.spend);
+    add('users', [row.user_id], row.spend);
+    add('teams', [row.team_id], row.spend);
+    add('teamMembers', [row.team_id, row.user_id], row.spend);
+    add('organizations', [row.organization_id], row.spend);
+    add('modelSpend', [row.api_key, row.model_group], row.spend);
+  }
+  const t = accounts.tables;
+  await accounts.db.transaction(async (tx) => {
+    const insert = `INSERT INTO tg_spend_logs (${SPEND_COLUMNS.join(', ')}) VALUES (${SPEND_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+      ON CONFLICT (request_id) DO NOTHING`;
+    for (const { row } of batch) await tx.run(insert, rowValues(row));
+    for (const { table, ids, amount } of totals.values()) {
+      if (table === 'modelSpend') await addModelSpend(tx, ids, amount);
+      else
+        await t[table as 'keys' | 'users' | 'teams' | 'teamMembers' | 'organizations'].addSpend(
+          tx,
+          amount,
+          ...ids,
+        );
+    }
+    await chargeEndUsers(tx, batch);
+  });
+}
+
+async function addModelSpend(db: SqlDb, [token, model]: string[], amount: number): Promise<void> {
+  await db.run(
+    `INSERT INTO tg_model_spend (kind, id, model, spend) VALUES ('key', $1, $2, $3)
+     ON CONFLICT (kind, id, model) DO UPDATE SET spend = tg_model_spend.spend + $3`,
+    [token ?? '', model ?? '', amount],
+  );
+}
+
+/** End users (the request's `user`) are made on first sight, as LiteLLM does, so their spend can be shown. */
+async function chargeEndUsers(db: SqlDb, batch: Charge[]): Promise<void> {
+  const totals = new Map<string, number>();
+  for (const { row } of batch)
+    if (row.end_user) totals.set(row.end_user, (totals.get(row.end_user) ?? 0) + row.spend);
+  const now = new Date().toISOString();
+  for (const [id, amount] of totals)
+    await db.run(
+      `INSERT INTO tg_end_users (user_id, spend, data, created_at, updated_at) VALUES ($1, $2, '{}', $3, $3)
+       ON CONFLICT (user_id) DO UPDATE SET spend = tg_end_users.spend + $2`,
+      [id, amount, now],
+    );
+}

@@ -1,0 +1,29 @@
+/**
+ * The management API (LiteLLM's): keys, users, teams, organizations, end users, budgets, spend and
+ * models. It needs a master key: without one every request is let through, so keys could be made but
+ * never checked; the routes then answer 400 saying so.
+ */
+import type { FastifyInstance } from 'fastify';
+import { sendError } from '../error-handler.ts';
+import type { Management } from './context.ts';
+import { badInput } from './fields.ts';
+import { registerKeyRoutes } from './keys.ts';
+
+export function registerManagementRoutes(
+  app: FastifyInstance,
+  m: Management,
+  masterKey: string | undefined,
+): void {
+  app.register(async (scope) => {
+    if (masterKey === undefined)
+      scope.addHook('onRequest', async (_request, reply) =>
+        sendError(
+          reply,
+          badInput(
+            'Virtual keys need a master key: set general_settings.master_key (or LITELLM_MASTER_KEY) and restart.',
+          ),
+        ),
+      );
+    registerKeyRoutes(scope, m);
+  });
+}
