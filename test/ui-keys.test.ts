@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { StoreClient } from '../src/store/store-client.ts';
 import { dollars } from '../ui/src/format.ts';
 import { browserMissing, launchBrowser, screenshotPath } from './helpers/browser.ts';
-import { testConfig } from './helpers/gateway-server.ts';
+import { type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
 import { mockDeployment } from './helpers/mock-deployment.ts';
-import { type StoreGateway, startStoreGateway } from './helpers/store-gateway.ts';
 
 const skip = browserMissing();
 const MASTER = 'sk-test-ui-keys-master';
@@ -37,8 +37,8 @@ async function eventually(check: () => Promise<void>, between: () => Promise<unk
   }
 }
 
-async function keySpend(s: StoreGateway, alias: string): Promise<number> {
-  const res = await fetch(`${s.gateway.url}/key/list?return_full_object=true&size=100`, {
+async function keySpend(gateway: RunningGateway, alias: string): Promise<number> {
+  const res = await fetch(`${gateway.url}/key/list?return_full_object=true&size=100`, {
     headers: { authorization: `Bearer ${MASTER}` },
   });
   assert.equal(res.status, 200);
@@ -49,7 +49,7 @@ async function keySpend(s: StoreGateway, alias: string): Promise<number> {
 }
 
 describe('keys and spend in the UI', { skip }, () => {
-  let s: StoreGateway;
+  let s: { gateway: RunningGateway; store: StoreClient };
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -58,7 +58,16 @@ describe('keys and spend in the UI', { skip }, () => {
   const row = () => page.locator(`table.key-table tr[data-alias="${ALIAS}"]`);
 
   before(async () => {
-    s = await startStoreGateway(testConfig({ deployments, masterKey: MASTER }));
+    // The UI is served beside a trace store; virtual keys live in an SQLite database in memory.
+    const store = await StoreClient.start({
+      path: ':memory:',
+      maxAgeMs: 0,
+      maxBytes: 0,
+      queryTimeLimitMs: 5000,
+      maxBodyBytes: 1024 * 1024,
+    });
+    const config = testConfig({ deployments, masterKey: MASTER });
+    s = { store, gateway: await startGateway(config, undefined, store, undefined, {}) };
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.gateway.url });
@@ -67,7 +76,8 @@ describe('keys and spend in the UI', { skip }, () => {
   after(async () => {
     await context?.close();
     await browser?.close();
-    await s?.close();
+    await s?.gateway.close();
+    await s?.store.close();
   });
 
   it('creates a key with a budget, a model and an rpm limit, and shows the full key once', async () => {
@@ -115,7 +125,7 @@ describe('keys and spend in the UI', { skip }, () => {
     const cost = answer.usage.prompt_tokens * 0.001 + answer.usage.completion_tokens * 0.002;
     await eventually(
       async () => {
-        spent = await keySpend(s, ALIAS);
+        spent = await keySpend(s.gateway, ALIAS);
         assert.ok(Math.abs(spent - cost) < 1e-9, `spend ${spent} is the call's cost ${cost}`);
       },
       async () => {},
@@ -165,7 +175,7 @@ describe('keys and spend in the UI', { skip }, () => {
       body: JSON.stringify({ model: 'demo', messages: [{ role: 'user', content: 'blocked?' }] }),
     });
     assert.equal(refused.status, 401);
-    assert.equal(await keySpend(s, ALIAS), spent, 'a refused call spends nothing');
+    assert.equal(await keySpend(s.gateway, ALIAS), spent, 'a refused call spends nothing');
 
     await row().locator('button.unblock').click();
     await row().locator('.key-state', { hasText: 'active' }).waitFor();
