@@ -209,6 +209,25 @@ module.exports = {
       '^src/telemetry/',
     ),
     layer(
+      'accounts-subscribe-to-the-gateway',
+      'accounts/ (virtual keys, spend) admits requests for the server and charges finished ones from the gateway record: no HTTP, routing or telemetry.',
+      '^src/accounts/',
+      '^src/(server|telemetry|store|alerts|sdk|providers|dialects|cli|config)/',
+    ),
+    {
+      name: 'accounts-read-the-record-types-only',
+      comment: 'Of the gateway, accounts/ knows the types of the request record, nothing that runs.',
+      severity: 'error',
+      from: { path: '^src/accounts/' },
+      to: { path: '^src/gateway/', dependencyTypesNot: ['type-only'] },
+    },
+    layer(
+      'gateway-knows-no-accounts',
+      'The gateway routes and records; what a key may do is decided before it (server/) and charged after it (a finish listener).',
+      '^src/gateway/',
+      '^src/accounts/',
+    ),
+    layer(
       'alerts-read-the-store-only',
       'Alerts query the store and call webhooks; they know nothing of the request path.',
       '^src/alerts/',

@@ -6,7 +6,7 @@
 import { SemanticConventions as SC } from '@arizeai/openinference-semantic-conventions';
 import type { Attributes } from '@opentelemetry/api';
 import { redactJsonText } from '../errors/redact.ts';
-import type { AttemptRecord, RequestRecord } from '../gateway/record.ts';
+import type { AttemptRecord, Caller, RequestRecord } from '../gateway/record.ts';
 
 type Endpoint = RequestRecord['endpoint'];
 
@@ -170,6 +170,26 @@ export function requestSpanAttributes(
   // Only the unusual endings: most requests complete, and a column per span has its cost at ingest.
   if (record.ending !== undefined && record.ending !== 'completed') a['tollgate.end_reason'] = record.ending;
   if (record.error !== undefined) a['error.type'] = record.error.type;
+  if (record.caller !== undefined) Object.assign(a, callerAttributes(record.caller));
+  return a;
+}
+
+/**
+ * Who spent it, so that OpenObserve and the UI can group by key, user, team and organization: the
+ * key's alias and name (`sk-...abcd`), never the key or its hash.
+ */
+function callerAttributes(caller: Caller): Attributes {
+  const a: Attributes = {};
+  const set = (name: string, value: string | undefined) => {
+    if (value !== undefined) a[name] = value;
+  };
+  set('tollgate.key.alias', caller.keyAlias);
+  set('tollgate.key.name', caller.keyName);
+  set('tollgate.key.user_id', caller.userId);
+  set('tollgate.team.id', caller.teamId);
+  set('tollgate.team.alias', caller.teamAlias);
+  set('tollgate.organization.id', caller.organizationId);
+  set('tollgate.end_user', caller.endUser);
   return a;
 }
 

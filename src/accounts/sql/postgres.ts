@@ -21,6 +21,7 @@ export class PostgresDb implements SqlDb {
   readonly engine = 'postgres';
   readonly #pool: pg.Pool;
   #listener: pg.Client | undefined;
+  #closed = false;
   readonly #url: string;
 
   constructor(url: string, onError: (err: unknown) => void) {
@@ -53,7 +54,11 @@ export class PostgresDb implements SqlDb {
     }
   }
 
-  /** Calls `onMessage` for each NOTIFY on `channel`, on a connection of its own (reconnected if lost). */
+  /**
+   * Calls `onMessage` for each NOTIFY on `channel`, on a connection of its own. A lost connection is
+   * reported, then retried every second until it listens again (or `close`); '*' says that anything
+   * may have changed unheard, once at the loss and once listening again.
+   */
   async listen(channel: string, onMessage: (payload: string) => void, onError: (err: unknown) => void) {
     const connect = async (): Promise<void> => {
       const client = new pg.Client({ connectionString: this.#url, types });
@@ -62,13 +67,35 @@ export class PostgresDb implements SqlDb {
       });
       client.on('error', (err) => {
         onError(err);
-        // Whatever changed while the connection was down was not heard: say so, then listen again.
+        if (this.#listener !== client) return;
+        this.#listener = undefined;
         onMessage('*');
-        if (this.#listener === client) setTimeout(() => void connect().catch(onError), 1000).unref();
+        again();
       });
-      await client.connect();
-      await client.query(`LISTEN ${channel}`);
-      this.#listener = client;
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${channel}`);
+      } catch (err) {
+        await client.end().catch(() => {});
+        throw err;
+      }
+      // Closed while connecting: nothing would ever end this connection, and it keeps the process up.
+      if (this.#closed) await client.end().catch(() => {});
+      else this.#listener = client;
+    };
+    const again = () => {
+      setTimeout(() => {
+        if (this.#closed) return;
+        connect().then(
+          () => {
+            if (!this.#closed) onMessage('*');
+          },
+          (err: unknown) => {
+            onError(err);
+            again();
+          },
+        );
+      }, 1000).unref();
     };
     await connect();
   }
@@ -78,6 +105,7 @@ export class PostgresDb implements SqlDb {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     const listener = this.#listener;
     this.#listener = undefined;
     await listener?.end().catch(() => {});

@@ -5,6 +5,7 @@
  * never wait for the writer, and a commit does not fsync (a power loss may lose the last moment's spend,
  * never the file). Several --num_workers processes share the file; `timeout` makes a writer wait its turn.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { preparePrivateFile } from '../../shared/private-file.ts';
 import type { SqlDb, SqlRow, SqlValue } from './db.ts';
@@ -14,7 +15,14 @@ export class SqliteDb implements SqlDb {
   readonly #db: DatabaseSync;
   /** Prepared once per SQL text: the hot path's few queries are prepared on first use. */
   readonly #statements = new Map<string, StatementSync>();
-  #inTransaction = false;
+  /**
+   * The open transaction's end. Its work awaits between statements, and other requests' code runs in
+   * those gaps on this one connection: their statements and transactions wait for it to end rather than
+   * land inside it (lost if it rolls back, or committed with it when theirs failed).
+   */
+  #open: Promise<void> | undefined;
+  /** Set in the open transaction's work (however deep its calls go): its statements run at once. */
+  readonly #inside = new AsyncLocalStorage<true>();
 
   constructor(path: string) {
     preparePrivateFile(path);
@@ -23,7 +31,10 @@ export class SqliteDb implements SqlDb {
     this.#db.exec('PRAGMA synchronous = NORMAL');
   }
 
-  /** Synchronous reads for the request path (a key's lookup), where a promise would be pure cost. */
+  /**
+   * Synchronous reads for the request path (a key's lookup), where a promise would be pure cost. They
+   * cannot wait, so they see what an open transaction has written so far.
+   */
   querySync<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): T[] {
     return this.#statement(sql).all(...params) as T[];
   }
@@ -33,28 +44,45 @@ export class SqliteDb implements SqlDb {
   }
 
   async query<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    while (this.#waits()) await this.#open;
     return this.querySync<T>(sql, params);
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    while (this.#waits()) await this.#open;
     return this.runSync(sql, params);
   }
 
-  /** Statements run synchronously, so nothing else interleaves; a nested call joins the outer one. */
+  /** One transaction at a time on this connection; a call from inside one joins it. */
   async transaction<T>(work: (tx: SqlDb) => Promise<T>): Promise<T> {
-    if (this.#inTransaction) return work(this);
-    this.#db.exec('BEGIN IMMEDIATE');
-    this.#inTransaction = true;
+    if (this.#inside.getStore() === true) return work(this);
+    // Checked again after each wait, and nothing awaited between the check and the BEGIN: a waiter
+    // woken at the same moment finds this one open.
+    while (this.#waits()) await this.#open;
+    let end = () => {};
+    this.#open = new Promise((resolve) => {
+      end = resolve;
+    });
     try {
-      const result = await work(this);
-      this.#db.exec('COMMIT');
-      return result;
-    } catch (err) {
-      this.#db.exec('ROLLBACK');
-      throw err;
+      this.#db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await this.#inside.run(true, () => work(this));
+        this.#db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        // A failed COMMIT may have ended the transaction already; the error to report is `err`.
+        if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+        throw err;
+      }
     } finally {
-      this.#inTransaction = false;
+      this.#open = undefined;
+      end();
     }
+  }
+
+  /** A transaction other than the caller's own is open. */
+  #waits(): boolean {
+    return this.#open !== undefined && this.#inside.getStore() !== true;
   }
 
   /** Several statements at once (migrations). */

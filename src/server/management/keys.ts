@@ -67,6 +67,7 @@ async function newKeyEntity(m: Management, fields: JsonObject, key: string): Pro
     created_by: m.adminId,
     updated_by: m.adminId,
     created_at: created.toISOString(),
+    updated_at: created.toISOString(),
   };
   if (entity.organization_id === null && typeof fields.team_id === 'string') {
     const team = await t.teams.get(accounts.db, fields.team_id);

@@ -1,0 +1,246 @@
+/**
+ * Virtual keys end to end, on the embedded SQLite file and on PostgreSQL: LiteLLM's /key/* API, what a
+ * key may do (models, expiry, blocking, budgets, rpm and parallel limits) and what it is charged.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { deployment, type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
+import { call, chat, errorOf, MASTER, newKey } from './helpers/keys.ts';
+import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
+import { tempDir } from './helpers/temp-dir.ts';
+
+/** $0.001 a prompt token and $0.002 a completion token: the mock's 12 + 7 tokens cost $0.026. */
+const PRICE = { input_cost_per_token: 0.001, output_cost_per_token: 0.002 };
+const COST = 12 * 0.001 + 7 * 0.002;
+
+export function keyTests(
+  label: string,
+  accounts: () => Promise<{ sqlitePath?: string; databaseUrl?: string }>,
+) {
+  describe(`virtual keys (${label})`, () => {
+    let upstream: MockUpstream;
+    let gateway: RunningGateway;
+    let url: string;
+
+    before(async () => {
+      upstream = await startMockUpstream();
+      gateway = await startGateway(
+        testConfig({
+          masterKey: MASTER,
+          deployments: [
+            deployment({ modelName: 'priced', model: 'my-model', apiBase: upstream.url, modelInfo: PRICE }),
+            deployment({ modelName: 'other', model: 'my-other', apiBase: upstream.url, modelInfo: PRICE }),
+            deployment({
+              modelName: 'grouped',
+              model: 'my-grouped',
+              apiBase: upstream.url,
+              modelInfo: { ...PRICE, access_groups: ['beta'] },
+            }),
+          ],
+        }),
+        undefined,
+        undefined,
+        undefined,
+        await accounts(),
+      );
+      url = gateway.url;
+    });
+    after(async () => {
+      await gateway.close();
+      await upstream.close();
+    });
+
+    const flush = () => gateway.keys?.spend.flush();
+
+    it('makes a key shown once, stored as its sha256, listed and described without it', async () => {
+      const made = await call(url, '/key/generate', {
+        key_alias: `alias-${label}`,
+        models: ['priced'],
+        max_budget: 5,
+      });
+      assert.equal(made.status, 200);
+      const key = String(made.body.key);
+      assert.match(key, /^sk-[A-Za-z0-9_-]{22}$/);
+      assert.match(String(made.body.token), /^[0-9a-f]{64}$/);
+      assert.equal(made.body.key_name, `sk-...${key.slice(-4)}`);
+      assert.ok(made.body.created_at && made.body.updated_at);
+      const info = await call(url, `/key/info?key=${key}`);
+      assert.equal(info.status, 200);
+      assert.equal(JSON.stringify(info.body).includes(key), false, 'the key is never shown again');
+      assert.equal((info.body.info as Record<string, unknown>).max_budget, 5);
+      const listed = await call(url, '/key/list?return_full_object=true&size=100');
+      assert.equal(JSON.stringify(listed.body).includes(key), false);
+      assert.ok((listed.body.keys as Array<{ token: string }>).some((k) => k.token === made.body.token));
+      const taken = await call(url, '/key/generate', { key_alias: `alias-${label}` });
+      assert.equal(taken.status, 400, 'aliases are unique');
+    });
+
+    it('refuses keys that are unknown, and the management API to a key that is not an admin', async () => {
+      assert.equal((await chat(url, 'sk-test-made-up', 'priced')).status, 401);
+      const { key } = await newKey(url);
+      const refused = await call(url, '/key/generate', {}, key);
+      assert.equal(refused.status, 401);
+      assert.equal(errorOf(refused).type, 'auth_error');
+      // A key may read about itself.
+      assert.equal((await call(url, '/key/info', undefined, key)).status, 200);
+    });
+
+    it("charges a request's cost to its key, with a spend log row and LiteLLM's headers", async () => {
+      const { key, token } = await newKey(url, { key_alias: `spender-${label}`, max_budget: 10 });
+      const answer = await chat(url, key, 'priced', { user: `end-user-${label}` });
+      assert.equal(answer.status, 200);
+      assert.equal(answer.headers.get('x-litellm-key-spend'), '0');
+      assert.equal(answer.headers.get('x-litellm-key-max-budget'), '10');
+      assert.equal(answer.headers.get('x-litellm-attempted-retries'), '0');
+      await flush();
+      const info = await call(url, `/key/info?key=${key}`);
+      const spend = Number((info.body.info as Record<string, unknown>).spend);
+      assert.ok(Math.abs(spend - COST) < 1e-9, `spend ${spend}`);
+      const rows = await gateway.keys?.accounts.db.query('SELECT * FROM tg_spend_logs WHERE api_key = $1', [
+        token,
+      ]);
+      assert.equal(rows?.length, 1);
+      const row = rows?.[0] ?? {};
+      assert.equal(row.model_group, 'priced');
+      assert.equal(row.key_alias, `spender-${label}`);
+      assert.equal(row.end_user, `end-user-${label}`);
+      assert.equal(row.total_tokens, 19);
+      assert.equal(row.status, 'success');
+      assert.ok(Math.abs(Number(row.spend) - COST) < 1e-9);
+      const second = await chat(url, key, 'priced');
+      assert.ok(Math.abs(Number(second.headers.get('x-litellm-key-spend')) - COST) < 1e-9);
+    });
+
+    it('keeps a key to its models, its access groups and its own aliases', async () => {
+      const { key } = await newKey(url, { models: ['priced', 'beta'], aliases: { nickname: 'other' } });
+      assert.equal((await chat(url, key, 'priced')).status, 200);
+      assert.equal((await chat(url, key, 'grouped')).status, 200, 'through the beta access group');
+      const denied = await chat(url, key, 'other');
+      assert.equal(denied.status, 401);
+      assert.equal(errorOf(denied).type, 'key_model_access_denied');
+      // The alias renames the model before the check: `nickname` is `other`, which the key may not use.
+      assert.equal(errorOf(await chat(url, key, 'nickname')).type, 'key_model_access_denied');
+      const { key: open } = await newKey(url, { aliases: { nickname: 'other' } });
+      const renamed = await chat(url, open, 'nickname');
+      assert.equal(renamed.status, 200);
+      assert.equal(renamed.headers.get('x-litellm-model-group'), 'other');
+    });
+
+    it('refuses a blocked key until it is unblocked, and a deleted key for good', async () => {
+      const { key, token } = await newKey(url);
+      assert.equal((await call(url, '/key/block', { key: token })).status, 200);
+      const blocked = await chat(url, key, 'priced');
+      assert.equal(blocked.status, 401);
+      assert.match(String(errorOf(blocked).message), /blocked/);
+      assert.equal((await call(url, '/key/unblock', { key })).status, 200);
+      assert.equal((await chat(url, key, 'priced')).status, 200);
+      const deleted = await call(url, '/key/delete', { keys: [key] });
+      assert.equal(deleted.status, 200);
+      assert.equal((await chat(url, key, 'priced')).status, 401);
+      assert.equal((await call(url, '/key/delete', { keys: [key] })).status, 404);
+    });
+
+    it('refuses an expired key with expired_key', async () => {
+      const { key } = await newKey(url, { duration: '1s' });
+      assert.equal((await chat(url, key, 'priced')).status, 200);
+      await sleep(1100);
+      const expired = await chat(url, key, 'priced');
+      assert.equal(expired.status, 400);
+      assert.equal(errorOf(expired).type, 'expired_key');
+    });
+
+    it('refuses a key over its budget with budget_exceeded, a stream charged in full first', async () => {
+      const { key } = await newKey(url, { max_budget: COST / 2 });
+      const stream = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'priced', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      assert.equal(stream.status, 200);
+      assert.match(await stream.text(), /\[DONE\]/);
+      await flush();
+      const over = await chat(url, key, 'priced');
+      assert.equal(over.status, 400);
+      assert.equal(errorOf(over).type, 'budget_exceeded');
+      assert.match(String(errorOf(over).message), /Budget has been exceeded/);
+    });
+
+    it('charges a stream the client left half-way', async () => {
+      const { key } = await newKey(url);
+      upstream.queue({ chunks: ['a', 'b', 'c', 'd', 'e', 'f'], chunkDelayMs: 50 });
+      const controller = new AbortController();
+      const stream = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'priced', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+        signal: controller.signal,
+      });
+      const reader = stream.body?.getReader();
+      let seen = '';
+      // Until some of the answer has been relayed: that part was generated, and is charged.
+      while (!seen.includes('"b"')) {
+        const chunk = await reader?.read();
+        if (chunk === undefined || chunk.done) break;
+        seen += Buffer.from(chunk.value).toString();
+      }
+      controller.abort();
+      await sleep(300);
+      await flush();
+      const info = await call(url, `/key/info?key=${key}`);
+      assert.ok(
+        Number((info.body.info as Record<string, unknown>).spend) > 0,
+        'the part that was used is charged',
+      );
+    });
+
+    it('starts a new budget period after budget_duration', async () => {
+      const { key } = await newKey(url, { max_budget: COST / 2, budget_duration: '2s' });
+      assert.equal((await chat(url, key, 'priced')).status, 200);
+      await flush();
+      assert.equal((await chat(url, key, 'priced')).status, 400);
+      await sleep(2100);
+      assert.equal((await chat(url, key, 'priced')).status, 200, 'a new period starts at zero');
+    });
+
+    it('holds a key to its rpm_limit and max_parallel_requests with 429s', async () => {
+      const { key } = await newKey(url, { rpm_limit: 2 });
+      assert.equal((await chat(url, key, 'priced')).status, 200);
+      assert.equal((await chat(url, key, 'priced')).status, 200);
+      const limited = await chat(url, key, 'priced');
+      assert.equal(limited.status, 429);
+      assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+      const { key: narrow } = await newKey(url, { max_parallel_requests: 1 });
+      upstream.queue({ delayMs: 300 }, { delayMs: 300 });
+      const [a, b] = await Promise.all([chat(url, narrow, 'priced'), chat(url, narrow, 'priced')]);
+      assert.deepEqual([a.status, b.status].sort(), [200, 429]);
+      assert.equal((await chat(url, narrow, 'priced')).status, 200, 'the slot is free again');
+    });
+
+    it('regenerates a key: the old one stops working, the new one keeps its spend', async () => {
+      const { key, token } = await newKey(url);
+      await chat(url, key, 'priced');
+      await flush();
+      const made = await call(url, `/key/${token}/regenerate`, {});
+      assert.equal(made.status, 200);
+      const fresh = String(made.body.key);
+      assert.notEqual(fresh, key);
+      assert.equal((await chat(url, key, 'priced')).status, 401);
+      assert.equal((await chat(url, fresh, 'priced')).status, 200);
+      const info = await call(url, `/key/info?key=${fresh}`);
+      assert.ok(Number((info.body.info as Record<string, unknown>).spend) >= COST - 1e-9);
+    });
+
+    it('updates a key: a new model list and budget apply at once', async () => {
+      const { key } = await newKey(url, { models: ['other'] });
+      assert.equal((await chat(url, key, 'priced')).status, 401);
+      const updated = await call(url, '/key/update', { key, models: ['priced'], max_budget: 100 });
+      assert.equal(updated.status, 200);
+      assert.equal((await chat(url, key, 'priced')).status, 200);
+      assert.equal((await call(url, '/key/update', { key: 'sk-test-nope', models: [] })).status, 404);
+      assert.equal((await call(url, '/key/update', { key, max_budget: 'lots' })).status, 422);
+    });
+  });
+}
+
+keyTests('SQLite', async () => ({ sqlitePath: `${tempDir({})}/accounts.db` }));
