@@ -3,7 +3,7 @@
  * all behind the master key. The spend report's shape is read in one place, `readSpendReport`, so the
  * pages depend only on `SpendDay`.
  */
-import { call } from './api.ts';
+import { call, savedKey } from './api.ts';
 
 /** A virtual key as `/key/list?return_full_object=true` and `/key/generate` answer it. */
 export interface VirtualKey {
@@ -61,6 +61,17 @@ export const keysApi = {
   /** The model groups a key may be limited to. */
   models: async () => (await call<{ data: Array<{ id: string }> }>('/models')).data.map((m) => m.id),
 };
+
+/**
+ * The token (sha256 hex) of the master key this tab holds: requests made with it are charged to it.
+ * Undefined where the page is not a secure context (`crypto.subtle` is missing on plain http).
+ */
+export async function masterToken(): Promise<string | undefined> {
+  const key = savedKey();
+  if (!key || !globalThis.crypto?.subtle) return undefined;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 /** How a key reads in a list: its alias, else its shortened form, never the key itself. */
 export function keyLabel(k: Pick<VirtualKey, 'key_alias' | 'key_name' | 'token'>): string {

@@ -10,12 +10,12 @@ import { count, dollars } from '../format.ts';
 import {
   keyLabel,
   keysApi,
+  masterToken,
   type SpendDay,
   type SpendGroupBy,
   spendReport,
   topSpend,
   totalsOf,
-  type VirtualKey,
 } from '../keys-api.ts';
 import { KeyPrompt } from '../main.tsx';
 
@@ -48,10 +48,10 @@ function dates(days: number): [string, string] {
 }
 
 /** A group's name as people read it: a key by alias or `sk-...abcd`, never whole. */
-function nameOf(name: string, groupBy: SpendGroupBy, keys: Map<string, VirtualKey>): string {
+function nameOf(name: string, groupBy: SpendGroupBy, keys: Map<string, string>): string {
   if (groupBy !== 'api_key') return name;
   const key = keys.get(name);
-  if (key) return keyLabel(key);
+  if (key) return key;
   if (name.startsWith('sk-') && !name.includes('...') && name.length > 12) return `sk-...${name.slice(-4)}`;
   return name.length === 64 ? `${name.slice(0, 8)}…` : name;
 }
@@ -65,7 +65,8 @@ export function SpendPage() {
   const [days, setDays] = useState(7);
   const [groupBy, setGroupBy] = useState<SpendGroupBy>('api_key');
   const [report, setReport] = useState<SpendDay[] | null>(null);
-  const [keys, setKeys] = useState<Map<string, VirtualKey>>(new Map());
+  /** Key tokens and how they read (alias or `sk-...abcd`; the master key as such). */
+  const [keys, setKeys] = useState<Map<string, string>>(new Map());
   const [top, setTop] = useState<Top | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [auth, setAuth] = useState<string | null>(null);
@@ -90,8 +91,12 @@ export function SpendPage() {
 
   useEffect(() => {
     // Names for the keys the report lists by token; the page works without them.
-    keysApi.list().then(
-      (r) => setKeys(new Map(r.keys.map((k) => [k.token, k]))),
+    Promise.all([keysApi.list(), masterToken().catch(() => undefined)]).then(
+      ([r, master]) => {
+        const names = new Map(r.keys.map((k) => [k.token, keyLabel(k)]));
+        if (master) names.set(master, 'master key');
+        setKeys(names);
+      },
       (err: Error) => err instanceof AuthNeeded && setAuth(err.message),
     );
     Promise.all([topSpend.keys(10), topSpend.models(10)]).then(
