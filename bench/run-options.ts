@@ -37,7 +37,8 @@ export const USAGE = `usage: node bench/run.ts [flags]
                     portkey (the peer, @portkey-ai/gateway).
                     Opt-in: tollgate-unpriced (an unpriced model, no master key), tollgate-nostore
                     (tracing off), tollgate-traced (spans exported to a local OTLP sink), tollgate-2w
-                    (--num_workers 2), tollgate-baseline (the checkout at TOLLGATE_BENCH_BASELINE)
+                    (--num_workers 2), tollgate-vkey (clients send a virtual key with a budget
+                    instead of the master key), tollgate-baseline (the checkout at TOLLGATE_BENCH_BASELINE)
   --no-wrk          skip wrk even if it is installed
   --out FILE        markdown report (default bench/results/latest.md)
   --quick           short runs for a smoke test`;

@@ -13,6 +13,7 @@ import {
   tollgateTracedTarget,
   tollgateTwoWorkersTarget,
   tollgateUnpricedTarget,
+  tollgateVirtualKeyTarget,
 } from './tollgate-target.ts';
 
 export const TARGETS: readonly TargetSpec[] = [
@@ -24,6 +25,7 @@ export const TARGETS: readonly TargetSpec[] = [
   tollgateNoStoreTarget,
   tollgateTracedTarget,
   tollgateTwoWorkersTarget,
+  tollgateVirtualKeyTarget,
   portkeyTarget,
 ];
 

@@ -8,17 +8,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { deployment, type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
 import { call, chat, errorOf, MASTER, newKey } from './helpers/keys.ts';
 import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
+import { freshDatabase, postgresMissing } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 /** $0.001 a prompt token and $0.002 a completion token: the mock's 12 + 7 tokens cost $0.026. */
 const PRICE = { input_cost_per_token: 0.001, output_cost_per_token: 0.002 };
 const COST = 12 * 0.001 + 7 * 0.002;
 
-export function keyTests(
+function keyTests(
   label: string,
   accounts: () => Promise<{ sqlitePath?: string; databaseUrl?: string }>,
+  skip?: string,
 ) {
-  describe(`virtual keys (${label})`, () => {
+  describe(`virtual keys (${label})`, { skip }, () => {
     let upstream: MockUpstream;
     let gateway: RunningGateway;
     let url: string;
@@ -121,6 +123,13 @@ export function keyTests(
       assert.equal(errorOf(denied).type, 'key_model_access_denied');
       // The alias renames the model before the check: `nickname` is `other`, which the key may not use.
       assert.equal(errorOf(await chat(url, key, 'nickname')).type, 'key_model_access_denied');
+      const listed = await call(url, '/v1/models', undefined, key);
+      assert.deepEqual(
+        (listed.body.data as Array<{ id: string }>).map((m) => m.id),
+        ['priced', 'grouped'],
+        'a key is shown the models it may use',
+      );
+      assert.equal((await call(url, '/v1/models/other', undefined, key)).status, 404);
       const { key: open } = await newKey(url, { aliases: { nickname: 'other' } });
       const renamed = await chat(url, open, 'nickname');
       assert.equal(renamed.status, 200);
@@ -217,6 +226,77 @@ export function keyTests(
       assert.equal((await chat(url, narrow, 'priced')).status, 200, 'the slot is free again');
     });
 
+    it('holds a key to its tpm_limit once finished requests used it up', async () => {
+      const { key } = await newKey(url, { tpm_limit: 30 });
+      assert.equal((await chat(url, key, 'priced')).status, 200, '19 tokens');
+      assert.equal((await chat(url, key, 'priced')).status, 200, '38 tokens: over, from now on');
+      await sleep(50);
+      const limited = await chat(url, key, 'priced');
+      assert.equal(limited.status, 429);
+      assert.match(String(errorOf(limited).message), /tpm_limit 30/);
+    });
+
+    it('frees a parallel slot when the client leaves mid-stream', async () => {
+      const { key } = await newKey(url, { max_parallel_requests: 1 });
+      upstream.queue({ chunks: ['a', 'b', 'c', 'd'], chunkDelayMs: 100 });
+      const controller = new AbortController();
+      const stream = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'priced', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+        signal: controller.signal,
+      });
+      assert.equal(stream.status, 200);
+      assert.equal((await chat(url, key, 'priced')).status, 429, 'the stream holds the one slot');
+      controller.abort();
+      await sleep(200);
+      assert.equal((await chat(url, key, 'priced')).status, 200, 'the slot came back');
+    });
+
+    it("lets an internal user's key manage its user's own keys, and no one else's", async () => {
+      const ann = await call(url, '/user/new', { user_id: `ann-${label}` });
+      const bob = await call(url, '/user/new', { user_id: `bob-${label}` });
+      assert.equal(ann.status, 200);
+      const annKey = String(ann.body.key);
+      const bobKey = String(bob.body.key);
+      const own = await call(url, '/key/generate', { key_alias: `ann-extra-${label}` }, annKey);
+      assert.equal(own.status, 200);
+      assert.equal(own.body.user_id, `ann-${label}`, 'made for the caller');
+      assert.equal((await call(url, '/key/generate', { user_id: `bob-${label}` }, annKey)).status, 403);
+      const extra = String(own.body.key);
+      assert.equal(
+        (await call(url, '/key/update', { key: extra, user_id: `bob-${label}` }, annKey)).status,
+        403,
+      );
+      assert.equal((await call(url, '/key/update', { key: extra, metadata: { a: 1 } }, annKey)).status, 200);
+      assert.equal((await call(url, '/key/delete', { keys: [extra] }, bobKey)).status, 403);
+      const listed = await call(url, '/key/list?return_full_object=true', undefined, annKey);
+      const owners = new Set((listed.body.keys as Array<{ user_id: string }>).map((k) => k.user_id));
+      assert.deepEqual([...owners], [`ann-${label}`]);
+      assert.equal(
+        (await call(url, '/team/new', { team_alias: 'x' }, annKey)).status,
+        401,
+        'admin routes stay closed',
+      );
+      assert.equal((await call(url, '/key/delete', { keys: [extra] }, annKey)).status, 200);
+      // A user a key made on its own has no role: its key manages nothing.
+      const { key: plain } = await newKey(url, { user_id: `carl-${label}` });
+      assert.equal((await call(url, '/key/generate', { user_id: `carl-${label}` }, plain)).status, 401);
+    });
+
+    it("holds the master key's requests to their end user's block and budget", async () => {
+      const made = await call(url, '/end_user/new', { user_id: `blocked-${label}`, blocked: true });
+      assert.equal(made.status, 200, JSON.stringify(made.body));
+      const refused = await chat(url, MASTER, 'priced', { user: `blocked-${label}` });
+      assert.equal(refused.status, 403);
+      await call(url, '/end_user/new', { user_id: `thrifty-${label}`, max_budget: COST / 2 });
+      assert.equal((await chat(url, MASTER, 'priced', { user: `thrifty-${label}` })).status, 200);
+      await flush();
+      const over = await chat(url, MASTER, 'priced', { user: `thrifty-${label}` });
+      assert.equal(over.status, 400);
+      assert.equal(errorOf(over).type, 'budget_exceeded');
+    });
+
     it('regenerates a key: the old one stops working, the new one keeps its spend', async () => {
       const { key, token } = await newKey(url);
       await chat(url, key, 'priced');
@@ -244,3 +324,36 @@ export function keyTests(
 }
 
 keyTests('SQLite', async () => ({ sqlitePath: `${tempDir({})}/accounts.db` }));
+keyTests('PostgreSQL', async () => ({ databaseUrl: await freshDatabase() }), postgresMissing);
+
+describe('disable_spend_logs', () => {
+  it('charges keys but keeps no spend log rows', async () => {
+    const upstream = await startMockUpstream();
+    const gateway = await startGateway(
+      testConfig({
+        masterKey: MASTER,
+        disableSpendLogs: true,
+        deployments: [
+          deployment({ modelName: 'priced', model: 'my-model', apiBase: upstream.url, modelInfo: PRICE }),
+        ],
+      }),
+      undefined,
+      undefined,
+      undefined,
+      { sqlitePath: ':memory:' },
+    );
+    try {
+      const { key } = await newKey(gateway.url);
+      assert.equal((await chat(gateway.url, key, 'priced')).status, 200);
+      assert.equal((await chat(gateway.url, MASTER, 'priced')).status, 200);
+      await gateway.keys?.spend.flush();
+      const info = await call(gateway.url, `/key/info?key=${key}`);
+      assert.ok(Math.abs(Number((info.body.info as Record<string, unknown>).spend) - COST) < 1e-9);
+      const rows = await gateway.keys?.accounts.db.query('SELECT request_id FROM tg_spend_logs');
+      assert.equal(rows?.length, 0);
+    } finally {
+      await gateway.close();
+      await upstream.close();
+    }
+  });
+});

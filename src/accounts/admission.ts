@@ -8,8 +8,9 @@ import type { Caller } from '../gateway/record.ts';
 import type { Accounts, Principal } from './accounts.ts';
 import { type BudgetHolder, currentSpend } from './budgets.ts';
 import type { Entity } from './entity-table.ts';
-import { blocked, budgetExceeded, expiredKey, limitReached, modelAccessDenied } from './errors.ts';
-import { type Limiter, secondsToNextWindow } from './limits.ts';
+import { blocked, budgetExceeded, expiredKey, modelAccessDenied } from './errors.ts';
+import { type Limited, limitsOf, takeAll } from './limit-checks.ts';
+import type { Limiter } from './limits.ts';
 import { allows, type ModelFacts, modelsOf } from './model-access.ts';
 
 export interface AdmitRequest {
@@ -44,21 +45,40 @@ export async function admit(
   if (typeof key.expires === 'string' && Date.parse(key.expires) < request.now)
     throw expiredKey(key.expires, now);
   if (team?.blocked === true) throw blocked(`Team=${String(team.team_id)}`);
-  const aliases = key.aliases as Record<string, unknown> | undefined;
-  const alias = aliases?.[request.model];
+  // The key's own aliases over its team's (`model_aliases` of /team/new), as LiteLLM resolves them.
+  const aliases = {
+    ...(team?.model_aliases as object | undefined),
+    ...(key.aliases as object | undefined),
+  } as Record<string, unknown>;
+  const alias = aliases[request.model];
   const model = typeof alias === 'string' ? alias : request.model;
   checkModels(principal, facts(model));
   const endUser = request.endUser
     ? await accounts.tables.endUsers.get(accounts.db, request.endUser)
     : undefined;
   if (endUser?.blocked === true) throw blocked(`End user=${request.endUser}`, 403);
-  const keySpend = await checkBudgets(accounts, principal, endUser, model, now);
-  const limits = await takeLimits(limiter, principal, endUser, model, request.now);
+  // The budget row an end user links to holds its budget and its limits (LiteLLM's "free tier").
+  const endUserBudget =
+    typeof endUser?.budget_id === 'string'
+      ? await accounts.tables.budgets.get(accounts.db, endUser.budget_id)
+      : undefined;
+  const keySpend = await checkBudgets(accounts, principal, endUser, endUserBudget, model, now);
+  const limits = await takeLimits(limiter, principal, endUser, endUserBudget, model, request.now);
   return {
     caller: { ...callerOf(principal, request.endUser), keySpend },
     model,
     ...limits,
   };
+}
+
+/** Whether the key may use the model (for the model list a key is shown). */
+export function mayUse(principal: Principal, model: ModelFacts): boolean {
+  try {
+    checkModels(principal, model);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function checkModels(principal: Principal, model: ModelFacts): void {
@@ -80,6 +100,7 @@ async function checkBudgets(
   accounts: Accounts,
   principal: Principal,
   endUser: Entity | undefined,
+  endUserBudget: Entity | undefined,
   model: string,
   now: Date,
 ): Promise<number> {
@@ -123,17 +144,14 @@ async function checkBudgets(
       entity: org,
       budget: orgBudget,
     });
-  if (endUser) {
-    const budget =
-      typeof endUser.budget_id === 'string' ? await t.budgets.get(accounts.db, endUser.budget_id) : undefined;
+  if (endUser)
     holders.push({
       label: `End user=${String(endUser.user_id)}`,
       table: t.endUsers,
       ids: [String(endUser.user_id)],
       entity: endUser,
-      budget,
+      budget: endUserBudget,
     });
-  }
   let keySpend: number | undefined;
   for (const holder of holders) {
     const state = await currentSpend(accounts.db, holder, now);
@@ -143,7 +161,7 @@ async function checkBudgets(
   }
   await checkModelBudget(accounts, principal, model);
   // The key's spend for `x-litellm-key-spend`: read above when it has a budget, else now.
-  return keySpend ?? Number((await t.keys.get(accounts.db, principal.token))?.spend ?? 0);
+  return keySpend ?? (await t.keys.spendOf(accounts.db, principal.token))?.spend ?? 0;
 }
 
 /** A key's `model_max_budget`: `{model: number}` or `{model: {budget_limit}}`, against its spend on that model. */
@@ -167,42 +185,11 @@ async function checkModelBudget(accounts: Accounts, principal: Principal, model:
     );
 }
 
-interface Limited {
-  scope: string;
-  label: string;
-  rpm?: number;
-  tpm?: number;
-  parallel?: number;
-}
-
-/** The limits that apply: the entity's own fields, else those of the budget it is linked to. */
-function limitsOf(
-  scope: string,
-  label: string,
-  entity: Entity | undefined,
-  budget?: Entity,
-): Limited | undefined {
-  if (entity === undefined) return undefined;
-  const pick = (field: string) => {
-    const value = entity[field] ?? budget?.[field];
-    return typeof value === 'number' && value >= 0 ? value : undefined;
-  };
-  const limited = {
-    scope,
-    label,
-    rpm: pick('rpm_limit'),
-    tpm: pick('tpm_limit'),
-    parallel: pick('max_parallel_requests'),
-  };
-  return limited.rpm === undefined && limited.tpm === undefined && limited.parallel === undefined
-    ? undefined
-    : limited;
-}
-
 async function takeLimits(
   limiter: Limiter,
   principal: Principal,
   endUser: Entity | undefined,
+  endUserBudget: Entity | undefined,
   model: string,
   now: number,
 ): Promise<{ tokenScopes: string[]; slots: string[] }> {
@@ -226,31 +213,9 @@ async function takeLimits(
     limitsOf(`team:${String(team?.team_id)}`, 'team', team),
     limitsOf(`member:${String(member?.team_id)}:${String(member?.user_id)}`, 'team member', member),
     limitsOf(`org:${String(org?.organization_id)}`, 'organization', org, principal.orgBudget),
-    limitsOf(`end_user:${String(endUser?.user_id)}`, 'end user', endUser),
+    limitsOf(`end_user:${String(endUser?.user_id)}`, 'end user', endUser, endUserBudget),
   ].filter((l): l is Limited => l !== undefined);
-  const slots: string[] = [];
-  const tokenScopes: string[] = [];
-  try {
-    for (const limit of candidates) {
-      if (limit.parallel !== undefined) {
-        if (!limiter.acquire(limit.scope, limit.parallel))
-          throw limitReached(`max_parallel_requests ${limit.parallel} of the ${limit.label} reached`, 1);
-        slots.push(limit.scope);
-      }
-      if (limit.rpm === undefined && limit.tpm === undefined) continue;
-      const count =
-        limit.rpm !== undefined ? await limiter.hit(limit.scope, now) : await limiter.peek(limit.scope, now);
-      if (limit.rpm !== undefined && count.requests > limit.rpm)
-        throw limitReached(`rpm_limit ${limit.rpm} of the ${limit.label} reached`, secondsToNextWindow(now));
-      if (limit.tpm !== undefined && count.tokens >= limit.tpm)
-        throw limitReached(`tpm_limit ${limit.tpm} of the ${limit.label} reached`, secondsToNextWindow(now));
-      tokenScopes.push(limit.scope);
-    }
-  } catch (err) {
-    for (const slot of slots) limiter.release(slot);
-    throw err;
-  }
-  return { tokenScopes, slots };
+  return takeAll(limiter, candidates, now);
 }
 
 export function callerOf(principal: Principal, endUser: string | undefined): Caller {

@@ -28,14 +28,19 @@ export async function currentSpend(
 ): Promise<{ spend: number; maxBudget: number } | undefined> {
   const maxBudget = budgetField(holder, 'max_budget');
   if (typeof maxBudget !== 'number') return undefined;
-  const fresh = await holder.table.get(db, ...holder.ids);
+  const fresh = await holder.table.spendOf(db, ...holder.ids);
   if (fresh === undefined) return undefined;
   const spend = await resetIfDue(db, holder, fresh, now);
   return { spend, maxBudget };
 }
 
 /** The spend after a reset that was due (0), or as stored. */
-export async function resetIfDue(db: SqlDb, holder: BudgetHolder, fresh: Entity, now: Date): Promise<number> {
+export async function resetIfDue(
+  db: SqlDb,
+  holder: BudgetHolder,
+  fresh: { spend: unknown; budget_reset_at?: unknown },
+  now: Date,
+): Promise<number> {
   const duration = budgetField(holder, 'budget_duration');
   const spend = Number(fresh.spend ?? 0);
   if (typeof duration !== 'string') return spend;

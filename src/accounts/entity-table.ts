@@ -31,6 +31,19 @@ export class EntityTable {
     return rows[0] === undefined ? undefined : this.read(rows[0]);
   }
 
+  /** Just the spend and the end of the budget period: what a budget check reads on each request. */
+  async spendOf(
+    db: SqlDb,
+    ...id: string[]
+  ): Promise<{ spend: number; budget_reset_at: string | null } | undefined> {
+    const rows = await db.query<{ spend: number; budget_reset_at: string | null }>(
+      `SELECT spend, budget_reset_at FROM ${this.table} WHERE ${this.#idWhere(1)}`,
+      id,
+    );
+    const row = rows[0];
+    return row === undefined ? undefined : { spend: Number(row.spend), budget_reset_at: row.budget_reset_at };
+  }
+
   /** Rows matching `where` (SQL over the columns, with `$n` parameters), newest first. */
   async find(
     db: SqlDb,
@@ -92,7 +105,12 @@ export class EntityTable {
    * Starts a new budget period when the current one is over: spend back to 0, the next reset set. The
    * WHERE on the old reset time makes it happen once however many replicas see it due at once.
    */
-  async resetBudget(db: SqlDb, entity: Entity, nextResetAt: string, ...id: string[]): Promise<boolean> {
+  async resetBudget(
+    db: SqlDb,
+    entity: { budget_reset_at?: unknown },
+    nextResetAt: string,
+    ...id: string[]
+  ): Promise<boolean> {
     const due = entity.budget_reset_at;
     if (typeof due !== 'string') return false;
     const changed = await db.run(

@@ -53,3 +53,19 @@ export function limitReached(what: string, retryAfterSeconds: number): GatewayEr
 export function blocked(what: string, status = 401): GatewayError {
   return authError(`${what} is blocked. Update via /key/unblock or /team/unblock if you're admin.`, status);
 }
+
+/**
+ * The accounts database could not be read: the request is refused (a key that cannot be checked is not
+ * let through), as a 503 the client may retry, never as a 500.
+ */
+export function noDatabase(cause: unknown): GatewayError {
+  return new GatewayError(
+    'The gateway could not check this key: its accounts database is unavailable. Try again shortly.',
+    { status: 503, type: 'no_db_connection', code: '503', cause },
+  );
+}
+
+/** `err` as it reaches a client: a refusal as it is, anything else (a database error) as `noDatabase`. */
+export function asRefusal(err: unknown): GatewayError {
+  return err instanceof GatewayError ? err : noDatabase(err);
+}

@@ -5,7 +5,9 @@
  */
 import type { Caller, RequestRecord } from '../gateway/record.ts';
 import type { Accounts, Principal } from './accounts.ts';
-import { type Admission, type AdmitRequest, admit, callerOf } from './admission.ts';
+import { type Admission, type AdmitRequest, admit, callerOf, mayUse } from './admission.ts';
+import { admitEndUser } from './end-user-admission.ts';
+import type { Taken } from './limit-checks.ts';
 import type { Limiter } from './limits.ts';
 import type { ModelFacts } from './model-access.ts';
 import type { SpendWriter } from './spend.ts';
@@ -15,7 +17,7 @@ export class KeyGate {
   readonly spend: SpendWriter;
   readonly #limiter: Limiter;
   readonly #facts: (model: string) => ModelFacts;
-  readonly #inFlight = new Map<string, Admission>();
+  readonly #inFlight = new Map<string, Taken>();
   readonly #warn: (message: string) => void;
   /** Keys already warned about in this process, so a soft budget is said once, not per request. */
   readonly #softWarned = new Set<string>();
@@ -39,6 +41,17 @@ export class KeyGate {
     const admission = await admit(this.accounts, this.#limiter, principal, request, this.#facts);
     this.#inFlight.set(callId, admission);
     return admission;
+  }
+
+  /** A request with the master key (or none) that names an end user: that end user's checks only. */
+  async admitEndUser(callId: string, endUser: string, now: number): Promise<void> {
+    const taken = await admitEndUser(this.accounts, this.#limiter, endUser, now);
+    if (taken.slots.length > 0 || taken.tokenScopes.length > 0) this.#inFlight.set(callId, taken);
+  }
+
+  /** Whether a key may use a model: `/v1/models` lists a key only those. */
+  mayUse(principal: Principal, model: string): boolean {
+    return mayUse(principal, this.#facts(model));
   }
 
   /** Who the request is from, before (or without) admitting it. */

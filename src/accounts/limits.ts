@@ -25,11 +25,12 @@ export interface Limiter {
 }
 
 const MINUTE = 60_000;
-const windowOf = (now: number) => Math.floor(now / MINUTE) * MINUTE;
+/** The window: minutes since 1970 (fits the 32-bit INTEGER column until the year 6053). */
+const windowOf = (now: number) => Math.floor(now / MINUTE);
 
 /** Seconds until the current window ends: a refused client's Retry-After. */
 export const secondsToNextWindow = (now: number) =>
-  Math.max(1, Math.ceil((windowOf(now) + MINUTE - now) / 1000));
+  Math.max(1, Math.ceil(((windowOf(now) + 1) * MINUTE - now) / 1000));
 
 /** In-flight slots are per process in either case: a crashed replica's would otherwise never free. */
 class InFlight {
@@ -134,8 +135,6 @@ export class SqlLimiter implements Limiter {
   #sweep(now: number): void {
     if (now - this.#swept < 5 * MINUTE) return;
     this.#swept = now;
-    this.#db
-      .run('DELETE FROM tg_limit_windows WHERE window_start < $1', [windowOf(now) - 2 * MINUTE])
-      .catch(() => {});
+    this.#db.run('DELETE FROM tg_limit_windows WHERE window_start < $1', [windowOf(now) - 2]).catch(() => {});
   }
 }

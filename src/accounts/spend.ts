@@ -26,7 +26,16 @@ export class SpendWriter {
   #writing: Promise<void> | undefined;
   #dropped = 0;
 
-  constructor(accounts: Accounts, masterToken: string, warn: (message: string, err?: unknown) => void) {
+  readonly #logRows: boolean;
+
+  /** `logRows`: false for `disable_spend_logs` (spend is charged, no row kept per request). */
+  constructor(
+    accounts: Accounts,
+    masterToken: string,
+    warn: (message: string, err?: unknown) => void,
+    logRows = true,
+  ) {
+    this.#logRows = logRows;
     this.#accounts = accounts;
     this.#masterToken = masterToken;
     this.#warn = warn;
@@ -51,7 +60,7 @@ export class SpendWriter {
     if (this.#pending.length === 0) return;
     const batch = this.#pending;
     this.#pending = [];
-    this.#writing = write(this.#accounts, batch).then(
+    this.#writing = write(this.#accounts, batch, this.#logRows).then(
       () => {
         if (this.#dropped > 0)
           this.#warn(`${this.#dropped} spend log rows were dropped while the accounts database was failing`);
@@ -81,7 +90,7 @@ export class SpendWriter {
 }
 
 /** One transaction: the rows, then each holder's total of the batch (one UPDATE per holder, not per row). */
-async function write(accounts: Accounts, batch: Charge[]): Promise<void> {
+async function write(accounts: Accounts, batch: Charge[], logRows: boolean): Promise<void> {
   const totals = new Map<string, { table: string; ids: string[]; amount: number }>();
   const add = (table: string, ids: Array<string | null>, amount: number) => {
     if (amount <= 0 || ids.some((id) => id === null || id === '')) return;
@@ -102,7 +111,7 @@ async function write(accounts: Accounts, batch: Charge[]): Promise<void> {
   await accounts.db.transaction(async (tx) => {
     const insert = `INSERT INTO tg_spend_logs (${SPEND_COLUMNS.join(', ')}) VALUES (${SPEND_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
       ON CONFLICT (request_id) DO NOTHING`;
-    for (const { row } of batch) await tx.run(insert, rowValues(row));
+    if (logRows) for (const { row } of batch) await tx.run(insert, rowValues(row));
     for (const { table, ids, amount } of totals.values()) {
       if (table === 'modelSpend') await addModelSpend(tx, ids, amount);
       else

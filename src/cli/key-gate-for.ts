@@ -26,12 +26,18 @@ export async function keyGateFor(
   warn: (message: string, err?: unknown) => void,
 ): Promise<KeyGate> {
   const accounts = await Accounts.open({ databaseUrl: config.databaseUrl, sqlitePath, warn });
-  // Limits are counted in the database when more than one process shares it; else in memory.
-  const shared = accounts.engine === 'postgres' || (config.numWorkers > 1 && sqlitePath !== ':memory:');
+  // Limits are counted in the database, which other processes may share (replicas on PostgreSQL,
+  // --num_workers or a second gateway on the SQLite file); only an in-memory database counts in memory.
+  const shared = accounts.engine === 'postgres' || sqlitePath !== ':memory:';
   return new KeyGate({
     accounts,
     limiter: shared ? new SqlLimiter(accounts.db) : new MemoryLimiter(),
-    spend: new SpendWriter(accounts, config.masterKey ? hashKey(config.masterKey) : '', warn),
+    spend: new SpendWriter(
+      accounts,
+      config.masterKey ? hashKey(config.masterKey) : '',
+      warn,
+      config.disableSpendLogs !== true,
+    ),
     facts: (model) => {
       const target = registry.find(model);
       const groups = new Set<string>();

@@ -93,6 +93,8 @@ export const generalSettingsSchema = z.object({
   master_key: z.string().optional(),
   /** PostgreSQL for virtual keys, spend and models (else the embedded SQLite file). */
   database_url: z.string().optional(),
+  /** No spend log row per request (spend is still charged to keys, users, teams, …). */
+  disable_spend_logs: z.boolean().optional(),
   max_request_size_mb: positive.optional(),
   /** Tollgate's own: hosts, addresses and CIDR ranges alert webhooks may call although they are not public. */
   webhook_allowed_hosts: z.array(name).optional(),

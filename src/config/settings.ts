@@ -64,6 +64,7 @@ export function resolveSettings(
   if (masterKey !== undefined) settings.masterKey = masterKey;
   const databaseUrl = resolveDatabaseUrl(gs.database_url, env, label);
   if (databaseUrl !== undefined) settings.databaseUrl = databaseUrl;
+  if (gs.disable_spend_logs === true) settings.disableSpendLogs = true;
   settings.webhookAllowedHosts = webhookAllowedHosts(gs.webhook_allowed_hosts, env, label);
   Object.assign(settings, resolveWebAccess(gs, env, label, masterKey, warnings));
   return settings;

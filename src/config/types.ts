@@ -84,6 +84,8 @@ export interface GatewayConfig {
    * unset: the embedded SQLite file `accounts.db` beside the trace store.
    */
   databaseUrl?: string;
+  /** `general_settings.disable_spend_logs`: no spend log rows; spend is still charged. */
+  disableSpendLogs?: boolean;
   /** Origins of web pages that may call the gateway from another origin (`cors_allow_origins`); `*` is any. */
   corsAllowOrigins?: string[];
   /** Host names answered without a master key besides localhost and IP addresses (`allowed_hosts`). */

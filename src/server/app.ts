@@ -16,6 +16,7 @@ import { limitConnections } from './connection-limits.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { installJsonBody } from './json-body.ts';
 import { registerManagementRoutes } from './management/register.ts';
+import { principalOf } from './principal.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerLlmRoutes, UPLOAD_ROUTES } from './routes/llm.ts';
 import { registerModelRoutes } from './routes/models.ts';
@@ -134,7 +135,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     });
   }
   registerHealthRoutes(app, registry, version, options.exportState);
-  registerModelRoutes(app, registry);
+  registerModelRoutes(app, registry, (request, model) => {
+    const principal = principalOf(request);
+    return principal === undefined || keys === undefined || keys.mayUse(principal, model);
+  });
   registerLlmRoutes(
     app,
     gateway,

@@ -7,9 +7,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../accounts/accounts.ts';
+import { asRefusal } from '../accounts/errors.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { sendError } from './error-handler.ts';
-import { isAdmin, setPrincipal } from './principal.ts';
+import { isAdmin, isInternalUser, setPrincipal } from './principal.ts';
 
 /** Probes a load balancer or orchestrator must reach without a key. */
 export const PUBLIC_ROUTES = new Set(['/health/liveliness', '/health/liveness', '/health/readiness']);
@@ -37,10 +38,21 @@ export function createAuthHook(options: AuthOptions) {
     const hashed = digest(key);
     if (timingSafeEqual(hashed, expected)) return;
     // The same sha256 is a virtual key's stored token (accounts/key-text.ts's hashKey).
-    const principal = await options.lookup?.(hashed.toString('hex'));
+    let principal: Principal | undefined;
+    try {
+      principal = await options.lookup?.(hashed.toString('hex'));
+    } catch (err) {
+      request.log.warn({ err }, 'could not look a virtual key up');
+      return sendError(reply, asRefusal(err));
+    }
     if (principal === undefined) return sendError(reply, authError('Invalid API key.'));
     const route = request.routeOptions.url ?? '';
-    if (!isAdmin(principal) && request.routeOptions.config?.virtualKeys !== true)
+    const config = request.routeOptions.config;
+    const allowed =
+      isAdmin(principal) ||
+      config?.virtualKeys === true ||
+      (config?.internalUsers === true && isInternalUser(principal));
+    if (!allowed)
       return sendError(
         reply,
         authError(

@@ -15,6 +15,8 @@ declare module 'fastify' {
     errorAnswer?: ErrorAnswer;
     /** A virtual key that is not an admin's may call this route (model routes, a key's own info). */
     virtualKeys?: boolean;
+    /** A key whose user is an internal user may call this route about its own keys (self-serve). */
+    internalUsers?: boolean;
   }
 }
 

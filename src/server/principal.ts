@@ -22,3 +22,29 @@ export function isAdmin(principal: Principal | undefined): boolean {
 
 /** Route options of a route any virtual key may call (models, the model endpoints, a key's own info). */
 export const KEYS = { config: { virtualKeys: true } };
+
+/**
+ * Route options of a route an internal user's key may call for itself (LiteLLM's self-serve key
+ * management): the route checks that what it touches is the caller's own.
+ */
+export const INTERNAL_USERS = { config: { internalUsers: true } };
+
+/** Roles LiteLLM knows that are not an internal user's. */
+const OTHER_ROLES = new Set([
+  'proxy_admin',
+  'proxy_admin_viewer',
+  'internal_user_viewer',
+  'team',
+  'customer',
+]);
+
+/**
+ * Whether the key's user is an internal user, whose keys may manage its own keys. As in LiteLLM, a user
+ * with no role (or one it does not know) is one; a key with no user row is not.
+ */
+export function isInternalUser(principal: Principal | undefined): boolean {
+  const user = principal?.user;
+  if (user === undefined) return false;
+  const role = user.user_role;
+  return typeof role !== 'string' || !OTHER_ROLES.has(role);
+}

@@ -7,29 +7,74 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { addDuration } from '../../accounts/durations.ts';
 import type { Entity } from '../../accounts/entity-table.ts';
 import { hashKey, keyName, newKey, tokenOf } from '../../accounts/key-text.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import type { JsonObject } from '../../shared/json.ts';
-import { isAdmin, KEYS, principalOf } from '../principal.ts';
+import { INTERNAL_USERS, isAdmin, isInternalUser, KEYS, principalOf } from '../principal.ts';
 import { type Management, now } from './context.ts';
 import { badInput, bodyObject, invalid, notFound, queryInt, queryText, readFields } from './fields.ts';
 import { KEY_DEFAULTS, KEY_FIELDS } from './key-fields.ts';
 
 export function registerKeyRoutes(app: FastifyInstance, m: Management): void {
-  app.post('/key/generate', async (request) => generate(m, bodyObject(request.body)));
-  app.post('/key/update', async (request) => update(m, bodyObject(request.body)));
-  app.post('/key/delete', async (request) => remove(m, bodyObject(request.body)));
+  app.post('/key/generate', INTERNAL_USERS, async (request) =>
+    generate(m, bodyObject(request.body), ownerOf(request)),
+  );
+  app.post('/key/update', INTERNAL_USERS, async (request) =>
+    update(m, bodyObject(request.body), ownerOf(request)),
+  );
+  app.post('/key/delete', INTERNAL_USERS, async (request) =>
+    remove(m, bodyObject(request.body), ownerOf(request)),
+  );
   app.get('/key/info', KEYS, async (request) => info(m, request));
-  app.get('/key/list', async (request) => list(m, request.query));
-  app.post('/key/regenerate', async (request) => regenerate(m, bodyObject(request.body), undefined));
-  app.post('/key/:key/regenerate', async (request) =>
-    regenerate(m, bodyObject(request.body), (request.params as { key: string }).key),
+  app.get('/key/list', INTERNAL_USERS, async (request) => list(m, request.query, ownerOf(request)));
+  app.post('/key/regenerate', INTERNAL_USERS, async (request) =>
+    regenerate(m, bodyObject(request.body), undefined, ownerOf(request)),
+  );
+  app.post('/key/:key/regenerate', INTERNAL_USERS, async (request) =>
+    regenerate(m, bodyObject(request.body), (request.params as { key: string }).key, ownerOf(request)),
   );
   app.post('/key/block', async (request) => setBlocked(m, bodyObject(request.body), true));
   app.post('/key/unblock', async (request) => setBlocked(m, bodyObject(request.body), false));
   app.post('/key/health', KEYS, async () => ({ key: 'healthy', logging_callbacks: null }));
 }
 
-async function generate(m: Management, body: JsonObject): Promise<JsonObject> {
+/**
+ * Whose keys the caller may manage: everyone's (undefined) for the master key and proxy admins, else
+ * its own user's (LiteLLM's self-serve keys for internal users).
+ */
+type Owner = { userId: string | undefined } | undefined;
+
+function ownerOf(request: FastifyRequest): Owner {
+  const principal = principalOf(request);
+  if (isAdmin(principal)) return undefined;
+  const userId = principal?.key.user_id;
+  return { userId: typeof userId === 'string' ? userId : undefined };
+}
+
+function forbidden(message: string): GatewayError {
+  return new GatewayError(message, { status: 403, type: 'auth_error', code: '403' });
+}
+
+/** Refuses a change to a key that is not the caller's own (or a key made over to another user). */
+function checkOwn(owner: Owner, userId: unknown): void {
+  if (owner === undefined) return;
+  if (owner.userId === undefined || userId !== owner.userId)
+    throw forbidden(
+      `User can only manage keys for themselves. Got user_id=${String(userId ?? null)}, your user_id=${String(owner.userId ?? null)}`,
+    );
+}
+
+async function generate(m: Management, body: JsonObject, owner: Owner): Promise<JsonObject> {
   const fields = readFields(body, KEY_FIELDS);
+  if (owner !== undefined) {
+    fields.user_id ??= owner.userId ?? null;
+    checkOwn(owner, fields.user_id);
+    if (
+      typeof fields.team_id === 'string' &&
+      (await m.accounts.tables.teamMembers.get(m.accounts.db, fields.team_id, String(owner.userId))) ===
+        undefined
+    )
+      throw forbidden(`User=${String(owner.userId)} is not a member of team=${fields.team_id}.`);
+  }
   const custom = body.key;
   if (custom !== undefined && custom !== null && (typeof custom !== 'string' || !custom.startsWith('sk-')))
     throw invalid('key: a key of your own must be a string starting with "sk-"');
@@ -48,9 +93,6 @@ async function newKeyEntity(m: Management, fields: JsonObject, key: string): Pro
   await checkAliasFree(m, fields.key_alias, undefined);
   if (typeof fields.team_id === 'string' && (await t.teams.get(accounts.db, fields.team_id)) === undefined)
     throw badInput(`Team id=${fields.team_id} does not exist. Create it with /team/new first.`);
-  if (typeof fields.user_id === 'string' && (await t.users.get(accounts.db, fields.user_id)) === undefined)
-    // LiteLLM makes the user a key names, so that its spend has somewhere to go.
-    await t.users.insert(accounts.db, { user_id: fields.user_id, models: [], teams: [], metadata: {} });
   const created = new Date();
   const { duration, ...rest } = fields;
   const entity: Entity = {
@@ -88,9 +130,11 @@ function keyAnswer(entity: Entity, key: string): JsonObject {
   return { ...entity, key, token_id: entity.token, litellm_budget_table: null };
 }
 
-async function update(m: Management, body: JsonObject): Promise<JsonObject> {
+async function update(m: Management, body: JsonObject, owner: Owner): Promise<JsonObject> {
   const existing = await keyNamed(m, body.key);
   const fields = readFields(body, KEY_FIELDS);
+  checkOwn(owner, existing.user_id);
+  if (fields.user_id !== undefined) checkOwn(owner, fields.user_id);
   await checkAliasFree(m, fields.key_alias, String(existing.token));
   const { duration, spend, ...rest } = fields;
   const changed: Entity = { ...existing, ...rest, updated_by: m.adminId };
@@ -110,7 +154,7 @@ async function update(m: Management, body: JsonObject): Promise<JsonObject> {
   return { ...stored, key: stored?.token };
 }
 
-async function remove(m: Management, body: JsonObject): Promise<JsonObject> {
+async function remove(m: Management, body: JsonObject, owner: Owner): Promise<JsonObject> {
   const keys = Array.isArray(body.keys) ? body.keys : [];
   const aliases = Array.isArray(body.key_aliases) ? body.key_aliases : [];
   if (keys.length === 0 && aliases.length === 0)
@@ -125,7 +169,11 @@ async function remove(m: Management, body: JsonObject): Promise<JsonObject> {
     tokens.push(String(found[0].token));
   }
   const missing: string[] = [];
-  for (const token of tokens) if ((await tables.keys.get(db, token)) === undefined) missing.push(token);
+  for (const token of tokens) {
+    const found = await tables.keys.get(db, token);
+    if (found === undefined) missing.push(token);
+    else checkOwn(owner, found.user_id);
+  }
   if (missing.length > 0)
     throw notFound(
       `Failed to delete all keys. Keys not found: ${missing.map((t) => t.slice(0, 8)).join(', ')}`,
@@ -143,9 +191,11 @@ async function info(m: Management, request: FastifyRequest): Promise<JsonObject>
   // A virtual key may read about itself only (asking without `key` means itself).
   const token = asked === undefined ? principal?.token : tokenOf(asked);
   if (token === undefined) throw invalid('key: give the key to describe (?key=…)');
-  if (!isAdmin(principal) && token !== principal?.token)
-    throw notFound('Key not found, or not yours to read.');
   const entity = await m.accounts.tables.keys.get(m.accounts.db, token);
+  // A key may read itself, and an internal user's key the user's other keys.
+  const mine =
+    token === principal?.token || (isInternalUser(principal) && entity?.user_id === principal?.key.user_id);
+  if (!isAdmin(principal) && !mine) throw forbidden("You are not allowed to read this key's info.");
   if (entity === undefined) throw notFound(`Key not found: ${token.slice(0, 8)}…`);
   return { key: token, info: await withModelSpend(m, entity) };
 }
@@ -158,11 +208,16 @@ async function withModelSpend(m: Management, entity: Entity): Promise<Entity> {
   return { ...entity, model_spend: Object.fromEntries(rows.map((r) => [r.model, r.spend])) };
 }
 
-async function list(m: Management, query: unknown): Promise<JsonObject> {
+async function list(m: Management, query: unknown, owner: Owner): Promise<JsonObject> {
   const page = queryInt(query, 'page', 1, 1_000_000);
   const size = queryInt(query, 'size', 10, 100);
   const where: string[] = [];
   const params: string[] = [];
+  if (owner !== undefined) {
+    // An internal user lists its own keys only, whatever the query asks.
+    params.push(owner.userId ?? '');
+    where.push(`user_id = $${params.length}`);
+  }
   for (const column of ['user_id', 'team_id', 'organization_id', 'key_alias']) {
     const value = queryText(query, column);
     if (value === undefined) continue;
@@ -186,8 +241,10 @@ async function regenerate(
   m: Management,
   body: JsonObject,
   fromPath: string | undefined,
+  owner: Owner,
 ): Promise<JsonObject> {
   const existing = await keyNamed(m, fromPath ?? body.key);
+  checkOwn(owner, existing.user_id);
   const fields = readFields(body, KEY_FIELDS);
   const newValue = body.new_key;
   if (

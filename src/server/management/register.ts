@@ -5,9 +5,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { sendError } from '../error-handler.ts';
+import { registerBudgetRoutes } from './budgets.ts';
 import type { Management } from './context.ts';
+import { registerCustomerRoutes } from './customers.ts';
 import { badInput } from './fields.ts';
 import { registerKeyRoutes } from './keys.ts';
+import { registerOrganizationRoutes } from './organizations.ts';
+import { registerTeamMemberRoutes } from './team-members.ts';
+import { registerTeamRoutes } from './teams.ts';
+import { registerUserRoutes } from './users.ts';
 
 export function registerManagementRoutes(
   app: FastifyInstance,
@@ -25,5 +31,11 @@ export function registerManagementRoutes(
         ),
       );
     registerKeyRoutes(scope, m);
+    registerUserRoutes(scope, m);
+    registerTeamRoutes(scope, m);
+    registerTeamMemberRoutes(scope, m);
+    registerOrganizationRoutes(scope, m);
+    registerCustomerRoutes(scope, m);
+    registerBudgetRoutes(scope, m);
   });
 }

@@ -1,19 +1,32 @@
 /** `GET /v1/models` and `/v1/models/{id}`: the model groups clients may call, in OpenAI's list shape. */
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { ModelRegistry } from '../../gateway/model-registry.ts';
 import { KEYS } from '../principal.ts';
 
-export function registerModelRoutes(app: FastifyInstance, registry: ModelRegistry): void {
+/** Whether the caller may use a model: a virtual key is shown only the models it may call. */
+export type Visible = (request: FastifyRequest, model: string) => boolean;
+
+export function registerModelRoutes(
+  app: FastifyInstance,
+  registry: ModelRegistry,
+  visible: Visible = () => true,
+): void {
   const created = Math.floor(Date.now() / 1000);
   const entry = (id: string) => ({ id, object: 'model', created, owned_by: ownerOf(registry, id) });
-  const list = () => ({ object: 'list', data: registry.names().map(entry) });
-  app.get('/v1/models', KEYS, async () => list());
-  app.get('/models', KEYS, async () => list());
-  const one = async (request: { params: unknown }) => {
+  const list = (request: FastifyRequest) => ({
+    object: 'list',
+    data: registry
+      .names()
+      .filter((name) => visible(request, name))
+      .map(entry),
+  });
+  app.get('/v1/models', KEYS, async (request) => list(request));
+  app.get('/models', KEYS, async (request) => list(request));
+  const one = async (request: FastifyRequest) => {
     const id = (request.params as { '*': string })['*'];
-    if (registry.find(id) === undefined) {
+    if (registry.find(id) === undefined || !visible(request, id)) {
       throw new GatewayError(`The model \`${id}\` does not exist on this gateway.`, {
         status: 404,
         type: 'invalid_request_error',

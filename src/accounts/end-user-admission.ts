@@ -1,0 +1,33 @@
+/**
+ * A request made with the master key still names an end user (the request's `user`): that end user's
+ * block, budget and limits apply as they do to a virtual key's requests (LiteLLM checks them for any
+ * caller). An end user with no row yet has none.
+ */
+import type { Accounts } from './accounts.ts';
+import { currentSpend } from './budgets.ts';
+import { blocked, budgetExceeded } from './errors.ts';
+import { limitsOf, type Taken, takeAll } from './limit-checks.ts';
+import type { Limiter } from './limits.ts';
+
+export async function admitEndUser(
+  accounts: Accounts,
+  limiter: Limiter,
+  endUserId: string,
+  now: number,
+): Promise<Taken> {
+  const { tables, db } = accounts;
+  const endUser = await tables.endUsers.get(db, endUserId);
+  if (endUser === undefined) return { slots: [], tokenScopes: [] };
+  if (endUser.blocked === true) throw blocked(`End user=${endUserId}`, 403);
+  const budget =
+    typeof endUser.budget_id === 'string' ? await tables.budgets.get(db, endUser.budget_id) : undefined;
+  const label = `End user=${endUserId}`;
+  const state = await currentSpend(
+    db,
+    { label, table: tables.endUsers, ids: [endUserId], entity: endUser, budget },
+    new Date(now),
+  );
+  if (state !== undefined && state.spend >= state.maxBudget)
+    throw budgetExceeded(label, state.spend, state.maxBudget);
+  return takeAll(limiter, [limitsOf(`end_user:${endUserId}`, 'end user', endUser, budget)], now);
+}
