@@ -185,7 +185,7 @@ describe('keys and spend in the UI', { skip }, () => {
     await row().locator('button.delete').click();
     await row().locator('button.confirm-delete').click();
     await page.locator('.notice', { hasText: `${ALIAS} deleted` }).waitFor();
-    assert.equal(await row().count(), 0);
+    await row().waitFor({ state: 'detached' });
     const gone = await fetch(`${s.gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${fullKey}`, 'content-type': 'application/json' },
