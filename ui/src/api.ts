@@ -40,12 +40,22 @@ export async function call<T>(path: string, init: RequestInit = {}): Promise<T> 
 
 /**
  * What went wrong, as OpenObserve words it: its error JSON (`message`, and for a search the reason in
- * `error_detail`) or plain text (the auth middleware's refusals, a body it could not read).
+ * `error_detail`) or plain text (the auth middleware's refusals, a body it could not read); the key API
+ * answers LiteLLM's `{error: {message}}` (or FastAPI's `{detail}`).
  */
 async function errorText(response: Response): Promise<string> {
   const text = await response.text().catch(() => '');
   try {
-    const body = JSON.parse(text) as { message?: string; error_detail?: string };
+    const body = JSON.parse(text) as {
+      message?: string;
+      error_detail?: string;
+      error?: { message?: string } | string;
+      detail?: unknown;
+    };
+    if (body.error !== undefined && body.message === undefined)
+      return typeof body.error === 'string' ? body.error : (body.error.message ?? '');
+    if (body.detail !== undefined && body.message === undefined)
+      return typeof body.detail === 'string' ? body.detail : JSON.stringify(body.detail);
     return [body.message, body.error_detail].filter(Boolean).join(': ');
   } catch {
     return text.trim();

@@ -18,9 +18,17 @@ export interface ChartProps {
   range: [number, number];
   series: Series[];
   format: (v: number) => string;
+  /** One point per UTC day: ticks on days, labelled `MM-DD`. */
+  days?: boolean;
 }
 
-export function Chart({ title, x, range, series, format }: ChartProps) {
+const DAY_S = 86_400;
+const dayAxis: uPlot.Axis = {
+  incrs: [DAY_S, 2 * DAY_S, 7 * DAY_S, 14 * DAY_S],
+  values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toISOString().slice(5, 10)),
+};
+
+export function Chart({ title, x, range, series, format, days }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -31,7 +39,7 @@ export function Chart({ title, x, range, series, format }: ChartProps) {
         height: 180,
         legend: { show: true },
         scales: { x: { time: true, range: () => range } },
-        axes: [{}, { values: (_u, ticks) => ticks.map((t) => format(t)), size: 60 }],
+        axes: [days ? dayAxis : {}, { values: (_u, ticks) => ticks.map((t) => format(t)), size: 60 }],
         series: [
           {},
           ...series.map((s, i) => ({
@@ -51,7 +59,7 @@ export function Chart({ title, x, range, series, format }: ChartProps) {
       resize.disconnect();
       plot.destroy();
     };
-  }, [x, range, series, format]);
+  }, [x, range, series, format, days]);
   return (
     <figure class="chart">
       <figcaption>{title}</figcaption>

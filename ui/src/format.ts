@@ -51,3 +51,10 @@ export function usd(value: unknown): string {
 export function quote(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
+
+/** Spend in dollars: cents from a dollar up, else four decimals, else two significant digits. */
+export function dollars(value: number): string {
+  if (!Number.isFinite(value) || value === 0) return '$0.00';
+  if (Math.abs(value) >= 1) return `$${value.toFixed(2)}`;
+  return Math.abs(value) >= 0.0001 ? `$${value.toFixed(4)}` : `$${value.toPrecision(2)}`;
+}

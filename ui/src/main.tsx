@@ -1,13 +1,15 @@
 /**
- * The app shell: hash routes (#/traces, #/trace/<id>[@<start µs>], #/models, #/alerts), the navigation,
- * and the key prompt. A trace link carries its start, so the trace is looked up in a time range (which
+ * The app shell: hash routes (#/traces, #/trace/<id>[@<start µs>], #/models, #/alerts, #/keys, #/spend),
+ * the navigation and the key prompt. A trace link carries its start, so the trace is looked up in a time range (which
  * OpenObserve asks for).
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { saveKey } from './api.ts';
 import { AlertsPage } from './pages/alerts.tsx';
+import { KeysPage } from './pages/keys.tsx';
 import { ModelsPage } from './pages/models.tsx';
+import { SpendPage } from './pages/spend.tsx';
 import { TracePage } from './pages/trace.tsx';
 import { TracesPage } from './pages/traces.tsx';
 import './styles.css';
@@ -72,6 +74,12 @@ function App() {
           <a href="#/alerts" class={route.startsWith('/alerts') ? 'active' : ''}>
             Alerts
           </a>
+          <a href="#/keys" class={route.startsWith('/keys') ? 'active' : ''}>
+            Keys
+          </a>
+          <a href="#/spend" class={route.startsWith('/spend') ? 'active' : ''}>
+            Spend
+          </a>
         </nav>
       </header>
       <main>
@@ -81,6 +89,10 @@ function App() {
           <ModelsPage />
         ) : route.startsWith('/alerts') ? (
           <AlertsPage />
+        ) : route.startsWith('/keys') ? (
+          <KeysPage />
+        ) : route.startsWith('/spend') ? (
+          <SpendPage />
         ) : (
           <TracesPage />
         )}
