@@ -54,6 +54,36 @@ const REQUEST_LABELS: readonly LabelName[] = [
   'fallback_model',
 ];
 
+/**
+ * Gives each label value a small number, so that a combination's key is a short string of them (one
+ * character a value) rather than the values joined: the values are mostly the same string objects request
+ * after request (a key's token, a model group), whose hashes V8 keeps, where a joined key would be a new
+ * long string to hash every time.
+ */
+class Interner {
+  readonly #ids = new Map<string, number>();
+
+  /** Undefined when full: the caller starts over (`clear`) and asks again. */
+  key(v: Values): string | undefined {
+    let key = '';
+    for (let i = 0; i < REQUEST_LABELS.length; i++) {
+      const value = v[REQUEST_LABELS[i] as LabelName];
+      let id = this.#ids.get(value);
+      if (id === undefined) {
+        if (this.#ids.size >= 0xffff) return undefined;
+        id = this.#ids.size;
+        this.#ids.set(value, id);
+      }
+      key += String.fromCharCode(id);
+    }
+    return key;
+  }
+
+  clear(): void {
+    this.#ids.clear();
+  }
+}
+
 /** A family of metrics and the cells a combination of label values has in each, made when first used. */
 class Family<D extends Record<string, AnyDef>> {
   readonly defs: D;
@@ -63,9 +93,8 @@ class Family<D extends Record<string, AnyDef>> {
     this.defs = defs;
   }
 
-  combo(values: Values): { values: Values; cells: Cells<D> } {
-    let key = '';
-    for (const name of REQUEST_LABELS) key += `${values[name]}\u0001`;
+  /** `key`: the values' ids (`Interner.key`). */
+  combo(key: string, values: Values): { values: Values; cells: Cells<D> } {
     let combo = this.#combos.get(key);
     if (combo === undefined) {
       if (this.#combos.size >= CACHE_MAX) this.#combos.clear();
@@ -73,6 +102,10 @@ class Family<D extends Record<string, AnyDef>> {
       this.#combos.set(key, combo);
     }
     return combo;
+  }
+
+  forget(): void {
+    this.#combos.clear();
   }
 
   cell<K extends keyof D & string>(combo: { values: Values; cells: Cells<D> }, name: K): CellOf<D[K]> {
@@ -105,6 +138,7 @@ export interface RequestMetricsOptions {
 export class RequestMetrics {
   readonly requests = new Family(requestMetrics());
   readonly deployments = new Family(deploymentMetrics());
+  readonly #interner = new Interner();
   readonly #models = new BoundedValues(MAX_MODELS);
   readonly #endUsers = new BoundedValues(MAX_END_USERS);
   readonly #options: RequestMetricsOptions;
@@ -122,13 +156,23 @@ export class RequestMetrics {
     );
   }
 
+  #key(v: Values): string {
+    const key = this.#interner.key(v);
+    if (key !== undefined) return key;
+    // Past 65535 distinct values: new numbers for all, so every cached combination is dropped.
+    this.#interner.clear();
+    this.requests.forget();
+    this.deployments.forget();
+    return this.#interner.key(v) as string;
+  }
+
   /** The gateway finish listener. */
   record(record: RequestRecord): void {
     // LiteLLM leaves requests with a key it does not accept (401) out of its metrics.
     if (record.httpStatus === 401) return;
     const v = this.#requestValues(record);
     const { requests: f } = this;
-    const combo = f.combo(v);
+    const combo = f.combo(this.#key(v), v);
     f.cell(combo, 'proxyTotal').value += 1;
     const error = record.error;
     if (error !== undefined) {
@@ -185,7 +229,7 @@ export class RequestMetrics {
       const failed = a.error !== undefined;
       v.exception_status = failed ? String(a.error?.status) : NONE;
       v.exception_class = a.error !== undefined ? exceptionClass(a.error, a.provider) : NONE;
-      const combo = f.combo(v);
+      const combo = f.combo(this.#key(v), v);
       f.cell(combo, failed ? 'failure' : 'success').value += 1;
       f.cell(combo, 'total').value += 1;
       f.cell(combo, 'state').value = failed ? 1 : 0;
@@ -211,7 +255,7 @@ export class RequestMetrics {
     groups.forEach((group, i) => {
       const succeeded = i === groups.length - 1 && record.fallbackGroup !== undefined;
       v.fallback_model = this.#models.value(succeeded ? (record.fallbackGroup as string) : group);
-      f.cell(f.combo(v), succeeded ? 'successfulFallbacks' : 'failedFallbacks').value += 1;
+      f.cell(f.combo(this.#key(v), v), succeeded ? 'successfulFallbacks' : 'failedFallbacks').value += 1;
     });
   }
 
