@@ -228,6 +228,25 @@ module.exports = {
       '^src/accounts/',
     ),
     layer(
+      'metrics-read-records-and-accounts',
+      'metrics/ counts finished requests (a gateway finish listener) and reads budgets from accounts/: no HTTP, routing or telemetry.',
+      '^src/metrics/',
+      '^src/(server|telemetry|store|alerts|sdk|providers|dialects|cli|config)/',
+    ),
+    layer(
+      'only-cli-wires-metrics',
+      'Metrics subscribe to the gateway; cli/ wires them, and the route knows them by an interface of its own.',
+      '^src/(?!(cli|metrics)/)',
+      '^src/metrics/',
+    ),
+    {
+      name: 'metrics-read-the-record-types-only',
+      comment: 'Of the gateway, metrics/ knows the types of the request record, nothing that runs.',
+      severity: 'error',
+      from: { path: '^src/metrics/' },
+      to: { path: '^src/gateway/', dependencyTypesNot: ['type-only'] },
+    },
+    layer(
       'alerts-read-the-store-only',
       'Alerts query the store and call webhooks; they know nothing of the request path.',
       '^src/alerts/',

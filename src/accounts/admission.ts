@@ -219,7 +219,7 @@ async function takeLimits(
 }
 
 export function callerOf(principal: Principal, endUser: string | undefined): Caller {
-  const { key, team } = principal;
+  const { key, team, user } = principal;
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
   const metadata = key.metadata as { tags?: unknown } | undefined;
   const tags = Array.isArray(metadata?.tags)
@@ -230,6 +230,7 @@ export function callerOf(principal: Principal, endUser: string | undefined): Cal
     keyAlias: text(key.key_alias),
     keyName: text(key.key_name),
     userId: text(key.user_id),
+    userEmail: text(user?.user_email),
     teamId: text(key.team_id),
     teamAlias: text(team?.team_alias),
     organizationId: text(key.organization_id) ?? text(team?.organization_id),

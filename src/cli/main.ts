@@ -27,6 +27,7 @@ import { shareCompileCache } from './compile-cache.ts';
 import { helpText } from './help.ts';
 import { importLitellmDb } from './import-litellm-db.ts';
 import { accountsPath, keyGateFor } from './key-gate-for.ts';
+import { metricsFor } from './metrics-for.ts';
 import { runtimeModelsFor } from './runtime-models-for.ts';
 import { installShutdown } from './shutdown.ts';
 import { tracesBanner } from './traces-banner.ts';
@@ -117,6 +118,8 @@ async function main(argv: string[]): Promise<number> {
     logger.warn({ err }, message),
   );
   gateway.onFinish((record) => keys.finish(record));
+  const metrics = metricsFor(config, keys);
+  gateway.onFinish((record) => metrics.finish(record));
   gateway.onFinish(
     keepResponses(responses, (err) => logger.warn({ err }, 'could not keep a Responses API answer')),
   );
@@ -132,6 +135,7 @@ async function main(argv: string[]): Promise<number> {
     responses,
     keys,
     models,
+    metrics,
     exportState: telemetry && targets.length > 0 ? () => telemetry.exportState() : undefined,
   });
   await app.listen({ host: config.host, port: config.port });

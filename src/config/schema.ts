@@ -66,6 +66,12 @@ export const litellmSettingsSchema = z.object({
   num_retries: count.optional(),
   /** LiteLLM's switch to keep prompts and answers out of its logs: here, out of spans. */
   turn_off_message_logging: flag.optional(),
+  /** `GET /metrics` asks for a key (any virtual key or the master key); open by default, as in LiteLLM. */
+  require_auth_for_metrics_endpoint: flag.optional(),
+  /** The request's `user` as the metrics' `end_user` label (off by default: it can have many values). */
+  enable_end_user_cost_tracking_prometheus_only: flag.optional(),
+  disable_end_user_cost_tracking_prometheus_only: flag.optional(),
+  disable_end_user_cost_tracking: flag.optional(),
 });
 
 /** An alias is a model group name, or LiteLLM's `{ model, hidden }` form. */

@@ -65,6 +65,13 @@ export function resolveSettings(
   const databaseUrl = resolveDatabaseUrl(gs.database_url, env, label);
   if (databaseUrl !== undefined) settings.databaseUrl = databaseUrl;
   if (gs.disable_spend_logs === true) settings.disableSpendLogs = true;
+  if (ls.require_auth_for_metrics_endpoint === true) settings.metricsRequireAuth = true;
+  if (
+    ls.enable_end_user_cost_tracking_prometheus_only === true &&
+    ls.disable_end_user_cost_tracking !== true &&
+    ls.disable_end_user_cost_tracking_prometheus_only !== true
+  )
+    settings.metricsEndUsers = true;
   settings.webhookAllowedHosts = webhookAllowedHosts(gs.webhook_allowed_hosts, env, label);
   Object.assign(settings, resolveWebAccess(gs, env, label, masterKey, warnings));
   return settings;

@@ -86,6 +86,13 @@ export interface GatewayConfig {
   databaseUrl?: string;
   /** `general_settings.disable_spend_logs`: no spend log rows; spend is still charged. */
   disableSpendLogs?: boolean;
+  /** `litellm_settings.require_auth_for_metrics_endpoint`: `GET /metrics` asks for a key. */
+  metricsRequireAuth?: boolean;
+  /**
+   * The request's `user` as the metrics' `end_user` label: `enable_end_user_cost_tracking_prometheus_only`
+   * and neither `disable_end_user_cost_tracking` nor `…_prometheus_only`.
+   */
+  metricsEndUsers?: boolean;
   /** Origins of web pages that may call the gateway from another origin (`cors_allow_origins`); `*` is any. */
   corsAllowOrigins?: string[];
   /** Host names answered without a master key besides localhost and IP addresses (`allowed_hosts`). */

@@ -60,6 +60,8 @@ export interface HandleOptions {
   /** The virtual key and its owners, when the request came with one (charged and traced). */
   caller?: Caller;
   clientIp?: string;
+  /** The route the client called, as registered (`record.route`). */
+  route?: string;
 }
 
 /** One request in flight, as the server sees it. */
@@ -175,6 +177,7 @@ export function createGateway(
       record.continues = options.continues;
       record.caller = options.caller;
       record.clientIp = options.clientIp;
+      record.route = options.route;
       const lifecycle = start(record, options);
       return exchange(lifecycle, run(endpoint, client, stream, lifecycle, options));
     },
@@ -183,6 +186,7 @@ export function createGateway(
       const record = newRecord(options.callId, endpoint, object, false, options.headers);
       record.caller = options.caller;
       record.clientIp = options.clientIp;
+      record.route = options.route;
       const lifecycle = start(record, options);
       record.error = error;
       lifecycle.workDone();

@@ -52,6 +52,8 @@ export interface Caller {
   keyAlias?: string;
   keyName?: string;
   userId?: string;
+  /** The key's user's `user_email` (LiteLLM's `user_email` metric label). */
+  userEmail?: string;
   teamId?: string;
   teamAlias?: string;
   organizationId?: string;
@@ -138,6 +140,8 @@ export interface RequestRecord {
   caller?: Caller;
   /** The client's address (spend logs' `requester_ip_address`). */
   clientIp?: string;
+  /** The route the client called, as registered (`/v1/chat/completions`): a bounded set, for metrics. */
+  route?: string;
 }
 
 export function newRecord(

@@ -20,6 +20,7 @@ import { registerManagementRoutes } from './management/register.ts';
 import { principalOf } from './principal.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerLlmRoutes, UPLOAD_ROUTES } from './routes/llm.ts';
+import { METRICS_ROUTES, type MetricsSource, registerMetricsRoute } from './routes/metrics.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { registerResponseRoutes } from './routes/responses.ts';
 import { ROUTES_LIST_ROUTES, registerRoutesList } from './routes/routes-list.ts';
@@ -57,6 +58,8 @@ export interface AppOptions {
   keys?: KeyGate;
   /** Models added at run time, stored beside the accounts (`/model/new`). */
   models?: RuntimeModels<Deployment>;
+  /** Prometheus metrics for `GET /metrics` (metrics/); the route is absent without. */
+  metrics?: MetricsSource;
 }
 
 export function buildApp(options: AppOptions): FastifyInstance {
@@ -97,6 +100,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ...UI_ROUTES,
     ...searchRoutes,
     ...(alerts ? ALERT_ROUTES : []),
+    ...(options.metrics && !config.metricsRequireAuth ? METRICS_ROUTES : []),
   ]);
   // Before the key check: a CORS preflight carries no key, and a refused page learns nothing more.
   app.addHook(
@@ -171,6 +175,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       config.masterKey,
     );
   if (responses !== undefined) registerResponseRoutes(app, gateway, responses);
+  if (options.metrics) registerMetricsRoute(app, options.metrics);
   registerUiRoutes(app, store !== undefined || remote !== undefined);
   if (alerts)
     registerAlertRoutes(app, alerts, { masterKey: config.masterKey, loopback: isLoopback(config.host) });

@@ -6,6 +6,7 @@ import pino from 'pino';
 import type { KeyGate } from '../../src/accounts/key-gate.ts';
 import type { Alerts } from '../../src/alerts/alerts.ts';
 import { keyGateFor } from '../../src/cli/key-gate-for.ts';
+import { metricsFor } from '../../src/cli/metrics-for.ts';
 import { runtimeModelsFor } from '../../src/cli/runtime-models-for.ts';
 import type { Deployment, GatewayConfig } from '../../src/config/types.ts';
 import { loadPrices } from '../../src/gateway/cost.ts';
@@ -96,6 +97,8 @@ export async function startGateway(
   const models = keys
     ? await runtimeModelsFor(keys.accounts, registry, (message, err) => logger.warn({ err }, message), 100)
     : undefined;
+  const metrics = metricsFor(config, keys);
+  gateway.onFinish((record) => metrics.finish(record));
   const app = buildApp({
     config,
     logger,
@@ -107,6 +110,7 @@ export async function startGateway(
     responses,
     keys,
     models,
+    metrics,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -130,6 +130,7 @@ async function handle(endpoint: Endpoint, steps: Steps, request: FastifyRequest,
     headers: request.headers,
     connected: true,
     clientIp: request.ip,
+    route: request.routeOptions.url,
   };
   let exchange: Exchange;
   try {
