@@ -142,7 +142,10 @@ start_gateway() {
     PIDS+=("$pid")
     for _ in $(seq 300); do
       kill -0 "$pid" 2>/dev/null || break
-      curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health/liveliness" 2>/dev/null && return 0
+      # Its own banner, not just an answer on the port: another gateway may have taken the port between
+      # the check above and this start, and the tests must not run against that one.
+      grep -q 'is listening on' "$dir/tollgate.log" &&
+        curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health/liveliness" 2>/dev/null && return 0
       sleep 0.1
     done
     stop_group "$pid"
