@@ -29,6 +29,9 @@ export const litellmParamsSchema = z.looseObject({
   /** Seconds. */
   timeout: positive.optional(),
   max_retries: count.optional(),
+  /** LiteLLM's name for the deployment's retries (its `max_retries` is the OpenAI client's own). */
+  num_retries: count.optional(),
+  mock_timeout: flag.optional(),
   drop_params: flag.optional(),
   rpm: nonNegative.optional(),
   tpm: nonNegative.optional(),

@@ -17,8 +17,10 @@ export interface Deployment {
   apiVersion?: string;
   /** Per-deployment upstream timeout in milliseconds (`litellm_params.timeout`). */
   timeoutMs?: number;
-  /** Retries of a retryable failure on this deployment (`litellm_params.max_retries`). */
+  /** Retries of a retryable failure on this deployment (`litellm_params.num_retries` or `max_retries`). */
   maxRetries?: number;
+  /** LiteLLM's testing switch `litellm_params.mock_timeout`: every call waits its timeout and times out. */
+  mockTimeout?: boolean;
   /** Per-deployment `drop_params`; falls back to the global setting. */
   dropParams?: boolean;
   /** Requests per minute (`litellm_params.rpm`): enforced per deployment, and a routing weight. */
