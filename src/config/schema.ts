@@ -97,6 +97,8 @@ export const generalSettingsSchema = z.object({
   /** PostgreSQL for virtual keys, spend and models (else the embedded SQLite file). */
   database_url: z.string().optional(),
   max_request_size_mb: positive.optional(),
+  /** The model every `/moderations` request uses, whatever the client asked for (LiteLLM's). */
+  moderation_model: name.optional(),
   /** Tollgate's own: hosts, addresses and CIDR ranges alert webhooks may call although they are not public. */
   webhook_allowed_hosts: z.array(name).optional(),
   /** LiteLLM's CORS allow list: origins, as a list or one comma-separated string. */

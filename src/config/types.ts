@@ -69,6 +69,11 @@ export interface GatewayConfig {
   /** Retries of retryable upstream failures when a deployment sets no `max_retries`. */
   numRetries: number;
   fallbacks: Fallbacks;
+  /**
+   * Moderations for no model, or one the model list lacks: LiteLLM sends those to OpenAI itself
+   * (`OPENAI_API_KEY`, `OPENAI_API_BASE`), and `general_settings.moderation_model` replaces the client's.
+   */
+  moderation?: { model?: string; openai: Deployment };
   /** LiteLLM's `router_settings.routing_strategy`. */
   routingStrategy:
     | 'simple-shuffle'

@@ -274,7 +274,11 @@ export function createGateway(
     const inGroup = (target: GroupTarget, body = client) =>
       withRetries(policy, (delay) => attempt(target, { ...request, client: body }, delay));
     const mock = wantsMockResponse(client);
-    const found = mock ? registry.find(record.requestedModel) : registry.resolve(record.requestedModel);
+    const found = mock
+      ? registry.find(record.requestedModel)
+      : endpoint === 'moderations'
+        ? moderationGroupFor(config, registry, record.requestedModel)
+        : registry.resolve(record.requestedModel);
     record.modelGroup = found?.group;
     const first: GroupTarget = {
       group: found?.group ?? record.requestedModel,
@@ -309,6 +313,22 @@ export function createGateway(
     }
     return result;
   }
+}
+
+/**
+ * LiteLLM's moderations: `moderation_model` if set, else the client's model; one the model list lacks
+ * (or none) goes to OpenAI itself, which picks its default model when none is named.
+ */
+function moderationGroupFor(config: GatewayConfig, registry: ModelRegistry, requested: string) {
+  const model = config.moderation?.model ?? requested;
+  const found = model === '' ? undefined : registry.find(model);
+  const openai = config.moderation?.openai;
+  if (found !== undefined || openai === undefined) return found ?? registry.resolve(model);
+  const group = model === '' ? openai.modelName : model;
+  return {
+    group,
+    deployments: [{ ...openai, modelName: group, model: model === '' ? openai.model : model }],
+  };
 }
 
 /**
