@@ -46,7 +46,7 @@ describe('moderations for no model, or one not in the list', () => {
       body: JSON.stringify({ input: 'I want to harm someone' }),
     });
     assert.equal(res.status, 200);
-    assert.ok(Array.isArray((await res.json()).results));
+    assert.ok(Array.isArray(((await res.json()) as { results?: unknown }).results));
     assert.equal(sent()?.body.model, 'omni-moderation-latest');
     assert.equal(sent()?.headers.authorization, 'Bearer sk-openai-env');
   });

@@ -86,6 +86,8 @@ export interface GatewayConfig {
   /** `router_settings.redis_*`: where replicas share routing state; in this process when unset. */
   redis?: RedisSettings;
   masterKey?: string;
+  /** LiteLLM's UI login (`POST /login`): `UI_USERNAME` (default `admin`), `UI_PASSWORD` (default the master key). */
+  uiLogin?: { username: string; password: string };
   /**
    * PostgreSQL for virtual keys, spend and models (`general_settings.database_url`, `DATABASE_URL`);
    * unset: the embedded SQLite file `accounts.db` beside the trace store.

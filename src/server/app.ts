@@ -19,6 +19,7 @@ import { registerManagementRoutes } from './management/register.ts';
 import { principalOf } from './principal.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerLlmRoutes, UPLOAD_ROUTES } from './routes/llm.ts';
+import { LOGIN_ROUTES, registerLoginRoute } from './routes/login.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { registerResponseRoutes } from './routes/responses.ts';
 import { registerUiRoutes, UI_ROUTES } from './routes/ui.ts';
@@ -89,6 +90,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const publicRoutes = new Set([
     ...PUBLIC_ROUTES,
     ...UI_ROUTES,
+    ...LOGIN_ROUTES,
     ...searchRoutes,
     ...(alerts ? ALERT_ROUTES : []),
   ]);
@@ -155,6 +157,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     );
   if (responses !== undefined) registerResponseRoutes(app, gateway, responses);
   registerUiRoutes(app, store !== undefined || remote !== undefined);
+  registerLoginRoute(app, config);
   if (alerts)
     registerAlertRoutes(app, alerts, { masterKey: config.masterKey, loopback: isLoopback(config.host) });
   return app;
