@@ -9,7 +9,7 @@ import { type RunningGateway, startGateway, testConfig } from './helpers/gateway
 import { type StoreGateway, startStoreGateway } from './helpers/store-gateway.ts';
 
 const MASTER = 'sk-test-login-master';
-const login = (url: string, fields: Record<string, string>, redirect: RequestRedirect = 'manual') =>
+const login = (url: string, fields: Record<string, string>, redirect: 'manual' | 'follow' = 'manual') =>
   fetch(`${url}/login`, { method: 'POST', body: new URLSearchParams(fields), redirect });
 
 describe('POST /login', () => {
@@ -41,11 +41,12 @@ describe('POST /login', () => {
   });
 
   it('refuses a wrong password or user with a 401', async () => {
-    for (const fields of [
+    const tries: Array<Record<string, string>> = [
       { username: 'admin', password: 'sk-wrong' },
       { username: 'root', password: MASTER },
       { username: 'admin' },
-    ]) {
+    ];
+    for (const fields of tries) {
       const res = await login(s.gateway.url, fields);
       assert.equal(res.status, 401, JSON.stringify(fields));
       assert.match(await res.text(), /Invalid credentials/);
