@@ -7,7 +7,7 @@
 import type { Deployment, GatewayConfig } from '../config/types.ts';
 import type { Dialect } from '../dialects/dialect.ts';
 import { dialectFor, tokenCountDialect } from '../dialects/index.ts';
-import type { GatewayError } from '../errors/gateway-error.ts';
+import { badRequest, type GatewayError } from '../errors/gateway-error.ts';
 import type { JsonSuccess } from '../providers/spec.ts';
 import { type Endpoint, isStreamingEndpoint } from '../providers/spec.ts';
 import { isJsonObject, type JsonObject } from '../shared/json.ts';
@@ -323,6 +323,9 @@ function moderationGroupFor(config: GatewayConfig, registry: ModelRegistry, requ
   const model = config.moderation?.model ?? requested;
   const found = model === '' ? undefined : registry.find(model);
   const openai = config.moderation?.openai;
+  // Without OpenAI to ask (a gateway built without the loaded config's default), a model is needed.
+  if (model === '' && openai === undefined)
+    throw badRequest("Missing required parameter: 'model'", 'model', 'missing_required_parameter');
   if (found !== undefined || openai === undefined) return found ?? registry.resolve(model);
   const group = model === '' ? openai.modelName : model;
   return {
