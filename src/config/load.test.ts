@@ -99,6 +99,25 @@ describe('loadConfig with a LiteLLM config.yaml', () => {
     }
   });
 
+  it("reads LiteLLM's UI login, moderation default and deployment num_retries / mock_timeout", async () => {
+    const yaml = `
+model_list:
+  - model_name: slow
+    litellm_params: { model: openai/x, api_key: k, num_retries: 50, max_retries: 2, mock_timeout: true }
+general_settings: { master_key: sk-master, moderation_model: omni-moderation-2024 }
+`;
+    const env = { OPENAI_API_KEY: 'sk-env', OPENAI_API_BASE: 'http://openai.local/v1', UI_PASSWORD: 'pw' };
+    const { config } = await load({ config: 'c.yaml' }, env, tempDir({ 'c.yaml': yaml }));
+    const [slow] = config.deployments;
+    assert.equal(slow?.maxRetries, 50, 'num_retries wins over max_retries');
+    assert.equal(slow?.mockTimeout, true);
+    assert.deepEqual(slow?.params, {}, 'neither is a request parameter');
+    assert.deepEqual(config.uiLogin, { username: 'admin', password: 'pw' });
+    assert.equal(config.moderation?.model, 'omni-moderation-2024');
+    assert.equal(config.moderation?.openai.apiKey, 'sk-env');
+    assert.equal(config.moderation?.openai.apiBase, 'http://openai.local/v1');
+  });
+
   it('gives the same derived ids on every load', async () => {
     const dir = tempDir({ 'config.yaml': LITELLM_CONFIG });
     const ids = async () =>

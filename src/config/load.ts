@@ -1,6 +1,8 @@
 /** Flags + environment + `.env` + config.yaml → the GatewayConfig the gateway runs with. */
+
 import { resolve } from 'node:path';
 import { readConfigFile } from './config-file.ts';
+import { buildDeployment } from './deployment.ts';
 import { loadDotenv } from './dotenv.ts';
 import type { ConfigFlags } from './flags.ts';
 import { resolveModelList } from './model-list.ts';
@@ -45,6 +47,14 @@ export async function loadConfig(
       );
     }
   }
+  // Its missing key is no start-up warning: only moderations for models not in the list would use it.
+  const openai = buildDeployment(
+    { model_name: 'omni-moderation-latest', litellm_params: { model: 'openai/omni-moderation-latest' } },
+    'moderations',
+    env,
+    [],
+  );
+  settings.moderation = { model: file.general_settings?.moderation_model, openai };
   const source: GatewayConfig['source'] = {};
   if (configPath !== undefined) source.configPath = configPath;
   if (defaultModel !== undefined) source.defaultModel = defaultModel;

@@ -29,6 +29,9 @@ export const litellmParamsSchema = z.looseObject({
   /** Seconds. */
   timeout: positive.optional(),
   max_retries: count.optional(),
+  /** LiteLLM's name for the deployment's retries (its `max_retries` is the OpenAI client's own). */
+  num_retries: count.optional(),
+  mock_timeout: flag.optional(),
   drop_params: flag.optional(),
   rpm: nonNegative.optional(),
   tpm: nonNegative.optional(),
@@ -102,6 +105,8 @@ export const generalSettingsSchema = z.object({
   /** No spend log row per request (spend is still charged to keys, users, teams, …). */
   disable_spend_logs: z.boolean().optional(),
   max_request_size_mb: positive.optional(),
+  /** The model every `/moderations` request uses, whatever the client asked for (LiteLLM's). */
+  moderation_model: name.optional(),
   /** Tollgate's own: hosts, addresses and CIDR ranges alert webhooks may call although they are not public. */
   webhook_allowed_hosts: z.array(name).optional(),
   /** LiteLLM's CORS allow list: origins, as a list or one comma-separated string. */

@@ -62,6 +62,9 @@ export function resolveSettings(
   if (redis) settings.redis = redis;
   const masterKey = resolveMasterKey(gs.master_key, env, label);
   if (masterKey !== undefined) settings.masterKey = masterKey;
+  const uiPassword = envValue(env, 'UI_PASSWORD') ?? masterKey;
+  if (uiPassword !== undefined)
+    settings.uiLogin = { username: envValue(env, 'UI_USERNAME') ?? 'admin', password: uiPassword };
   const databaseUrl = resolveDatabaseUrl(gs.database_url, env, label);
   if (databaseUrl !== undefined) settings.databaseUrl = databaseUrl;
   if (gs.disable_spend_logs === true) settings.disableSpendLogs = true;

@@ -17,8 +17,10 @@ export interface Deployment {
   apiVersion?: string;
   /** Per-deployment upstream timeout in milliseconds (`litellm_params.timeout`). */
   timeoutMs?: number;
-  /** Retries of a retryable failure on this deployment (`litellm_params.max_retries`). */
+  /** Retries of a retryable failure on this deployment (`litellm_params.num_retries` or `max_retries`). */
   maxRetries?: number;
+  /** LiteLLM's testing switch `litellm_params.mock_timeout`: every call waits its timeout and times out. */
+  mockTimeout?: boolean;
   /** Per-deployment `drop_params`; falls back to the global setting. */
   dropParams?: boolean;
   /** Requests per minute (`litellm_params.rpm`): enforced per deployment, and a routing weight. */
@@ -67,6 +69,11 @@ export interface GatewayConfig {
   /** Retries of retryable upstream failures when a deployment sets no `max_retries`. */
   numRetries: number;
   fallbacks: Fallbacks;
+  /**
+   * Moderations for no model, or one the model list lacks: LiteLLM sends those to OpenAI itself
+   * (`OPENAI_API_KEY`, `OPENAI_API_BASE`), and `general_settings.moderation_model` replaces the client's.
+   */
+  moderation?: { model?: string; openai: Deployment };
   /** LiteLLM's `router_settings.routing_strategy`. */
   routingStrategy:
     | 'simple-shuffle'
@@ -79,6 +86,8 @@ export interface GatewayConfig {
   /** `router_settings.redis_*`: where replicas share routing state; in this process when unset. */
   redis?: RedisSettings;
   masterKey?: string;
+  /** LiteLLM's UI login (`POST /login`): `UI_USERNAME` (default `admin`), `UI_PASSWORD` (default the master key). */
+  uiLogin?: { username: string; password: string };
   /**
    * PostgreSQL for virtual keys, spend and models (`general_settings.database_url`, `DATABASE_URL`);
    * unset: the embedded SQLite file `accounts.db` beside the trace store.

@@ -3,9 +3,11 @@
  * one upstream call, and account for it (routing state, the request's attempt list). It never retries
  * or sleeps: that is the retry policy's (retry.ts), which wraps it.
  */
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Deployment, GatewayConfig } from '../config/types.ts';
 import type { Dialect } from '../dialects/dialect.ts';
-import { GatewayError } from '../errors/gateway-error.ts';
+import { clientClosed, GatewayError } from '../errors/gateway-error.ts';
 import { getProvider } from '../providers/registry.ts';
 import {
   type Answer,
@@ -20,6 +22,7 @@ import type { GatewayLog } from './gateway-log.ts';
 import type { AttemptRecord, RequestRecord } from './record.ts';
 import { asGatewayError } from './relay.ts';
 import { prepareBody } from './request-body.ts';
+import { mockRateLimitError, mockTimeoutError } from './request-options.ts';
 import type { AttemptResult } from './retry.ts';
 import type { RouterState } from './router-state.ts';
 import { atLimit, available, choose, simpleShuffle, underLimits } from './routing.ts';
@@ -30,6 +33,11 @@ export interface GroupTarget {
   group: string;
   deployments: Deployment[];
   mock: boolean;
+  /**
+   * LiteLLM's testing switches, for the requested group only: its first call answers 429
+   * (`mock_testing_rate_limit_error`, consumed by that call) or every call times out (`mock_timeout`).
+   */
+  scripted?: { rateLimit: boolean; timeout: boolean };
 }
 
 /** The request an attempt is made for. */
@@ -47,6 +55,8 @@ export interface AttemptRequest {
   deadline: number;
   /** A deployment to take when it is in the group and open (the one keeping the conversation continued). */
   pinned?: string;
+  /** The client's own per-call timeout (`timeout`, `x-litellm-timeout`), before the deployment's. */
+  timeoutMs?: number;
 }
 
 export interface Answered {
@@ -64,14 +74,25 @@ export function createAttempt(config: GatewayConfig, state: RouterState, log: Ga
   const refusals = new NativeRefusals();
   return async function attempt(target, request, retryDelayMs) {
     const { endpoint, client, dialect, stream, record, signal } = request;
+    if (target.scripted?.rateLimit) {
+      target.scripted.rateLimit = false;
+      return scriptedFailure(target, request, mockRateLimitError(target.group));
+    }
     let deployment: Deployment;
     try {
       deployment = target.mock ? simpleShuffle(target.deployments) : await pick(target, request.pinned);
     } catch (err) {
       return { ok: false, error: asGatewayError(err) };
     }
+    // LiteLLM's order: the client's timeout, the deployment's, the global one.
+    const perCall = request.timeoutMs ?? deployment.timeoutMs ?? config.requestTimeoutMs;
+    if (target.scripted?.timeout || deployment.mockTimeout) {
+      const result = await mockTimeout(target, request, deployment, perCall);
+      // Counted as started by pick, and in flight while it waited; no latency to learn from it.
+      if (!target.mock) state.finish(deployment.id, 0, false);
+      return result;
+    }
     const provider = providerFor(target.mock ? 'mock' : deployment.provider);
-    const perCall = deployment.timeoutMs ?? config.requestTimeoutMs;
     // What is left of the deadline, in whole seconds: undici reuses a connection's timer only while the
     // timeout stays the same (a new value each request cost ~15 % of throughput), and its timers have a
     // resolution of a second anyway.
@@ -143,6 +164,7 @@ export function createAttempt(config: GatewayConfig, state: RouterState, log: Ga
       error: result.ok ? undefined : result.error,
       dropped: prepared.dropped,
       retryDelayMs,
+      timeoutMs: perCall,
     };
     // A stream's call is over only when its last event is read (relay.ts says when).
     if (!result.ok || result.kind !== 'stream') attempt.endedAt = startedAt + result.latencyMs;
@@ -173,6 +195,66 @@ export function createAttempt(config: GatewayConfig, state: RouterState, log: Ga
       if (open.length === 0) throw atLimit(group);
     }
   }
+}
+
+/**
+ * A failure LiteLLM's testing switches ask for, recorded as an attempt like the real one (so retries,
+ * fallbacks, headers and the trace count it), with no upstream call and no routing state touched: no
+ * deployment really failed. It names a deployment of the group, whose retry budget then applies.
+ */
+function scriptedFailure(
+  target: GroupTarget,
+  request: AttemptRequest,
+  error: GatewayError,
+  deployment: Deployment = simpleShuffle(target.deployments),
+  startedAt = performance.timeOrigin + performance.now(),
+  timeoutMs?: number,
+): AttemptResult<Answered> {
+  const record = request.record;
+  const latencyMs = performance.timeOrigin + performance.now() - startedAt;
+  record.deployment = deployment;
+  record.attempts.push({
+    attempt: record.attempts.length + 1,
+    deployment,
+    provider: 'mock',
+    apiBase: 'mock',
+    startedAt,
+    latencyMs,
+    endedAt: startedAt + latencyMs,
+    status: error.status,
+    error,
+    dropped: [],
+    timeoutMs,
+    ...(request.signal.aborted ? { aborted: true } : {}),
+  });
+  return { ok: false, error, deployment };
+}
+
+/** `mock_timeout`: waits the call's timeout (what is left of the deadline at most), then times out. */
+async function mockTimeout(
+  target: GroupTarget,
+  request: AttemptRequest,
+  deployment: Deployment,
+  timeoutMs: number,
+): Promise<AttemptResult<Answered>> {
+  const startedAt = performance.timeOrigin + performance.now();
+  const wait = Math.max(0, Math.min(timeoutMs, request.deadline - performance.now()));
+  let error = mockTimeoutError();
+  try {
+    await sleep(wait, undefined, { signal: request.signal });
+  } catch {
+    error = clientClosed();
+  }
+  return scriptedFailure(target, request, error, deployment, startedAt, timeoutMs);
+}
+
+/** `mock_testing_fallbacks` and its kin: the requested group fails before any call (gateway.ts). */
+export function mockGroupFailure(
+  target: GroupTarget,
+  request: AttemptRequest,
+  error: GatewayError,
+): AttemptResult<Answered> {
+  return scriptedFailure(target, request, error);
 }
 
 function providerFor(name: string): Provider {

@@ -7,12 +7,12 @@
 import type { Deployment, GatewayConfig } from '../config/types.ts';
 import type { Dialect } from '../dialects/dialect.ts';
 import { dialectFor, tokenCountDialect } from '../dialects/index.ts';
-import type { GatewayError } from '../errors/gateway-error.ts';
+import { badRequest, type GatewayError } from '../errors/gateway-error.ts';
 import type { JsonSuccess } from '../providers/spec.ts';
 import { type Endpoint, isStreamingEndpoint } from '../providers/spec.ts';
 import { isJsonObject, type JsonObject } from '../shared/json.ts';
 import { withFilesDescribed } from '../shared/upload.ts';
-import { type Answered, createAttempt, type GroupTarget } from './attempt.ts';
+import { type Answered, createAttempt, type GroupTarget, mockGroupFailure } from './attempt.ts';
 import { costOf } from './cost.ts';
 import { type CountAnswer, countTokens } from './count-tokens.ts';
 import { fallbackGroups } from './fallbacks.ts';
@@ -22,6 +22,7 @@ import type { ModelRegistry } from './model-registry.ts';
 import { type Caller, type ClientHeaders, newRecord, type RequestRecord } from './record.ts';
 import { asGatewayError, type ErrorEvent, openAiErrorEvent, relayStream } from './relay.ts';
 import { wantsMockResponse } from './request-body.ts';
+import { effectiveFallbacks, mockFailureError, requestRouting } from './request-options.ts';
 import { retrieveUpstream } from './responses/retrieve.ts';
 import type { StoredResponse } from './responses/store.ts';
 import { type AttemptResult, type RetryPolicy, withRetries } from './retry.ts';
@@ -107,9 +108,8 @@ export function createGateway(
   const listeners: FinishListener[] = [];
   const live = new Set<RequestLifecycle>();
   const attempt = createAttempt(config, state, log);
-  // The same for every request; each adds only its deadline and signal.
-  const retryRules: Pick<RetryPolicy, 'retries' | 'onRetry'> = {
-    retries: (d) => d.maxRetries ?? config.numRetries,
+  // The same for every request; each adds its retry budget, deadline and signal.
+  const retryRules: Pick<RetryPolicy, 'onRetry'> = {
     onRetry: ({ error, deployment }, n, wait) =>
       log.debug(
         { deployment: deployment.id, attempt: n, waitMs: Math.round(wait), status: error.status },
@@ -254,27 +254,63 @@ export function createGateway(
   ): Promise<AttemptResult<Answered>> {
     const record = lifecycle.record;
     const signal = lifecycle.signal;
-    const deadline = record.startedPerf + config.requestTimeoutMs;
+    const routing = requestRouting(client, record.clientHeaders);
+    const timeoutMs = routing.timeoutSeconds === undefined ? undefined : routing.timeoutSeconds * 1000;
+    // A client may give its calls longer than the gateway's request_timeout, as LiteLLM lets it.
+    const deadline = record.startedPerf + Math.max(config.requestTimeoutMs, timeoutMs ?? 0);
     const dialect = dialectFor(endpoint);
     const forwardHeaders = dialect === undefined ? undefined : forwarded(record.clientHeaders);
-    const request = { endpoint, client, dialect, forwardHeaders, stream, record, signal, deadline, pinned };
-    const policy: RetryPolicy = { ...retryRules, deadline, signal };
-    const inGroup = (target: GroupTarget) => withRetries(policy, (delay) => attempt(target, request, delay));
+    const request = {
+      endpoint,
+      client,
+      dialect,
+      forwardHeaders,
+      stream,
+      record,
+      signal,
+      deadline,
+      pinned,
+      timeoutMs,
+    };
+    // LiteLLM's order: the deployment's own retries, the client's `num_retries`, the configured ones.
+    const retries = (d: Deployment) =>
+      (record.maxRetries = d.maxRetries ?? routing.numRetries ?? config.numRetries);
+    const policy: RetryPolicy = { ...retryRules, retries, deadline, signal };
+    const inGroup = (target: GroupTarget, body = client) =>
+      withRetries(policy, (delay) => attempt(target, { ...request, client: body }, delay));
     const mock = wantsMockResponse(client);
-    const found = mock ? registry.find(record.requestedModel) : registry.resolve(record.requestedModel);
+    const found = mock
+      ? registry.find(record.requestedModel)
+      : endpoint === 'moderations'
+        ? moderationGroupFor(config, registry, record.requestedModel)
+        : registry.resolve(record.requestedModel);
     record.modelGroup = found?.group;
-    const deployments = found?.deployments ?? [mockResponseDeployment(record.requestedModel)];
-    let result = await inGroup({ group: found?.group ?? record.requestedModel, deployments, mock });
-    if (result.ok || mock || found === undefined) return result;
-    const tried = new Set([found.group]);
-    for (const group of fallbackGroups(config.fallbacks, found.group, result.error)) {
-      const fallback = registry.find(group);
+    const first: GroupTarget = {
+      group: found?.group ?? record.requestedModel,
+      deployments: found?.deployments ?? [mockResponseDeployment(record.requestedModel)],
+      mock,
+      scripted: { rateLimit: routing.mockRateLimit, timeout: routing.mockTimeout },
+    };
+    // A `mock_testing_*_fallbacks` switch fails the requested group before any call, as LiteLLM's Router
+    // does (so without retries); its fallbacks are then real.
+    let result = routing.mockFailure
+      ? mockGroupFailure(first, request, mockFailureError(routing.mockFailure, first.group))
+      : await inGroup(first);
+    if (result.ok || routing.disableFallbacks) return result;
+    const fallbacks = effectiveFallbacks(config.fallbacks, first.group, routing);
+    const tried = new Set([first.group]);
+    for (const group of fallbackGroups(fallbacks, first.group, result.error)) {
+      // `mock_response` is answered for any name, as the requested group was.
+      const fallback =
+        registry.find(group) ?? (mock ? { deployments: [mockResponseDeployment(group)] } : undefined);
       if (tried.has(group) || fallback === undefined) continue;
       if (signal.aborted || performance.now() >= deadline) break;
       tried.add(group);
       record.attemptedFallbacks++;
-      log.debug({ from: found.group, to: group, status: result.error.status }, 'falling back');
-      result = await inGroup({ group, deployments: fallback.deployments, mock: false });
+      log.debug({ from: first.group, to: group, status: result.error.status }, 'falling back');
+      const params = routing.overrides.get(group);
+      const target = { group, deployments: fallback.deployments, mock };
+      result = await inGroup(target, params ? { ...client, ...params } : client);
       if (result.ok) {
         record.fallbackGroup = group;
         return result;
@@ -282,6 +318,25 @@ export function createGateway(
     }
     return result;
   }
+}
+
+/**
+ * LiteLLM's moderations: `moderation_model` if set, else the client's model; one the model list lacks
+ * (or none) goes to OpenAI itself, which picks its default model when none is named.
+ */
+function moderationGroupFor(config: GatewayConfig, registry: ModelRegistry, requested: string) {
+  const model = config.moderation?.model ?? requested;
+  const found = model === '' ? undefined : registry.find(model);
+  const openai = config.moderation?.openai;
+  // Without OpenAI to ask (a gateway built without the loaded config's default), a model is needed.
+  if (model === '' && openai === undefined)
+    throw badRequest("Missing required parameter: 'model'", 'model', 'missing_required_parameter');
+  if (found !== undefined || openai === undefined) return found ?? registry.resolve(model);
+  const group = model === '' ? openai.modelName : model;
+  return {
+    group,
+    deployments: [{ ...openai, modelName: group, model: model === '' ? openai.model : model }],
+  };
 }
 
 /**

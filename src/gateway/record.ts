@@ -31,6 +31,8 @@ export interface AttemptRecord {
   endedAt?: number;
   /** True when the call was stopped half-way because the client left (or the gateway shut down). */
   aborted?: boolean;
+  /** The timeout the call was given, as chosen (the client's, the deployment's or the global one). */
+  timeoutMs?: number;
 }
 
 /**
@@ -110,6 +112,8 @@ export interface RequestRecord {
   modelGroup?: string;
   /** Fallback groups tried after the requested one failed. */
   attemptedFallbacks: number;
+  /** The retry budget of the last failed call's deployment, once a call failed (LiteLLM's max retries). */
+  maxRetries?: number;
   /** The fallback group that answered, when one did. */
   fallbackGroup?: string;
   stream: boolean;

@@ -7,13 +7,24 @@ import type { Deployment } from '../config/types.ts';
 import type { Endpoint, Provider } from '../providers/spec.ts';
 import type { JsonObject } from '../shared/json.ts';
 
-/** Fields that steer the gateway (LiteLLM's request extras); an upstream never sees them. */
+/**
+ * Fields that steer the gateway (LiteLLM's request extras, request-options.ts); an upstream never sees
+ * them. `timeout` is one too: OpenAI's API has none (its SDKs' timeout is a client option).
+ */
 const GATEWAY_ONLY = new Set([
   'mock_response',
   'num_retries',
+  'timeout',
   'fallbacks',
   'context_window_fallbacks',
   'content_policy_fallbacks',
+  'disable_fallbacks',
+  'mock_testing_fallbacks',
+  'mock_testing_context_fallbacks',
+  'mock_testing_context_window_fallbacks',
+  'mock_testing_content_policy_fallbacks',
+  'mock_testing_rate_limit_error',
+  'mock_timeout',
   'caching',
   'cache',
   'user_config',

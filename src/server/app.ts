@@ -20,6 +20,7 @@ import { registerManagementRoutes } from './management/register.ts';
 import { principalOf } from './principal.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerLlmRoutes, UPLOAD_ROUTES } from './routes/llm.ts';
+import { LOGIN_ROUTES, registerLoginRoute } from './routes/login.ts';
 import { METRICS_ROUTES, type MetricsSource, registerMetricsRoute } from './routes/metrics.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { registerResponseRoutes } from './routes/responses.ts';
@@ -98,6 +99,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ...PUBLIC_ROUTES,
     ...ROUTES_LIST_ROUTES,
     ...UI_ROUTES,
+    ...LOGIN_ROUTES,
     ...searchRoutes,
     ...(alerts ? ALERT_ROUTES : []),
     ...(options.metrics && !config.metricsRequireAuth ? METRICS_ROUTES : []),
@@ -177,6 +179,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   if (responses !== undefined) registerResponseRoutes(app, gateway, responses);
   if (options.metrics) registerMetricsRoute(app, options.metrics);
   registerUiRoutes(app, store !== undefined || remote !== undefined);
+  registerLoginRoute(app, config);
   if (alerts)
     registerAlertRoutes(app, alerts, { masterKey: config.masterKey, loopback: isLoopback(config.host) });
   return app;

@@ -87,8 +87,8 @@ const notStreamed = (what: string) =>
     });
 
 const moderations = z.looseObject({
-  // Optional in OpenAI's API, which then picks its default model: the gateway needs one to route.
-  model: z.string().min(1),
+  // Optional, as in OpenAI's API: without one the gateway asks OpenAI's default (gateway.ts).
+  model: z.string().min(1).optional(),
   input: z.union([
     z.string(),
     z.array(z.string()).min(1),

@@ -3,6 +3,7 @@
  * clients and tests read; with a virtual key, the key's spend and limits as LiteLLM reports them.
  */
 import { type RequestRecord, upstreamMs } from '../gateway/record.ts';
+import { pythonSeconds } from '../gateway/request-options.ts';
 
 export function tollgateHeaders(record: RequestRecord): Record<string, string> {
   const elapsed = performance.now() - record.startedPerf;
@@ -18,6 +19,10 @@ export function tollgateHeaders(record: RequestRecord): Record<string, string> {
   if (record.deployment !== undefined) facts['model-id'] = record.deployment.id;
   const last = record.attempts.at(-1);
   if (last !== undefined) facts['model-api-base'] = last.apiBase;
+  // LiteLLM's: the timeout the last call was given, in seconds as it prints them ("1.0", "0.001").
+  if (last?.timeoutMs !== undefined) facts.timeout = pythonSeconds(last.timeoutMs);
+  // Once a call failed: the retry budget that applied to it (LiteLLM sends it once retries ran).
+  if (record.maxRetries !== undefined) facts['max-retries'] = String(record.maxRetries);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(facts)) {
     headers[`x-tollgate-${name}`] = value;

@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { dialectFor } from '../../dialects/index.ts';
-import { GatewayError } from '../../errors/gateway-error.ts';
+import { badRequest, GatewayError } from '../../errors/gateway-error.ts';
 import type { Exchange, Gateway, HandleOptions } from '../../gateway/gateway.ts';
 import type { Continued } from '../../gateway/responses/expand.ts';
 import type { Endpoint } from '../../providers/spec.ts';
-import type { JsonObject } from '../../shared/json.ts';
+import { isJsonObject, type JsonObject } from '../../shared/json.ts';
 import { clientGoneSignal } from '../client-gone.ts';
 import { sendError } from '../error-handler.ts';
 import { installMultipartBody } from '../multipart-body.ts';
@@ -123,27 +123,11 @@ interface Steps {
 }
 
 async function handle(endpoint: Endpoint, steps: Steps, request: FastifyRequest, reply: FastifyReply) {
-  const { gateway, stallMs } = steps;
+  const { stallMs } = steps;
   const res = reply.raw;
-  const options: HandleOptions = {
-    callId: randomUUID(),
-    headers: request.headers,
-    connected: true,
-    clientIp: request.ip,
-    route: request.routeOptions.url,
-  };
-  let exchange: Exchange;
-  try {
-    const prepared = await steps.prepare(endpoint, validateBody(endpoint, request.body));
-    options.continues = prepared.continues;
-    options.pinned = prepared.pinned;
-    const body = await steps.admit(request, prepared.body, options);
-    exchange = gateway.handle(endpoint, body, options);
-  } catch (err) {
-    if (!(err instanceof GatewayError)) throw err;
-    // A request refused before routing is still a request users look for among the ERROR spans.
-    exchange = gateway.refuse(endpoint, request.body, err, options);
-  }
+  const models = batchModels(endpoint, request.body);
+  if (models !== undefined) return handleBatch(models, steps, request, reply);
+  const exchange = await start(endpoint, steps, request, request.body);
   // 'close' is the end of the exchange: the last byte went out, or the client went away (and with it
   // the upstream call stops).
   res.once('close', () => (res.writableFinished ? exchange.delivered() : exchange.clientGone('closed')));
@@ -162,6 +146,75 @@ async function handle(endpoint: Endpoint, steps: Steps, request: FastifyRequest,
   reply.hijack();
   if (!res.destroyed) res.writeHead(200, { ...SSE_HEADERS, ...headers, ...outcome.headers });
   await writeStream(res, outcome.chunks, stallMs, exchange);
+}
+
+/** Validates, prepares and admits one request, and hands it to the gateway (or has it refused). */
+async function start(
+  endpoint: Endpoint,
+  steps: Steps,
+  request: FastifyRequest,
+  raw: unknown,
+): Promise<Exchange> {
+  const options: HandleOptions = {
+    callId: randomUUID(),
+    headers: request.headers,
+    connected: true,
+    clientIp: request.ip,
+    route: request.routeOptions.url,
+  };
+  try {
+    const prepared = await steps.prepare(endpoint, validateBody(endpoint, raw));
+    options.continues = prepared.continues;
+    options.pinned = prepared.pinned;
+    const body = await steps.admit(request, prepared.body, options);
+    return steps.gateway.handle(endpoint, body, options);
+  } catch (err) {
+    if (!(err instanceof GatewayError)) throw err;
+    // A request refused before routing is still a request users look for among the ERROR spans.
+    return steps.gateway.refuse(endpoint, raw, err, options);
+  }
+}
+
+/**
+ * LiteLLM's batch completions: a chat `model` of several comma-separated groups asks each of them the
+ * same thing. Each is a request of its own (admitted, routed, retried, traced and charged as one); the
+ * client gets their answers as one JSON list in the models' order, a failed one as its error object.
+ */
+function batchModels(endpoint: Endpoint, body: unknown): string[] | undefined {
+  if (
+    endpoint !== 'chat' ||
+    !isJsonObject(body) ||
+    typeof body.model !== 'string' ||
+    !body.model.includes(',')
+  )
+    return undefined;
+  const models = body.model.split(',').map((m) => m.trim());
+  return models.every((m) => m !== '') ? models : undefined;
+}
+
+async function handleBatch(models: string[], steps: Steps, request: FastifyRequest, reply: FastifyReply) {
+  const body = request.body as JsonObject;
+  if (body.stream === true)
+    return sendError(
+      reply,
+      badRequest('A batch of models (a comma-separated `model`) cannot be streamed', 'stream'),
+    );
+  const exchanges = await Promise.all(
+    models.map((model) => start('chat', steps, request, { ...body, model })),
+  );
+  const res = reply.raw;
+  res.once('close', () => {
+    for (const exchange of exchanges)
+      res.writableFinished ? exchange.delivered() : exchange.clientGone('closed');
+  });
+  const outcomes = await Promise.all(exchanges.map((exchange) => exchange.outcome));
+  const answers = outcomes.map((outcome): unknown => {
+    if (outcome.kind === 'json') return JSON.parse(outcome.body);
+    if (outcome.kind === 'error') return outcome.error.toJSON();
+    // Chat answers are JSON; a stream is not asked for and media never comes from chat.
+    return badRequest('This answer cannot be part of a batch').toJSON();
+  });
+  return reply.code(200).type('application/json').send(JSON.stringify(answers));
 }
 
 /**
