@@ -126,6 +126,7 @@ function keyTests(
       const denied = await chat(url, key, 'other');
       assert.equal(denied.status, 401);
       assert.equal(errorOf(denied).type, 'key_model_access_denied');
+      assert.match(String(errorOf(denied).message), /^key not allowed to access model\./, "LiteLLM's words");
       // The alias renames the model before the check: `nickname` is `other`, which the key may not use.
       assert.equal(errorOf(await chat(url, key, 'nickname')).type, 'key_model_access_denied');
       const listed = await call(url, '/v1/models', undefined, key);
@@ -135,6 +136,12 @@ function keyTests(
         'a key is shown the models it may use',
       );
       assert.equal((await call(url, '/v1/models/other', undefined, key)).status, 404);
+      const groups = await call(url, '/v1/models?only_model_access_groups=true', undefined, key);
+      assert.deepEqual(
+        (groups.body.data as Array<{ id: string }>).map((m) => m.id),
+        ['beta'],
+        "LiteLLM's access-group listing",
+      );
       const { key: open } = await newKey(url, { aliases: { nickname: 'other' } });
       const renamed = await chat(url, open, 'nickname');
       assert.equal(renamed.status, 200);

@@ -94,9 +94,12 @@ function main(): void {
     if (!isObject(entry) || !isObject(entry.litellm_params)) continue;
     const params = entry.litellm_params;
     const provider = providerOf(String(params.model ?? ''));
-    params.api_base =
-      typeof params.api_base === 'string' && !params.api_base.startsWith('os.environ/')
-        ? rewriteBase(params.api_base, mock, provider)
+    // An OpenAI model with no api_base of its own is api.openai.com, which the mock plays under /openai.
+    const ownBase = typeof params.api_base === 'string' && !params.api_base.startsWith('os.environ/');
+    params.api_base = ownBase
+      ? rewriteBase(String(params.api_base), mock, provider)
+      : provider === 'openai'
+        ? `${mock}/openai/v1`
         : mockBase(mock, provider);
   }
 

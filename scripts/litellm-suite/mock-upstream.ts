@@ -357,6 +357,10 @@ function parseJson(raw: Buffer, contentType: string): Json {
   }
 }
 
+/** The families of OpenAI's own model ids. */
+const OPENAI_MODEL =
+  /^(gpt-|gpt4|o\d|chatgpt|text-|dall-e|whisper|tts-|omni-|davinci|babbage|ft:|computer-use|codex)/;
+
 function route(req: IncomingMessage, res: ServerResponse, raw: Buffer, log: (line: string) => void): void {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const contentType = String(req.headers['content-type'] ?? '');
@@ -373,6 +377,17 @@ function route(req: IncomingMessage, res: ServerResponse, raw: Buffer, log: (lin
   }
   if (req.method !== 'POST') {
     openAiError(res, 404, `mock upstream: no route for ${req.method} ${path}`, 'not_found');
+    return;
+  }
+  // Under /openai the mock stands in for api.openai.com itself, which serves only its own models: a
+  // name it does not know (a model a test deleted, reached through the `*` wildcard) is OpenAI's 404.
+  if (path.startsWith('/openai/') && model !== '' && !OPENAI_MODEL.test(model)) {
+    openAiError(
+      res,
+      404,
+      `The model \`${model}\` does not exist or you do not have access to it.`,
+      'model_not_found',
+    );
     return;
   }
   if (model === '429' || model.endsWith('/429')) {

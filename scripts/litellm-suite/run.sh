@@ -123,7 +123,7 @@ for name in OPENAI_API_KEY AZURE_API_KEY ANTHROPIC_API_KEY GROQ_API_KEY MISTRAL_
 done
 # OpenAI itself, where LiteLLM calls it without a model_list entry (moderations for a model the list
 # lacks): the mock too, so nothing leaves this machine.
-export OPENAI_BASE_URL="$MOCK/v1" OPENAI_API_BASE="$MOCK/v1"
+export OPENAI_BASE_URL="$MOCK/openai/v1" OPENAI_API_BASE="$MOCK/openai/v1"
 
 # Starts the gateway on the config derived from $1 (LiteLLM's), in directory $2. Entries the gateway
 # refuses at start-up (a provider it does not support) are dropped one by one and listed in $2/dropped.txt.

@@ -26,9 +26,9 @@ export function modelAccessDenied(
   model: string,
   allowed: readonly string[],
 ): GatewayError {
-  const name = { key: 'API Key', team: 'Team', user: 'User', org: 'Organization' }[who];
+  // LiteLLM's wording (`key not allowed to access model. …`): clients and its tests match on it.
   return new GatewayError(
-    `${name} not allowed to access model. This ${name.toLowerCase()} can only access models=${JSON.stringify(allowed)}. Tried to access ${model}`,
+    `${who} not allowed to access model. This ${who} can only access models=${JSON.stringify(allowed)}. Tried to access ${model}`,
     { status: 401, type: `${who}_model_access_denied`, code: '401', param: 'model' },
   );
 }

@@ -192,11 +192,12 @@ async function info(m: Management, request: FastifyRequest): Promise<JsonObject>
   const token = asked === undefined ? principal?.token : tokenOf(asked);
   if (token === undefined) throw invalid('key: give the key to describe (?key=…)');
   const entity = await m.accounts.tables.keys.get(m.accounts.db, token);
+  // Unknown first (LiteLLM's 404): a token is a sha256, so this tells a caller nothing it could use.
+  if (entity === undefined) throw notFound(`Key not found: ${token.slice(0, 8)}…`);
   // A key may read itself, and an internal user's key the user's other keys.
   const mine =
     token === principal?.token || (isInternalUser(principal) && entity?.user_id === principal?.key.user_id);
   if (!isAdmin(principal) && !mine) throw forbidden("You are not allowed to read this key's info.");
-  if (entity === undefined) throw notFound(`Key not found: ${token.slice(0, 8)}…`);
   return { key: token, info: await withModelSpend(m, entity) };
 }
 

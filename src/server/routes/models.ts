@@ -17,8 +17,8 @@ export function registerModelRoutes(
   const entry = (id: string) => ({ id, object: 'model', created, owned_by: ownerOf(registry, id) });
   const list = (request: FastifyRequest) => ({
     object: 'list',
-    data: registry
-      .names()
+    // LiteLLM's `only_model_access_groups=true`: the access groups (`model_info.access_groups`) instead.
+    data: (onlyAccessGroups(request) ? accessGroups(registry) : registry.names())
       .filter((name) => visible(request, name))
       .map(entry),
   });
@@ -44,4 +44,18 @@ export function registerModelRoutes(
 function ownerOf(registry: ModelRegistry, id: string): string {
   const provider = registry.find(id)?.deployments[0]?.provider;
   return provider === undefined || provider === 'mock' ? 'tollgate' : provider;
+}
+
+function onlyAccessGroups(request: FastifyRequest): boolean {
+  return (request.query as Record<string, unknown> | undefined)?.only_model_access_groups === 'true';
+}
+
+/** Every access group the deployments name, in configuration order. */
+function accessGroups(registry: ModelRegistry): string[] {
+  const groups = new Set<string>();
+  for (const d of registry.deployments()) {
+    const named = d.modelInfo.access_groups;
+    if (Array.isArray(named)) for (const g of named) if (typeof g === 'string') groups.add(g);
+  }
+  return [...groups];
 }
