@@ -296,6 +296,34 @@ function keyTests(
       assert.equal((await call(url, '/key/generate', { user_id: `carl-${label}` }, plain)).status, 401);
     });
 
+    it("lets team members manage the team's keys as the team permits, and its admin all of them", async () => {
+      const [member, admin] = [`member-${label}`, `lead-${label}`];
+      const memberKey = String((await call(url, '/user/new', { user_id: member })).body.key);
+      const adminKey = String((await call(url, '/user/new', { user_id: admin })).body.key);
+      const team = await call(url, '/team/new', {
+        team_alias: `perm-${label}`,
+        team_member_permissions: ['/key/update'],
+        members_with_roles: [
+          { user_id: member, role: 'user' },
+          { user_id: admin, role: 'admin' },
+        ],
+      });
+      assert.equal(team.status, 200, JSON.stringify(team.body));
+      const teamId = String(team.body.team_id);
+      const { key: teamKey } = await newKey(url, { team_id: teamId });
+      assert.equal((await call(url, '/key/info?key=' + teamKey, undefined, memberKey)).status, 200);
+      assert.equal(
+        (await call(url, '/key/update', { key: teamKey, metadata: { x: 1 } }, memberKey)).status,
+        200,
+      );
+      const made = await call(url, '/key/generate', { team_id: teamId }, memberKey);
+      assert.equal(made.status, 401);
+      assert.equal(errorOf(made).type, 'team_member_permission_error');
+      assert.equal((await call(url, '/key/delete', { keys: [teamKey] }, memberKey)).status, 403);
+      assert.equal((await call(url, '/key/generate', { team_id: teamId }, adminKey)).status, 200);
+      assert.equal((await call(url, '/key/delete', { keys: [teamKey] }, adminKey)).status, 200);
+    });
+
     it("holds the master key's requests to their end user's block and budget", async () => {
       const made = await call(url, '/end_user/new', { user_id: `blocked-${label}`, blocked: true });
       assert.equal(made.status, 200, JSON.stringify(made.body));

@@ -52,6 +52,8 @@ function rewriteBase(base: string, mock: string, provider: string): string {
     return CLOSED;
   }
   if (host !== FAKE_HOST && host.startsWith('exampleopenaiendpoint')) return CLOSED;
+  // The public fake endpoint has its own answers (fixed usage): the mock plays it under /fake-openai.
+  if (host === FAKE_HOST) return `${mock}/fake-openai/v1`;
   return mockBase(mock, provider);
 }
 

@@ -57,7 +57,15 @@ function startSse(res: ServerResponse): (payload: unknown) => void {
   };
 }
 
+/**
+ * Requests to the public fake OpenAI endpoint the suite's configs name (served under /fake-openai): it
+ * answers every chat with the same small usage (OpenAI's documentation example, 9 + 12 tokens), whatever
+ * the prompt, and the suite's budget tests are sized for that.
+ */
+const FAKE_ENDPOINT_BODIES = new WeakSet<Json>();
+
 function usage(body: Json): Json {
+  if (FAKE_ENDPOINT_BODIES.has(body)) return { prompt_tokens: 9, completion_tokens: 12, total_tokens: 21 };
   const prompt = promptTokens(body);
   return {
     prompt_tokens: prompt,
@@ -366,6 +374,7 @@ function route(req: IncomingMessage, res: ServerResponse, raw: Buffer, log: (lin
   const contentType = String(req.headers['content-type'] ?? '');
   const body = parseJson(raw, contentType);
   const model = modelOf(path, body);
+  if (path.startsWith('/fake-openai/')) FAKE_ENDPOINT_BODIES.add(body);
   log(`${req.method} ${path} model=${model} stream=${body.stream === true}`);
 
   if (req.method === 'GET' && /\/models$/.test(path)) {

@@ -92,3 +92,16 @@ export function notFound(message: string): GatewayError {
 export function badInput(message: string): GatewayError {
   return new GatewayError(message, { status: 400, type: 'bad_request_error', code: '400' });
 }
+
+/**
+ * The listed fields a body sets to null on purpose: an update clears them (LiteLLM's updates apply the
+ * fields a request sets, null included: `{"max_budget": null}` removes the budget).
+ */
+export function clearedFields(body: JsonObject, spec: FieldSpec, keep: readonly string[] = []): JsonObject {
+  const out: JsonObject = {};
+  for (const [name, kind] of Object.entries(spec)) {
+    if (body[name] !== null || keep.includes(name)) continue;
+    out[name] = kind === 'strings' ? [] : kind === 'object' ? {} : null;
+  }
+  return out;
+}

@@ -7,11 +7,20 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { addDuration } from '../../accounts/durations.ts';
 import type { Entity } from '../../accounts/entity-table.ts';
 import { hashKey, keyName, newKey, tokenOf } from '../../accounts/key-text.ts';
-import { GatewayError } from '../../errors/gateway-error.ts';
 import type { JsonObject } from '../../shared/json.ts';
 import { INTERNAL_USERS, isAdmin, isInternalUser, KEYS, principalOf } from '../principal.ts';
 import { type Management, now } from './context.ts';
-import { badInput, bodyObject, invalid, notFound, queryInt, queryText, readFields } from './fields.ts';
+import {
+  badInput,
+  bodyObject,
+  clearedFields,
+  invalid,
+  notFound,
+  queryInt,
+  queryText,
+  readFields,
+} from './fields.ts';
+import { checkKeyAccess, checkOwn, checkTeamAccess, forbidden, type Owner, ownerOf } from './key-access.ts';
 import { KEY_DEFAULTS, KEY_FIELDS } from './key-fields.ts';
 
 export function registerKeyRoutes(app: FastifyInstance, m: Management): void {
@@ -37,43 +46,12 @@ export function registerKeyRoutes(app: FastifyInstance, m: Management): void {
   app.post('/key/health', KEYS, async () => ({ key: 'healthy', logging_callbacks: null }));
 }
 
-/**
- * Whose keys the caller may manage: everyone's (undefined) for the master key and proxy admins, else
- * its own user's (LiteLLM's self-serve keys for internal users).
- */
-type Owner = { userId: string | undefined } | undefined;
-
-function ownerOf(request: FastifyRequest): Owner {
-  const principal = principalOf(request);
-  if (isAdmin(principal)) return undefined;
-  const userId = principal?.key.user_id;
-  return { userId: typeof userId === 'string' ? userId : undefined };
-}
-
-function forbidden(message: string): GatewayError {
-  return new GatewayError(message, { status: 403, type: 'auth_error', code: '403' });
-}
-
-/** Refuses a change to a key that is not the caller's own (or a key made over to another user). */
-function checkOwn(owner: Owner, userId: unknown): void {
-  if (owner === undefined) return;
-  if (owner.userId === undefined || userId !== owner.userId)
-    throw forbidden(
-      `User can only manage keys for themselves. Got user_id=${String(userId ?? null)}, your user_id=${String(owner.userId ?? null)}`,
-    );
-}
-
 async function generate(m: Management, body: JsonObject, owner: Owner): Promise<JsonObject> {
   const fields = readFields(body, KEY_FIELDS);
   if (owner !== undefined) {
     fields.user_id ??= owner.userId ?? null;
     checkOwn(owner, fields.user_id);
-    if (
-      typeof fields.team_id === 'string' &&
-      (await m.accounts.tables.teamMembers.get(m.accounts.db, fields.team_id, String(owner.userId))) ===
-        undefined
-    )
-      throw forbidden(`User=${String(owner.userId)} is not a member of team=${fields.team_id}.`);
+    if (fields.team_id !== undefined) await checkTeamAccess(m, owner, fields.team_id, '/key/generate');
   }
   const custom = body.key;
   if (custom !== undefined && custom !== null && (typeof custom !== 'string' || !custom.startsWith('sk-')))
@@ -133,11 +111,16 @@ function keyAnswer(entity: Entity, key: string): JsonObject {
 async function update(m: Management, body: JsonObject, owner: Owner): Promise<JsonObject> {
   const existing = await keyNamed(m, body.key);
   const fields = readFields(body, KEY_FIELDS);
-  checkOwn(owner, existing.user_id);
-  if (fields.user_id !== undefined) checkOwn(owner, fields.user_id);
+  await checkKeyAccess(m, owner, existing, '/key/update');
+  if (fields.user_id !== undefined && fields.user_id !== existing.user_id) checkOwn(owner, fields.user_id);
+  // Moving a key into another team needs the same right in that team.
+  if (fields.team_id !== undefined && fields.team_id !== existing.team_id)
+    await checkTeamAccess(m, owner, fields.team_id, '/key/update');
   await checkAliasFree(m, fields.key_alias, String(existing.token));
   const { duration, spend, ...rest } = fields;
-  const changed: Entity = { ...existing, ...rest, updated_by: m.adminId };
+  const cleared = clearedFields(body, KEY_FIELDS, ['spend', 'duration', 'user_id']);
+  const changed: Entity = { ...existing, ...cleared, ...rest, updated_by: m.adminId };
+  if (cleared.budget_duration === null) changed.budget_reset_at = null;
   if (typeof duration === 'string')
     changed.expires = addDuration(new Date(), duration)?.toISOString() ?? null;
   if (typeof fields.budget_duration === 'string' && fields.budget_duration !== existing.budget_duration)
@@ -172,7 +155,7 @@ async function remove(m: Management, body: JsonObject, owner: Owner): Promise<Js
   for (const token of tokens) {
     const found = await tables.keys.get(db, token);
     if (found === undefined) missing.push(token);
-    else checkOwn(owner, found.user_id);
+    else await checkKeyAccess(m, owner, found, '/key/delete');
   }
   if (missing.length > 0)
     throw notFound(
@@ -194,10 +177,12 @@ async function info(m: Management, request: FastifyRequest): Promise<JsonObject>
   const entity = await m.accounts.tables.keys.get(m.accounts.db, token);
   // Unknown first (LiteLLM's 404): a token is a sha256, so this tells a caller nothing it could use.
   if (entity === undefined) throw notFound(`Key not found: ${token.slice(0, 8)}…`);
-  // A key may read itself, and an internal user's key the user's other keys.
-  const mine =
-    token === principal?.token || (isInternalUser(principal) && entity?.user_id === principal?.key.user_id);
-  if (!isAdmin(principal) && !mine) throw forbidden("You are not allowed to read this key's info.");
+  // A key may read itself; an internal user's key, what its user may manage (its own keys, its teams').
+  if (token !== principal?.token) {
+    if (!isAdmin(principal) && !isInternalUser(principal))
+      throw forbidden("You are not allowed to read this key's info.");
+    await checkKeyAccess(m, ownerOf(request), entity, '/key/info');
+  }
   return { key: token, info: await withModelSpend(m, entity) };
 }
 
@@ -245,7 +230,7 @@ async function regenerate(
   owner: Owner,
 ): Promise<JsonObject> {
   const existing = await keyNamed(m, fromPath ?? body.key);
-  checkOwn(owner, existing.user_id);
+  await checkKeyAccess(m, owner, existing, '/key/regenerate');
   const fields = readFields(body, KEY_FIELDS);
   const newValue = body.new_key;
   if (

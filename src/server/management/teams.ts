@@ -20,7 +20,16 @@ import {
   resetAt,
 } from './common.ts';
 import type { Management } from './context.ts';
-import { badInput, bodyObject, type FieldSpec, invalid, notFound, queryText, readFields } from './fields.ts';
+import {
+  badInput,
+  bodyObject,
+  clearedFields,
+  type FieldSpec,
+  invalid,
+  notFound,
+  queryText,
+  readFields,
+} from './fields.ts';
 import {
   addTeamMembers,
   membershipView,
@@ -157,7 +166,9 @@ async function updateTeam(m: Management, body: JsonObject): Promise<JsonObject> 
     if (existing === undefined) throw notFound(`Team not found, passed team_id=${teamId}`);
     checkBudgetValues(fields, existing);
     await checkOrganization(m, tx, fields.organization_id);
-    const changed: Entity = { ...existing, ...fields };
+    const cleared = clearedFields(body, TEAM_FIELDS, ['team_id', 'organization_id', 'metadata']);
+    const changed: Entity = { ...existing, ...cleared, ...fields };
+    if (cleared.budget_duration === null) changed.budget_reset_at = null;
     if (unsetOrg) changed.organization_id = null;
     if (typeof fields.budget_duration === 'string') changed.budget_reset_at = resetAt(fields.budget_duration);
     if (fields.metadata !== undefined)
