@@ -324,6 +324,32 @@ function keyTests(
       assert.equal((await call(url, '/key/delete', { keys: [teamKey] }, adminKey)).status, 200);
     });
 
+    it("lets a team admin add its team's own model, which only the team's keys may use", async () => {
+      const lead = `model-lead-${label}`;
+      const leadKey = String((await call(url, '/user/new', { user_id: lead })).body.key);
+      const team = await call(url, '/team/new', { members_with_roles: [{ user_id: lead, role: 'admin' }] });
+      const teamId = String(team.body.team_id);
+      const entry = (id: string, teamOf: string) => ({
+        model_name: `team-model-${label}`,
+        litellm_params: { model: 'openai/my-model', api_base: upstream.url, api_key: 'sk-test-upstream' },
+        model_info: { id, team_id: teamOf },
+      });
+      const added = await call(url, '/model/new', entry(`tm-${label}`, teamId), leadKey);
+      assert.equal(added.status, 200, JSON.stringify(added.body));
+      const other = await call(url, '/team/new', {});
+      assert.equal(
+        (await call(url, '/model/new', entry(`tm2-${label}`, String(other.body.team_id)), leadKey)).status,
+        403,
+      );
+      const { key: teamKey } = await newKey(url, { team_id: teamId });
+      assert.equal((await chat(url, teamKey, `team-model-${label}`)).status, 200);
+      const { key: outsider } = await newKey(url);
+      const denied = await chat(url, outsider, `team-model-${label}`);
+      assert.equal(denied.status, 401);
+      assert.equal(errorOf(denied).type, 'team_model_access_denied');
+      assert.equal((await call(url, '/model/delete', { id: `tm-${label}` }, leadKey)).status, 200);
+    });
+
     it("holds the master key's requests to their end user's block and budget", async () => {
       const made = await call(url, '/end_user/new', { user_id: `blocked-${label}`, blocked: true });
       assert.equal(made.status, 200, JSON.stringify(made.body));

@@ -83,6 +83,9 @@ export function mayUse(principal: Principal, model: ModelFacts): boolean {
 
 function checkModels(principal: Principal, model: ModelFacts): void {
   const { key, team, user, org } = principal;
+  const owners = model.teams ?? [];
+  if (owners.length > 0 && !owners.includes(String(team?.team_id)))
+    throw modelAccessDenied('team', model.names[0] ?? '', []);
   const keyModels = modelsOf(key);
   // A key made for a team may say "whatever the team may use".
   const own = keyModels.includes('all-team-models') ? modelsOf(team) : keyModels;

@@ -10,6 +10,11 @@ export interface ModelFacts {
   names: readonly string[];
   /** The access groups of the group's deployments. */
   accessGroups: readonly string[];
+  /**
+   * The teams the group's deployments belong to (`model_info.team_id`, a team admin's model): only
+   * those teams' keys may use it. Empty for everyone's models.
+   */
+  teams?: readonly string[];
 }
 
 const EVERYTHING = new Set(['*', 'all-proxy-models']);

@@ -41,13 +41,16 @@ export async function keyGateFor(
     facts: (model) => {
       const target = registry.find(model);
       const groups = new Set<string>();
+      const teams = new Set<string>();
       for (const d of target?.deployments ?? []) {
+        if (typeof d.modelInfo.team_id === 'string') teams.add(d.modelInfo.team_id);
         const access = d.modelInfo.access_groups;
         if (Array.isArray(access)) for (const g of access) if (typeof g === 'string') groups.add(g);
       }
       return {
         names: target && target.group !== model ? [model, target.group] : [model],
         accessGroups: [...groups],
+        teams: [...teams],
       };
     },
     warn,

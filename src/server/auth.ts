@@ -49,6 +49,8 @@ export function createAuthHook(options: AuthOptions) {
     const route = request.routeOptions.url ?? '';
     const config = request.routeOptions.config;
     const allowed =
+      // No route matched: the not-found handler answers (a 404 says more than "admins only").
+      request.routeOptions.url === undefined ||
       isAdmin(principal) ||
       config?.virtualKeys === true ||
       (config?.internalUsers === true && isInternalUser(principal));

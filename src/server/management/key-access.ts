@@ -97,3 +97,14 @@ export async function checkTeamAccess(
   if (action === '/key/delete') throw forbidden("Only the key's owner or a team admin may delete it.");
   if (!role.permissions.includes(action)) throw notPermitted(action, teamId);
 }
+
+/** Throws unless the caller is the master key, a proxy admin, or an admin of team `teamId`. */
+export async function checkTeamAdmin(m: Management, owner: Owner, teamId: unknown): Promise<void> {
+  if (owner === undefined) return;
+  const role =
+    typeof teamId === 'string' && owner.userId ? await membership(m, teamId, owner.userId) : undefined;
+  if (role?.admin !== true)
+    throw forbidden(
+      'Only a proxy admin, or an admin of the team the model belongs to (model_info.team_id), may do this.',
+    );
+}

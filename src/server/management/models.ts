@@ -7,9 +7,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deployment } from '../../config/types.ts';
 import { isJsonObject, type JsonObject } from '../../shared/json.ts';
-import { KEYS, principalOf } from '../principal.ts';
+import { INTERNAL_USERS, KEYS, principalOf } from '../principal.ts';
 import type { Management } from './context.ts';
 import { badInput, bodyObject, invalid, queryInt, queryText, readFields } from './fields.ts';
+import { checkTeamAdmin, type Owner, ownerOf } from './key-access.ts';
 import { deploymentInfo, groupInfo, maskParams, mayUse } from './model-info.ts';
 
 export function registerModelManagementRoutes(app: FastifyInstance, m: Management): void {
@@ -18,12 +19,19 @@ export function registerModelManagementRoutes(app: FastifyInstance, m: Managemen
   app.get('/v1/model/info', KEYS, info);
   app.get('/v2/model/info', KEYS, async (request) => modelInfoPage(m, request));
   app.get('/model_group/info', KEYS, async (request) => modelGroupInfo(m, request));
-  app.post('/model/new', async (request) => addModel(m, bodyObject(request.body)));
-  app.post('/model/update', async (request) => updateModel(m, bodyObject(request.body), undefined));
-  app.patch('/model/:id/update', async (request) =>
-    updateModel(m, bodyObject(request.body), (request.params as { id: string }).id),
+  // A team admin may add, change and delete its team's models (LiteLLM's team models): the routes check.
+  app.post('/model/new', INTERNAL_USERS, async (request) =>
+    addModel(m, bodyObject(request.body), ownerOf(request)),
   );
-  app.post('/model/delete', async (request) => deleteModel(m, bodyObject(request.body)));
+  app.post('/model/update', INTERNAL_USERS, async (request) =>
+    updateModel(m, bodyObject(request.body), undefined, ownerOf(request)),
+  );
+  app.patch('/model/:id/update', INTERNAL_USERS, async (request) =>
+    updateModel(m, bodyObject(request.body), (request.params as { id: string }).id, ownerOf(request)),
+  );
+  app.post('/model/delete', INTERNAL_USERS, async (request) =>
+    deleteModel(m, bodyObject(request.body), ownerOf(request)),
+  );
 }
 
 /** The deployments the caller may use, configured first, as `/model/info` entries. */
@@ -108,11 +116,12 @@ function answer(model: {
   return { ...model, litellm_params: maskParams(model.litellm_params) };
 }
 
-async function addModel(m: Management, body: JsonObject): Promise<JsonObject> {
+async function addModel(m: Management, body: JsonObject, owner: Owner): Promise<JsonObject> {
   const fields = readFields(body, ENTRY_FIELDS);
   if (typeof fields.model_name !== 'string') throw invalid('model_name: required');
   if (!isJsonObject(fields.litellm_params)) throw invalid('litellm_params: required');
   const info = isJsonObject(fields.model_info) ? fields.model_info : {};
+  await checkTeamAdmin(m, owner, info.team_id);
   if (info.id !== undefined && (typeof info.id !== 'string' || info.id === ''))
     throw invalid('model_info.id: must be a non-empty string');
   const stored = await runtime(m).add(
@@ -126,11 +135,15 @@ async function updateModel(
   m: Management,
   body: JsonObject,
   fromPath: string | undefined,
+  owner: Owner,
 ): Promise<JsonObject> {
   const fields = readFields(body, ENTRY_FIELDS);
   const info = isJsonObject(fields.model_info) ? fields.model_info : {};
   const id = fromPath ?? (typeof info.id === 'string' ? info.id : undefined);
   if (id === undefined) throw invalid('model_info.id: give the id of the model to change');
+  await checkTeamAdmin(m, owner, m.registry.byId(id)?.modelInfo.team_id);
+  // A team admin's model stays its team's.
+  if (owner !== undefined && info.team_id !== undefined) await checkTeamAdmin(m, owner, info.team_id);
   const stored = await runtime(m).update(
     id,
     {
@@ -143,9 +156,10 @@ async function updateModel(
   return answer(stored);
 }
 
-async function deleteModel(m: Management, body: JsonObject): Promise<JsonObject> {
+async function deleteModel(m: Management, body: JsonObject, owner: Owner): Promise<JsonObject> {
   const id = body.id;
   if (typeof id !== 'string' || id === '') throw invalid('id: give the id of the model to delete');
+  await checkTeamAdmin(m, owner, m.registry.byId(id)?.modelInfo.team_id);
   await runtime(m).remove(id);
   return { message: `Model: ${id} deleted successfully` };
 }
