@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AzureOpenAI } from 'openai';
 import { deployment, type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
 import { call, chat, errorOf, MASTER, newKey, settleSpend } from './helpers/keys.ts';
 import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
@@ -146,6 +147,26 @@ function keyTests(
       const renamed = await chat(url, open, 'nickname');
       assert.equal(renamed.status, 200);
       assert.equal(renamed.headers.get('x-litellm-model-group'), 'other');
+    });
+
+    it("serves Azure OpenAI clients: Azure's paths and its api-key header", async () => {
+      const { key } = await newKey(url, { models: ['priced'] });
+      const azure = new AzureOpenAI({
+        endpoint: url,
+        apiKey: key,
+        apiVersion: '2024-02-15-preview',
+        maxRetries: 0,
+      });
+      const answer = await azure.chat.completions.create({
+        model: 'priced',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      assert.equal(answer.object, 'chat.completion');
+      await assert.rejects(
+        azure.chat.completions.create({ model: 'other', messages: [{ role: 'user', content: 'hi' }] }),
+        (err: { status?: number; message?: string }) =>
+          err.status === 401 && /key not allowed to access model\./.test(String(err.message)),
+      );
     });
 
     it('refuses a blocked key until it is unblocked, and a deleted key for good', async () => {

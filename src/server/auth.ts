@@ -72,7 +72,8 @@ function presentedKey(request: FastifyRequest): string | undefined {
     const key = match?.[1]?.trim();
     if (key) return key;
   }
-  const apiKey = request.headers['x-api-key'];
+  // Anthropic's header, and Azure OpenAI's (its clients send the key as `api-key`).
+  const apiKey = request.headers['x-api-key'] ?? request.headers['api-key'];
   const key = (Array.isArray(apiKey) ? apiKey[0] : apiKey)?.trim();
   return key ? key : undefined;
 }

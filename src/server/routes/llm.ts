@@ -40,6 +40,16 @@ const ROUTES: Array<[string, Endpoint]> = [
   ['/rerank', 'rerank'],
 ];
 
+/**
+ * Azure OpenAI's paths, which Azure clients (`AzureOpenAI` with the gateway as its endpoint) call: the
+ * deployment in the path is the model when the body names none, as LiteLLM serves them.
+ */
+const AZURE_ROUTES: Array<[string, Endpoint]> = [
+  ['/openai/deployments/:model/chat/completions', 'chat'],
+  ['/openai/deployments/:model/completions', 'completions'],
+  ['/openai/deployments/:model/embeddings', 'embeddings'],
+];
+
 /** Routes whose body is a multipart form with a file: audio to transcribe. */
 const FORM_ROUTES: Array<[string, Endpoint]> = [
   ['/v1/audio/transcriptions', 'transcriptions'],
@@ -90,6 +100,12 @@ export function registerLlmRoutes(
       handle(endpoint, steps, request, reply),
     );
   }
+  for (const [url, endpoint] of AZURE_ROUTES)
+    app.post(url, { config: { virtualKeys: true } }, (request, reply) => {
+      const model = (request.params as { model: string }).model;
+      if (isJsonObject(request.body) && request.body.model === undefined) request.body.model = model;
+      return handle(endpoint, steps, request, reply);
+    });
   // Forms are read only here: the multipart parser lives in this scope, and the body limit is the route's.
   const bodyLimit = Math.max(UPLOAD_LIMIT_BYTES, app.initialConfig.bodyLimit ?? 0);
   app.register(async (scope) => {

@@ -47,7 +47,9 @@ function ownerOf(registry: ModelRegistry, id: string): string {
 }
 
 function onlyAccessGroups(request: FastifyRequest): boolean {
-  return (request.query as Record<string, unknown> | undefined)?.only_model_access_groups === 'true';
+  const value = (request.query as Record<string, unknown> | undefined)?.only_model_access_groups;
+  // Python clients write booleans as `True`.
+  return typeof value === 'string' && value.toLowerCase() === 'true';
 }
 
 /** Every access group the deployments name, in configuration order. */
