@@ -105,7 +105,6 @@ const BAD_CREDENTIALS: string[][] = [
   [`x-api-key: ${KEY.slice(0, -1)}`],
   [`X-Api-Key: ${KEY.slice(0, -1)}`],
   [`x_api_key: ${KEY}`],
-  [`api-key: ${KEY}`],
   [`api_key: ${KEY}`],
   [`cookie: api_key=${KEY}; authorization=Bearer%20${KEY}`],
   [`proxy-authorization: Bearer ${KEY}`],
