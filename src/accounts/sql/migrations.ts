@@ -39,10 +39,11 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; statements: string[] }> =
         spend DOUBLE PRECISION NOT NULL DEFAULT 0, PRIMARY KEY (kind, id, model))`,
       `CREATE TABLE tg_models (model_id TEXT PRIMARY KEY, model_name TEXT NOT NULL, data TEXT NOT NULL,
         created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
-      // LiteLLM_SpendLogs, one row per request: keyed by the gateway's call id, since `request_id` is the
-      // answer's id (`chatcmpl-…`, as LiteLLM logs it), which an upstream may repeat.
+      // LiteLLM_SpendLogs, one row per request. `request_id` is the answer's id (`chatcmpl-…`, as LiteLLM
+      // logs it), which an upstream may repeat; `call_id` is the gateway's own. Neither is a key: rows are
+      // appended in rowid order, and an index on a random id would cost every insert a random B-tree walk.
       `CREATE TABLE tg_spend_logs (
-        call_id TEXT PRIMARY KEY,
+        call_id TEXT NOT NULL,
         request_id TEXT NOT NULL,
         call_type TEXT NOT NULL,
         api_key TEXT NOT NULL,
@@ -73,8 +74,8 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; statements: string[] }> =
       'CREATE INDEX tg_spend_logs_time ON tg_spend_logs (start_time)',
       'CREATE INDEX tg_spend_logs_request ON tg_spend_logs (request_id)',
       'CREATE INDEX tg_spend_logs_key ON tg_spend_logs (api_key, start_time)',
-      'CREATE INDEX tg_spend_logs_user ON tg_spend_logs (user_id, start_time)',
-      'CREATE INDEX tg_spend_logs_team ON tg_spend_logs (team_id, start_time)',
+      // No index by user or team: each costs every request's insert, and those reports come with a time
+      // range, which the time index narrows first.
       // Requests and tokens per scope and minute, for rpm/tpm limits shared by replicas.
       `CREATE TABLE tg_limit_windows (scope TEXT NOT NULL, window_start INTEGER NOT NULL,
         requests INTEGER NOT NULL DEFAULT 0, tokens INTEGER NOT NULL DEFAULT 0,

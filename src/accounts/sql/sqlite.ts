@@ -29,6 +29,8 @@ export class SqliteDb implements SqlDb {
     this.#db = new DatabaseSync(path, { timeout: 5000 });
     this.#db.exec('PRAGMA journal_mode = WAL');
     this.#db.exec('PRAGMA synchronous = NORMAL');
+    // Spend log indexes grow with every request: 16 MB of cache keeps their hot pages in memory.
+    this.#db.exec(`PRAGMA cache_size = ${-16 * 1024}`);
   }
 
   /**
@@ -98,10 +100,26 @@ export class SqliteDb implements SqlDb {
   #statement(sql: string): StatementSync {
     let statement = this.#statements.get(sql);
     if (statement === undefined) {
-      // `$1` is PostgreSQL's parameter; SQLite's numbered one is `?1`.
-      statement = this.#db.prepare(sql.replace(/\$(\d+)/g, '?$1'));
+      statement = this.#db.prepare(sqliteParameters(sql));
       this.#statements.set(sql, statement);
     }
     return statement;
   }
+}
+
+/**
+ * `$1` is PostgreSQL's parameter; SQLite's numbered one is `?1`. When the numbers run 1, 2, 3, … in
+ * order, each once (a multi-row INSERT), plain `?`s say the same and bind far faster: SQLite looks a
+ * numbered parameter up by name, which makes a 2,800-parameter statement several times slower.
+ */
+export function sqliteParameters(sql: string): string {
+  let next = 1;
+  let sequential = true;
+  for (const match of sql.matchAll(/\$(\d+)/g)) {
+    if (Number(match[1]) !== next++) {
+      sequential = false;
+      break;
+    }
+  }
+  return sql.replace(/\$(\d+)/g, sequential ? '?' : '?$1');
 }
