@@ -6,11 +6,9 @@
  */
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { deployment, type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
+import { describe, it } from 'node:test';
 import { settleSpend } from './helpers/keys.ts';
-import { chat, managementApi } from './helpers/management-api.ts';
-import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
+import { chat, managementApi, pricedKeyGateway } from './helpers/management-api.ts';
 import { freshDatabase, postgresMissing } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
@@ -20,36 +18,10 @@ function orgsCustomersTests(
   skip?: string,
 ) {
   describe(`organizations, customers and budgets (${label})`, { skip }, () => {
-    let upstream: MockUpstream;
-    let gateway: RunningGateway;
-    const api = managementApi(() => gateway.url);
-    const flush = () => settleSpend(gateway);
-    const ask = (key: string, user?: string) => chat(gateway.url, key, 'priced', user);
-
-    before(async () => {
-      upstream = await startMockUpstream();
-      gateway = await startGateway(
-        testConfig({
-          masterKey: 'sk-test-master',
-          deployments: [
-            deployment({
-              modelName: 'priced',
-              model: 'my-finetune',
-              apiBase: upstream.url,
-              modelInfo: { input_cost_per_token: 0.001, output_cost_per_token: 0.002 },
-            }),
-          ],
-        }),
-        undefined,
-        undefined,
-        undefined,
-        await accounts(),
-      );
-    });
-    after(async () => {
-      await gateway.close();
-      await upstream.close();
-    });
+    const running = pricedKeyGateway(accounts);
+    const api = managementApi(() => running.gateway.url);
+    const flush = () => settleSpend(running.gateway);
+    const ask = (key: string, user?: string) => chat(running.gateway.url, key, 'priced', user);
 
     it('/organization/new, /list, /info, /update and the member routes answer as LiteLLM does', async () => {
       const made = await api('/organization/new', {
@@ -254,7 +226,7 @@ function orgsCustomersTests(
       });
       assert.deepEqual(team.body.litellm_model_table.model_aliases, { 'cheap-model': 'priced' });
       const key = await api('/key/generate', { team_id: team.body.team_id, models: ['priced'] });
-      assert.equal((await chat(gateway.url, key.body.key, 'cheap-model')).status, 200);
+      assert.equal((await chat(running.gateway.url, key.body.key, 'cheap-model')).status, 200);
     });
   });
 }

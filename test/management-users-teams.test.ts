@@ -6,11 +6,9 @@
  */
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { deployment, type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
+import { describe, it } from 'node:test';
 import { settleSpend } from './helpers/keys.ts';
-import { chat, managementApi } from './helpers/management-api.ts';
-import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
+import { chat, managementApi, pricedKeyGateway } from './helpers/management-api.ts';
 import { freshDatabase, postgresMissing } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
@@ -20,36 +18,10 @@ function usersTeamsTests(
   skip?: string,
 ) {
   describe(`users, teams and team members (${label})`, { skip }, () => {
-    let upstream: MockUpstream;
-    let gateway: RunningGateway;
-    const api = managementApi(() => gateway.url);
-    const flush = () => settleSpend(gateway);
-    const ask = (key: string) => chat(gateway.url, key, 'priced');
-
-    before(async () => {
-      upstream = await startMockUpstream();
-      gateway = await startGateway(
-        testConfig({
-          masterKey: 'sk-test-master',
-          deployments: [
-            deployment({
-              modelName: 'priced',
-              model: 'my-finetune',
-              apiBase: upstream.url,
-              modelInfo: { input_cost_per_token: 0.001, output_cost_per_token: 0.002 },
-            }),
-          ],
-        }),
-        undefined,
-        undefined,
-        undefined,
-        await accounts(),
-      );
-    });
-    after(async () => {
-      await gateway.close();
-      await upstream.close();
-    });
+    const running = pricedKeyGateway(accounts);
+    const api = managementApi(() => running.gateway.url);
+    const flush = () => settleSpend(running.gateway);
+    const ask = (key: string) => chat(running.gateway.url, key, 'priced');
 
     it('/user/new makes a user and its key; /user/info answers the admin and the user, not others', async () => {
       const made = await api('/user/new', {

@@ -332,7 +332,7 @@ function keyTests(
       assert.equal(team.status, 200, JSON.stringify(team.body));
       const teamId = String(team.body.team_id);
       const { key: teamKey } = await newKey(url, { team_id: teamId });
-      assert.equal((await call(url, '/key/info?key=' + teamKey, undefined, memberKey)).status, 200);
+      assert.equal((await call(url, `/key/info?key=${teamKey}`, undefined, memberKey)).status, 200);
       assert.equal(
         (await call(url, '/key/update', { key: teamKey, metadata: { x: 1 } }, memberKey)).status,
         200,

@@ -1,4 +1,8 @@
 /** Calls the management API of a running gateway as a LiteLLM client does: JSON in, status and JSON out. */
+import { after, before } from 'node:test';
+import { deployment, type RunningGateway, startGateway, testConfig } from './gateway-server.ts';
+import { type MockUpstream, startMockUpstream } from './mock-upstream.ts';
+
 export const MASTER = 'sk-test-master';
 
 export interface Answer {
@@ -41,4 +45,41 @@ export async function chat(
   });
   const body = (await response.json()) as { error?: { type?: string; message?: string } };
   return { status: response.status, type: body.error?.type, message: body.error?.message };
+}
+
+/**
+ * Registers hooks that start a mock upstream and a gateway with virtual keys (master key
+ * `sk-test-master`) and one priced model group, `priced` ($0.001 a prompt token, $0.002 a completion
+ * token: the mock's request costs $0.026), and stop both. The holder is filled in `before`.
+ */
+export function pricedKeyGateway(accounts: () => Promise<{ sqlitePath?: string; databaseUrl?: string }>): {
+  gateway: RunningGateway;
+  upstream: MockUpstream;
+} {
+  const holder = {} as { gateway: RunningGateway; upstream: MockUpstream };
+  before(async () => {
+    holder.upstream = await startMockUpstream();
+    holder.gateway = await startGateway(
+      testConfig({
+        masterKey: 'sk-test-master',
+        deployments: [
+          deployment({
+            modelName: 'priced',
+            model: 'my-finetune',
+            apiBase: holder.upstream.url,
+            modelInfo: { input_cost_per_token: 0.001, output_cost_per_token: 0.002 },
+          }),
+        ],
+      }),
+      undefined,
+      undefined,
+      undefined,
+      await accounts(),
+    );
+  });
+  after(async () => {
+    await holder.gateway.close();
+    await holder.upstream.close();
+  });
+  return holder;
 }
