@@ -208,6 +208,16 @@ function keyTests(
       assert.match(String(errorOf(over).message), /Budget has been exceeded/);
     });
 
+    it('sees its own charge at once: the next request of a key over budget is refused before any write', async () => {
+      const { key } = await newKey(url, { max_budget: COST / 2 });
+      assert.equal((await chat(url, key, 'priced')).status, 200);
+      // No flush: the charge is still pending in this process, and the check adds it.
+      await sleep(5);
+      const over = await chat(url, key, 'priced');
+      assert.equal(over.status, 400);
+      assert.equal(errorOf(over).type, 'budget_exceeded');
+    });
+
     it('charges a stream the client left half-way', async () => {
       const { key } = await newKey(url);
       upstream.queue({ chunks: ['a', 'b', 'c', 'd', 'e', 'f'], chunkDelayMs: 50 });

@@ -6,6 +6,7 @@
  * NOTIFY.
  */
 import type { Entity } from './entity-table.ts';
+import { PendingSpend } from './pending-spend.ts';
 import type { SqlDb } from './sql/db.ts';
 import { migrate } from './sql/migrations.ts';
 import { PostgresDb } from './sql/postgres.ts';
@@ -41,6 +42,8 @@ export interface OpenAccounts {
 export class Accounts {
   readonly db: SqlDb;
   readonly tables = TABLES;
+  /** Charges this process has made and not yet written (budget checks add them). */
+  readonly pending = new PendingSpend();
   readonly #cache = new Map<string, Principal>();
   #version = -1;
   readonly #warn: OpenAccounts['warn'];

@@ -12,6 +12,7 @@ import { blocked, budgetExceeded, expiredKey, modelAccessDenied } from './errors
 import { type Limited, limitsOf, takeAll } from './limit-checks.ts';
 import type { Limiter } from './limits.ts';
 import { allows, type ModelFacts, modelsOf } from './model-access.ts';
+import { MODEL_SPEND } from './pending-spend.ts';
 
 export interface AdmitRequest {
   /** The model as asked for (before the key's own aliases). */
@@ -157,14 +158,21 @@ async function checkBudgets(
     });
   let keySpend: number | undefined;
   for (const holder of holders) {
-    const state = await currentSpend(accounts.db, holder, now);
+    const state = await currentSpend(
+      accounts.db,
+      holder,
+      now,
+      accounts.pending.get(holder.table.table, holder.ids),
+    );
     keySpend ??= state?.spend;
     if (state !== undefined && state.spend >= state.maxBudget)
       throw budgetExceeded(holder.label, state.spend, state.maxBudget);
   }
   await checkModelBudget(accounts, principal, model);
   // The key's spend for `x-litellm-key-spend`: read above when it has a budget, else now.
-  return keySpend ?? (await t.keys.spendOf(accounts.db, principal.token))?.spend ?? 0;
+  if (keySpend !== undefined) return keySpend;
+  const written = (await t.keys.spendOf(accounts.db, principal.token))?.spend ?? 0;
+  return written + accounts.pending.get(t.keys.table, [principal.token]);
 }
 
 /** A key's `model_max_budget`: `{model: number}` or `{model: {budget_limit}}`, against its spend on that model. */
@@ -179,7 +187,7 @@ async function checkModelBudget(accounts: Accounts, principal: Principal, model:
     "SELECT spend FROM tg_model_spend WHERE kind = 'key' AND id = $1 AND model = $2",
     [principal.token, model],
   );
-  const spend = Number(rows[0]?.spend ?? 0);
+  const spend = Number(rows[0]?.spend ?? 0) + accounts.pending.get(MODEL_SPEND, [principal.token, model]);
   if (spend >= limit)
     throw budgetExceeded(
       `Key=${String(principal.key.key_alias ?? principal.key.key_name)} on model ${model}`,

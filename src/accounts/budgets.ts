@@ -21,16 +21,18 @@ export function budgetField(holder: Pick<BudgetHolder, 'entity' | 'budget'>, fie
 }
 
 /** Undefined when the holder has no `max_budget` (nothing to read). */
+/** `pending`: what this process has charged the holder and not yet written. */
 export async function currentSpend(
   db: SqlDb,
   holder: BudgetHolder,
   now: Date,
+  pending = 0,
 ): Promise<{ spend: number; maxBudget: number } | undefined> {
   const maxBudget = budgetField(holder, 'max_budget');
   if (typeof maxBudget !== 'number') return undefined;
   const fresh = await holder.table.spendOf(db, ...holder.ids);
   if (fresh === undefined) return undefined;
-  const spend = await resetIfDue(db, holder, fresh, now);
+  const spend = (await resetIfDue(db, holder, fresh, now)) + pending;
   return { spend, maxBudget };
 }
 

@@ -26,6 +26,7 @@ export async function admitEndUser(
     db,
     { label, table: tables.endUsers, ids: [endUserId], entity: endUser, budget },
     new Date(now),
+    accounts.pending.get(tables.endUsers.table, [endUserId]),
   );
   if (state !== undefined && state.spend >= state.maxBudget)
     throw budgetExceeded(label, state.spend, state.maxBudget);

@@ -6,6 +6,7 @@
  */
 import type { RequestRecord } from '../gateway/record.ts';
 import type { Accounts } from './accounts.ts';
+import { type Holder, holderKey, holdersOf, MODEL_SPEND } from './pending-spend.ts';
 import { rowValues, SPEND_COLUMNS, type SpendRow, spendRow } from './spend-log.ts';
 import type { SqlDb } from './sql/db.ts';
 
@@ -23,6 +24,7 @@ const BATCH_ROWS = 1000;
 
 interface Charge {
   row: SpendRow;
+  holders: Holder[];
 }
 
 export class SpendWriter {
@@ -54,11 +56,12 @@ export class SpendWriter {
   charge(record: RequestRecord): void {
     // A request refused before it named a model (a body that was not JSON) is not a call to log.
     if (record.requestedModel === '' && record.attempts.length === 0) return;
-    this.#pending.push({ row: spendRow(record, this.#masterToken) });
-    if (this.#pending.length > MAX_PENDING) {
-      this.#dropped += this.#pending.length - MAX_PENDING;
-      this.#pending.splice(0, this.#pending.length - MAX_PENDING);
-    }
+    const row = spendRow(record, this.#masterToken);
+    const holders = holdersOf(row, this.#masterToken);
+    this.#pending.push({ row, holders });
+    this.#accounts.pending.add(holders, row.spend);
+    if (this.#pending.length > MAX_PENDING)
+      this.#drop(this.#pending.splice(0, this.#pending.length - MAX_PENDING));
     if (this.#pending.length >= BATCH_ROWS) this.#schedule(0);
     else this.#schedule(BATCH_MS);
   }
@@ -70,15 +73,18 @@ export class SpendWriter {
     if (this.#pending.length === 0) return;
     const batch = this.#pending;
     this.#pending = [];
-    this.#writing = write(this.#accounts, batch, this.#logRows, this.#masterToken).then(
+    this.#writing = write(this.#accounts, batch, this.#logRows).then(
       () => {
+        for (const { row, holders } of batch) this.#accounts.pending.settle(holders, row.spend);
         if (this.#dropped > 0)
           this.#warn(`${this.#dropped} spend log rows were dropped while the accounts database was failing`);
         this.#dropped = 0;
       },
       (err: unknown) => {
         this.#warn('could not write spend to the accounts database; will try again', err);
-        this.#pending = [...batch, ...this.#pending].slice(-MAX_PENDING);
+        this.#pending = [...batch, ...this.#pending];
+        if (this.#pending.length > MAX_PENDING)
+          this.#drop(this.#pending.splice(0, this.#pending.length - MAX_PENDING));
         this.#schedule(RETRY_MS);
       },
     );
@@ -87,6 +93,12 @@ export class SpendWriter {
     } finally {
       this.#writing = undefined;
     }
+  }
+
+  /** Rows given up on (the database failing too long): no longer pending either. */
+  #drop(charges: Charge[]): void {
+    this.#dropped += charges.length;
+    for (const { row, holders } of charges) this.#accounts.pending.settle(holders, row.spend);
   }
 
   #cancel(): void {
@@ -113,43 +125,26 @@ export class SpendWriter {
 }
 
 /** One transaction: the rows, then each holder's total of the batch (one UPDATE per holder, not per row). */
-async function write(
-  accounts: Accounts,
-  batch: Charge[],
-  logRows: boolean,
-  masterToken: string,
-): Promise<void> {
-  const totals = new Map<string, { table: string; ids: string[]; amount: number }>();
-  const add = (table: string, ids: Array<string | null>, amount: number) => {
-    if (amount <= 0 || ids.some((id) => id === null || id === '')) return;
-    const key = `${table}\u0000${ids.join('\u0000')}`;
-    const entry = totals.get(key);
-    if (entry) entry.amount += amount;
-    else totals.set(key, { table, ids: ids as string[], amount });
-  };
-  for (const { row } of batch) {
-    // The master key is not a stored key: its requests are logged, charged to no key.
-    const key = row.api_key === masterToken ? null : row.api_key;
-    add('keys', [key], row.spend);
-    add('users', [row.user_id], row.spend);
-    add('teams', [row.team_id], row.spend);
-    add('teamMembers', [row.team_id, row.user_id], row.spend);
-    add('organizations', [row.organization_id], row.spend);
-    add('modelSpend', [key, row.model_group], row.spend);
+async function write(accounts: Accounts, batch: Charge[], logRows: boolean): Promise<void> {
+  const totals = new Map<string, { holder: Holder; amount: number }>();
+  for (const { row, holders } of batch) {
+    if (row.spend <= 0) continue;
+    for (const holder of holders) {
+      const key = holderKey(holder.table, holder.ids);
+      const entry = totals.get(key);
+      if (entry) entry.amount += row.spend;
+      else totals.set(key, { holder, amount: row.spend });
+    }
   }
-  const t = accounts.tables;
+  const tables = Object.values(accounts.tables);
   await accounts.db.transaction(async (tx) => {
     if (logRows) await insertRows(tx, batch);
-    for (const { table, ids, amount } of totals.values()) {
-      if (table === 'modelSpend') await addModelSpend(tx, ids, amount);
-      else
-        await t[table as 'keys' | 'users' | 'teams' | 'teamMembers' | 'organizations'].addSpend(
-          tx,
-          amount,
-          ...ids,
-        );
+    for (const { holder, amount } of totals.values()) {
+      if (holder.table === MODEL_SPEND) await addModelSpend(tx, holder.ids, amount);
+      else if (holder.table === accounts.tables.endUsers.table)
+        await chargeEndUser(tx, holder.ids[0] ?? '', amount);
+      else await tables.find((t) => t.table === holder.table)?.addSpend(tx, amount, ...holder.ids);
     }
-    await chargeEndUsers(tx, batch);
   });
 }
 
@@ -177,15 +172,11 @@ async function addModelSpend(db: SqlDb, [token, model]: string[], amount: number
 }
 
 /** End users (the request's `user`) are made on first sight, as LiteLLM does, so their spend can be shown. */
-async function chargeEndUsers(db: SqlDb, batch: Charge[]): Promise<void> {
-  const totals = new Map<string, number>();
-  for (const { row } of batch)
-    if (row.end_user) totals.set(row.end_user, (totals.get(row.end_user) ?? 0) + row.spend);
+async function chargeEndUser(db: SqlDb, id: string, amount: number): Promise<void> {
   const now = new Date().toISOString();
-  for (const [id, amount] of totals)
-    await db.run(
-      `INSERT INTO tg_end_users (user_id, spend, data, created_at, updated_at) VALUES ($1, $2, '{}', $3, $3)
-       ON CONFLICT (user_id) DO UPDATE SET spend = tg_end_users.spend + $2`,
-      [id, amount, now],
-    );
+  await db.run(
+    `INSERT INTO tg_end_users (user_id, spend, data, created_at, updated_at) VALUES ($1, $2, '{}', $3, $3)
+     ON CONFLICT (user_id) DO UPDATE SET spend = tg_end_users.spend + $2`,
+    [id, amount, now],
+  );
 }
