@@ -30,6 +30,8 @@ export interface Principal {
 const CHANNEL = 'tollgate_accounts';
 /** Cached lookups at most; past it the cache starts over (a flood of made-up keys cannot grow it). */
 const CACHE_MAX = 10_000;
+/** How often an SQLite process looks for changes other processes made to accounts. */
+const VERSION_CHECK_MS = 50;
 
 export interface OpenAccounts {
   /** PostgreSQL's URL (`DATABASE_URL`, `general_settings.database_url`); SQLite when unset. */
@@ -46,6 +48,7 @@ export class Accounts {
   readonly pending = new PendingSpend();
   readonly #cache = new Map<string, Principal>();
   #version = -1;
+  #versionCheckedAt = Number.NEGATIVE_INFINITY;
   readonly #warn: OpenAccounts['warn'];
 
   private constructor(db: SqlDb, warn: OpenAccounts['warn']) {
@@ -91,6 +94,11 @@ export class Accounts {
     return principal;
   }
 
+  /** The cached lookup of a key, if there is one (no database read: for what may go without one). */
+  cached(token: string): Principal | undefined {
+    return this.#cache.get(token);
+  }
+
   /** To be called after every change to an account: every process's cached lookups are dropped. */
   async changed(): Promise<void> {
     this.#cache.clear();
@@ -101,6 +109,7 @@ export class Accounts {
     } else {
       await this.db.run("UPDATE tg_meta SET value = value + 1 WHERE name = 'accounts_version'");
       this.#version = -1;
+      this.#versionCheckedAt = Number.NEGATIVE_INFINITY;
     }
   }
 
@@ -110,6 +119,11 @@ export class Accounts {
 
   async #checkVersion(): Promise<void> {
     if (this.db.engine !== 'sqlite') return;
+    // Read at most every VERSION_CHECK_MS: per request it cost more than the rest of a key's lookup. A
+    // change made in this process clears the cache at once; one made by another process, this late.
+    const now = performance.now();
+    if (now - this.#versionCheckedAt < VERSION_CHECK_MS) return;
+    this.#versionCheckedAt = now;
     const rows = await this.db.query<{ value: number }>(
       "SELECT value FROM tg_meta WHERE name = 'accounts_version'",
     );

@@ -77,7 +77,9 @@ export class KeyGate {
 
   async #softBudget(token: string): Promise<void> {
     if (this.#softWarned.has(token)) return;
-    const key = (await this.accounts.principal(token))?.key;
+    // The lookup the request was admitted with: a database read per request only to find no soft budget
+    // would cost more than the warning is worth.
+    const key = this.accounts.cached(token)?.key;
     const soft = key?.soft_budget;
     if (key === undefined || typeof soft !== 'number') return;
     await this.spend.flush();
