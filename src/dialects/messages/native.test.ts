@@ -26,7 +26,9 @@ async function observe(name: string, upTo?: number): Promise<StreamSummary> {
 
 describe('messages dialect: native reading', () => {
   it('reads text, tool calls, usage and the stop reason of a recorded stream', async () => {
-    const summary = await observe('stream-tool-use.sse');
+    const { responseId, ...summary } = await observe('stream-tool-use.sse');
+    // The id of the chat chunks the events are read as (the spend log's request_id).
+    assert.match(String(responseId), /^chatcmpl-/);
     assert.deepEqual(summary, {
       text: 'Checking the weather.',
       textLength: 21,
