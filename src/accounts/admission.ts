@@ -23,7 +23,8 @@ export interface AdmitRequest {
 }
 
 export interface Admission {
-  caller: Caller;
+  /** The key's spend when admitted (LiteLLM's `x-litellm-key-spend`), for the caller the route built. */
+  keySpend: number;
   /** The model after the key's `aliases` (LiteLLM lets a key rename models). */
   model: string;
   /** The limit scopes whose tokens this request adds to, and the in-flight slots it holds. */
@@ -66,7 +67,7 @@ export async function admit(
   const keySpend = await checkBudgets(accounts, principal, endUser, endUserBudget, model, now);
   const limits = await takeLimits(limiter, principal, endUser, endUserBudget, model, request.now);
   return {
-    caller: { ...callerOf(principal, request.endUser), keySpend },
+    keySpend,
     model,
     ...limits,
   };

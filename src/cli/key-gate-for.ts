@@ -11,7 +11,7 @@ import { MemoryLimiter, SqlLimiter } from '../accounts/limits.ts';
 import { SpendWriter } from '../accounts/spend.ts';
 import { DEFAULT_TRACE_STORE } from '../config/trace-store.ts';
 import type { GatewayConfig } from '../config/types.ts';
-import type { ModelRegistry } from '../gateway/model-registry.ts';
+import { accessGroupsOf, type ModelRegistry } from '../gateway/model-registry.ts';
 
 /** `accounts.db` beside the trace store's file (or where it would be); in memory beside an in-memory store. */
 export function accountsPath(storePath: string | undefined): string {
@@ -40,16 +40,13 @@ export async function keyGateFor(
     ),
     facts: (model) => {
       const target = registry.find(model);
-      const groups = new Set<string>();
+      const deployments = target?.deployments ?? [];
       const teams = new Set<string>();
-      for (const d of target?.deployments ?? []) {
+      for (const d of deployments)
         if (typeof d.modelInfo.team_id === 'string') teams.add(d.modelInfo.team_id);
-        const access = d.modelInfo.access_groups;
-        if (Array.isArray(access)) for (const g of access) if (typeof g === 'string') groups.add(g);
-      }
       return {
         names: target && target.group !== model ? [model, target.group] : [model],
-        accessGroups: [...groups],
+        accessGroups: accessGroupsOf(deployments),
         teams: [...teams],
       };
     },

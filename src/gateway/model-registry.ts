@@ -145,3 +145,13 @@ function throwUnknown(model: string, list: string): never {
     code: 'model_not_found',
   });
 }
+
+/** The access groups (`model_info.access_groups`) the deployments name, each once, in their order. */
+export function accessGroupsOf(deployments: readonly Deployment[]): string[] {
+  const groups = new Set<string>();
+  for (const d of deployments) {
+    const named = d.modelInfo.access_groups;
+    if (Array.isArray(named)) for (const g of named) if (typeof g === 'string') groups.add(g);
+  }
+  return [...groups];
+}

@@ -22,17 +22,18 @@ export function admitWith(keys: KeyGate): Admit {
     }
     const model = typeof body.model === 'string' ? body.model : '';
     // Set before the checks: a refused request is traced and logged under its key too.
-    options.caller = keys.callerOf(principal, endUserOf(body.user));
+    const caller = keys.callerOf(principal, endUser);
+    options.caller = caller;
     // As LiteLLM: a client-side fallback is a model the key must be allowed too, checked up front.
     for (const fallback of fallbackModels(body.fallbacks))
       if (!keys.mayUse(principal, fallback))
         throw modelAccessDenied('key', fallback, modelsOf(principal.key));
     const admission = await keys
-      .admit(options.callId, principal, { model, endUser: endUserOf(body.user), now: Date.now() })
+      .admit(options.callId, principal, { model, endUser, now: Date.now() })
       .catch((err: unknown) => {
         throw asRefusal(err);
       });
-    options.caller = admission.caller;
+    caller.keySpend = admission.keySpend;
     return admission.model === model ? body : { ...body, model: admission.model };
   };
 }

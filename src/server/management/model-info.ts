@@ -8,7 +8,7 @@ import { mayUse as keyMayUse } from '../../accounts/admission.ts';
 import type { StoredModel } from '../../accounts/runtime-models.ts';
 import type { Deployment } from '../../config/types.ts';
 import { costOf } from '../../gateway/cost.ts';
-import type { ModelRegistry } from '../../gateway/model-registry.ts';
+import { accessGroupsOf, type ModelRegistry } from '../../gateway/model-registry.ts';
 import { isJsonObject, type JsonObject } from '../../shared/json.ts';
 import { isAdmin } from '../principal.ts';
 
@@ -141,10 +141,5 @@ export function groupInfo(name: string, deployments: Deployment[]): JsonObject {
 /** Whether the caller may use a model group: everything for the master key and proxy admins. */
 export function mayUse(principal: Principal | undefined, group: string, deployments: Deployment[]): boolean {
   if (principal === undefined || isAdmin(principal)) return true;
-  const accessGroups = new Set<string>();
-  for (const d of deployments) {
-    const access = d.modelInfo.access_groups;
-    if (Array.isArray(access)) for (const g of access) if (typeof g === 'string') accessGroups.add(g);
-  }
-  return keyMayUse(principal, { names: [group], accessGroups: [...accessGroups] });
+  return keyMayUse(principal, { names: [group], accessGroups: accessGroupsOf(deployments) });
 }

@@ -2,7 +2,7 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors/gateway-error.ts';
-import type { ModelRegistry } from '../../gateway/model-registry.ts';
+import { accessGroupsOf, type ModelRegistry } from '../../gateway/model-registry.ts';
 import { KEYS } from '../principal.ts';
 
 /** Whether the caller may use a model: a virtual key is shown only the models it may call. */
@@ -18,7 +18,7 @@ export function registerModelRoutes(
   const list = (request: FastifyRequest) => ({
     object: 'list',
     // LiteLLM's `only_model_access_groups=true`: the access groups (`model_info.access_groups`) instead.
-    data: (onlyAccessGroups(request) ? accessGroups(registry) : registry.names())
+    data: (onlyAccessGroups(request) ? accessGroupsOf(registry.deployments()) : registry.names())
       .filter((name) => visible(request, name))
       .map(entry),
   });
@@ -50,14 +50,4 @@ function onlyAccessGroups(request: FastifyRequest): boolean {
   const value = (request.query as Record<string, unknown> | undefined)?.only_model_access_groups;
   // Python clients write booleans as `True`.
   return typeof value === 'string' && value.toLowerCase() === 'true';
-}
-
-/** Every access group the deployments name, in configuration order. */
-function accessGroups(registry: ModelRegistry): string[] {
-  const groups = new Set<string>();
-  for (const d of registry.deployments()) {
-    const named = d.modelInfo.access_groups;
-    if (Array.isArray(named)) for (const g of named) if (typeof g === 'string') groups.add(g);
-  }
-  return [...groups];
 }
