@@ -6,6 +6,7 @@
 import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { preparePrivateFile } from '../shared/private-file.ts';
+import { enterWal } from '../shared/sqlite-wal.ts';
 import type { Destination, Rule } from './rule.ts';
 import { fileKeyBox, keyIdOf, masterKeyBox, type SecretBox } from './secret-box.ts';
 
@@ -56,7 +57,7 @@ export class AlertDb {
     const keyPath = path === ':memory:' ? undefined : join(dirname(path), 'alerts.key');
     preparePrivateFile(path);
     this.#db = new DatabaseSync(path, { timeout: 5000 });
-    this.#db.exec('PRAGMA journal_mode = WAL');
+    enterWal(this.#db);
     // A deleted or replaced destination leaves no readable bytes in free pages.
     this.#db.exec('PRAGMA secure_delete = ON');
     // --num_workers: every worker opens this file at start. The version is read under the write lock,

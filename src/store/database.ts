@@ -4,6 +4,7 @@
  */
 import { DatabaseSync } from 'node:sqlite';
 import { preparePrivateFile } from '../shared/private-file.ts';
+import { enterWal } from '../shared/sqlite-wal.ts';
 import type { Row } from './columns.ts';
 import { ROLLUP_TABLE, rollUp } from './model-rollup.ts';
 import { MAX_KEY_LENGTH } from './span-limits.ts';
@@ -46,7 +47,7 @@ export function openStoreDatabase(path: string): DatabaseSync {
   // pages mean fewer B-tree splits per batch.
   db.exec('PRAGMA page_size = 8192');
   db.exec('PRAGMA auto_vacuum = INCREMENTAL');
-  db.exec('PRAGMA journal_mode = WAL');
+  enterWal(db);
   // Index pages of a growing store stay in memory across batches (trace ids arrive in random order).
   // 16 MB, not more: the cache fills to its size and stays, in the gateway's RSS; 32 MB ingested no
   // faster in bench/memory.ts's comparison (bench/README.md, "Memory"). Readers keep SQLite's 2 MB.

@@ -8,6 +8,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { preparePrivateFile } from '../../shared/private-file.ts';
+import { enterWal } from '../../shared/sqlite-wal.ts';
 import type { SqlDb, SqlRow, SqlValue } from './db.ts';
 
 export class SqliteDb implements SqlDb {
@@ -27,7 +28,7 @@ export class SqliteDb implements SqlDb {
   constructor(path: string) {
     preparePrivateFile(path);
     this.#db = new DatabaseSync(path, { timeout: 5000 });
-    this.#db.exec('PRAGMA journal_mode = WAL');
+    enterWal(this.#db);
     this.#db.exec('PRAGMA synchronous = NORMAL');
     // Spend log indexes grow with every request: 16 MB of cache keeps their hot pages in memory.
     this.#db.exec(`PRAGMA cache_size = ${-16 * 1024}`);

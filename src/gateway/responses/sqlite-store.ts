@@ -6,6 +6,7 @@
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { preparePrivateFile } from '../../shared/private-file.ts';
+import { enterWal } from '../../shared/sqlite-wal.ts';
 import { RETENTION_MS, type ResponseStore, type StoredResponse } from './store.ts';
 
 /** Expired entries are swept at most this often, on a write. */
@@ -26,7 +27,7 @@ export class SqliteResponses implements ResponseStore {
     this.#onError = onError;
     preparePrivateFile(path);
     this.#db = new DatabaseSync(path, { timeout: 5000 });
-    this.#db.exec('PRAGMA journal_mode = WAL');
+    enterWal(this.#db);
     this.#db.exec('PRAGMA synchronous = NORMAL');
     // --num_workers: every worker opens the file; IF NOT EXISTS makes the second one's start a no-op.
     this.#db.exec(
@@ -71,7 +72,7 @@ export class SqliteResponses implements ResponseStore {
     this.#flushing = undefined;
     if (this.#pending.size === 0) return;
     const now = Date.now();
-    this.#db.exec('BEGIN');
+    this.#db.exec('BEGIN IMMEDIATE');
     try {
       for (const entry of this.#pending.values())
         this.#put.run(entry.id, entry.createdAt, JSON.stringify(entry));
