@@ -7,6 +7,7 @@
  */
 import type { Entity } from './entity-table.ts';
 import { PendingSpend } from './pending-spend.ts';
+import { SpendCache } from './spend-cache.ts';
 import type { SqlDb } from './sql/db.ts';
 import { migrate } from './sql/migrations.ts';
 import { PostgresDb } from './sql/postgres.ts';
@@ -46,6 +47,8 @@ export class Accounts {
   readonly tables = TABLES;
   /** Charges this process has made and not yet written (budget checks add them). */
   readonly pending = new PendingSpend();
+  /** Holders' written spend as budget checks read it (spend-cache.ts). */
+  readonly spendCache = new SpendCache();
   readonly #cache = new Map<string, Principal>();
   #version = -1;
   #versionCheckedAt = Number.NEGATIVE_INFINITY;
@@ -72,7 +75,7 @@ export class Accounts {
     if (db instanceof PostgresDb)
       await db.listen(
         CHANNEL,
-        () => accounts.#cache.clear(),
+        () => accounts.#clearCaches(),
         (err) => options.warn('lost the accounts database notifications; reconnecting', err),
       );
     return accounts;
@@ -101,7 +104,7 @@ export class Accounts {
 
   /** To be called after every change to an account: every process's cached lookups are dropped. */
   async changed(): Promise<void> {
-    this.#cache.clear();
+    this.#clearCaches();
     if (this.db instanceof PostgresDb) {
       await this.db
         .notify(CHANNEL, '*')
@@ -129,9 +132,14 @@ export class Accounts {
     );
     const version = Number(rows[0]?.value ?? 0);
     if (version !== this.#version) {
-      this.#cache.clear();
+      this.#clearCaches();
       this.#version = version;
     }
+  }
+
+  #clearCaches(): void {
+    this.#cache.clear();
+    this.spendCache.clear();
   }
 
   async #load(token: string): Promise<Principal | undefined> {

@@ -159,12 +159,7 @@ async function checkBudgets(
     });
   let keySpend: number | undefined;
   for (const holder of holders) {
-    const state = await currentSpend(
-      accounts.db,
-      holder,
-      now,
-      accounts.pending.get(holder.table.table, holder.ids),
-    );
+    const state = await currentSpend(accounts, holder, now);
     keySpend ??= state?.spend;
     if (state !== undefined && state.spend >= state.maxBudget)
       throw budgetExceeded(holder.label, state.spend, state.maxBudget);
@@ -172,7 +167,7 @@ async function checkBudgets(
   await checkModelBudget(accounts, principal, model);
   // The key's spend for `x-litellm-key-spend`: read above when it has a budget, else now.
   if (keySpend !== undefined) return keySpend;
-  const written = (await t.keys.spendOf(accounts.db, principal.token))?.spend ?? 0;
+  const written = (await accounts.spendCache.read(accounts.db, t.keys, [principal.token]))?.spend ?? 0;
   return written + accounts.pending.get(t.keys.table, [principal.token]);
 }
 

@@ -1,8 +1,9 @@
 /**
- * A budget holder's spend against its `max_budget`, read fresh from the database (another replica may
- * have charged it a moment ago), with `budget_duration` periods: a period that is over starts a new one
+ * A budget holder's spend against its `max_budget`, read from the database at most a moment ago (another
+ * replica may have charged it; spend-cache.ts), with `budget_duration` periods: a period that is over starts a new one
  * at zero spend, once, whichever process notices first.
  */
+import type { Accounts } from './accounts.ts';
 import { addDuration } from './durations.ts';
 import type { Entity, EntityTable } from './entity-table.ts';
 import type { SqlDb } from './sql/db.ts';
@@ -20,46 +21,49 @@ export function budgetField(holder: Pick<BudgetHolder, 'entity' | 'budget'>, fie
   return holder.entity[field] ?? holder.budget?.[field] ?? undefined;
 }
 
-/** Undefined when the holder has no `max_budget` (nothing to read). */
-/** `pending`: what this process has charged the holder and not yet written. */
+/**
+ * The holder's spend (as written, plus what this process has charged it and not written yet) against
+ * its `max_budget`; undefined when it has none (nothing to read).
+ */
 export async function currentSpend(
-  db: SqlDb,
+  accounts: Accounts,
   holder: BudgetHolder,
   now: Date,
-  pending = 0,
 ): Promise<{ spend: number; maxBudget: number } | undefined> {
   const maxBudget = budgetField(holder, 'max_budget');
   if (typeof maxBudget !== 'number') return undefined;
-  const fresh = await holder.table.spendOf(db, ...holder.ids);
+  const { db, spendCache, pending } = accounts;
+  const fresh = await spendCache.read(db, holder.table, holder.ids);
   if (fresh === undefined) return undefined;
-  const spend = (await resetIfDue(db, holder, fresh, now)) + pending;
-  return { spend, maxBudget };
+  const written = await resetIfDue(db, holder, fresh, now);
+  if (written.changed) spendCache.drop([{ table: holder.table.table, ids: holder.ids }]);
+  return { spend: written.spend + pending.get(holder.table.table, holder.ids), maxBudget };
 }
 
-/** The spend after a reset that was due (0), or as stored. */
-export async function resetIfDue(
+/** The spend after a reset that was due (0), or as stored; `changed` when the row was written. */
+async function resetIfDue(
   db: SqlDb,
   holder: BudgetHolder,
   fresh: { spend: unknown; budget_reset_at?: unknown },
   now: Date,
-): Promise<number> {
+): Promise<{ spend: number; changed: boolean }> {
   const duration = budgetField(holder, 'budget_duration');
   const spend = Number(fresh.spend ?? 0);
-  if (typeof duration !== 'string') return spend;
+  if (typeof duration !== 'string') return { spend, changed: false };
   const due = typeof fresh.budget_reset_at === 'string' ? Date.parse(fresh.budget_reset_at) : Number.NaN;
   const next = addDuration(now, duration)?.toISOString();
-  if (next === undefined) return spend;
+  if (next === undefined) return { spend, changed: false };
   if (Number.isNaN(due)) {
     // Linked to a budget with a duration after it was made: its first period starts now.
     await db.run(
       `UPDATE ${holder.table.table} SET budget_reset_at = $1 WHERE budget_reset_at IS NULL AND ${where(holder, 2)}`,
       [next, ...holder.ids],
     );
-    return spend;
+    return { spend, changed: true };
   }
-  if (due > now.getTime()) return spend;
+  if (due > now.getTime()) return { spend, changed: false };
   await holder.table.resetBudget(db, fresh, next, ...holder.ids);
-  return 0;
+  return { spend: 0, changed: true };
 }
 
 function where(holder: BudgetHolder, first: number): string {

@@ -23,10 +23,9 @@ export async function admitEndUser(
     typeof endUser.budget_id === 'string' ? await tables.budgets.get(db, endUser.budget_id) : undefined;
   const label = `End user=${endUserId}`;
   const state = await currentSpend(
-    db,
+    accounts,
     { label, table: tables.endUsers, ids: [endUserId], entity: endUser, budget },
     new Date(now),
-    accounts.pending.get(tables.endUsers.table, [endUserId]),
   );
   if (state !== undefined && state.spend >= state.maxBudget)
     throw budgetExceeded(label, state.spend, state.maxBudget);

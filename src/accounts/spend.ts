@@ -75,7 +75,11 @@ export class SpendWriter {
     this.#pending = [];
     this.#writing = write(this.#accounts, batch, this.#logRows).then(
       () => {
-        for (const { row, holders } of batch) this.#accounts.pending.settle(holders, row.spend);
+        // The same moment: what leaves `pending` is in the database, and the cached spend is re-read.
+        for (const { row, holders } of batch) {
+          this.#accounts.pending.settle(holders, row.spend);
+          this.#accounts.spendCache.drop(holders);
+        }
         if (this.#dropped > 0)
           this.#warn(`${this.#dropped} spend log rows were dropped while the accounts database was failing`);
         this.#dropped = 0;
