@@ -4,16 +4,12 @@
 // translated both ways; the same requests, plain and streamed, in alternation (chat, messages,
 // responses, chat, …) so drift on this noisy machine hits all alike. Reports medians over rounds.
 // Flags: --rounds 3 --duration 5 --connections 8
-import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, NODE_BIN, spawnTracked, stopChild } from './child-process.ts';
 import { runClosedLoop } from './closed-loop.ts';
 import { chatBody, type Endpoint, JSON_HEADERS } from './endpoint.ts';
 import { startMockProcess } from './mock-process.ts';
 import { cpuMs } from './proc-stats.ts';
-import { waitUntilLive } from './wait-live.ts';
+import { startTollgateChild } from './tollgate-child.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,26 +39,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main(): Promise<void> {
   const mock = await startMockProcess({ delay: 0 });
-  const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-dialects-'));
-  const config = join(dir, 'config.yaml');
-  writeFileSync(
-    config,
+  const tollgate = await startTollgateChild(
+    'dialects',
     `general_settings:\n  master_key: ${KEY}\nmodel_list:\n  - model_name: bench\n    litellm_params: { model: hosted_vllm/bench, api_base: ${mock.apiBase}, api_key: sk-test-bench }\n`,
   );
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const logPath = join(dir, 'tollgate.log');
-  const logFd = openSync(logPath, 'w');
-  const child = spawnTracked(
-    NODE_BIN,
-    ['--max-semi-space-size=8', 'bin/tollgate.js', '--config', config, '--port', String(port)],
-    ['ignore', logFd, logFd],
-    { ...process.env, OPENOBSERVE_URL: '', TOLLGATE_TRACE_STORE: join(dir, 'traces.db') },
-  );
-  closeSync(logFd);
-  const pid = child.pid ?? 0;
+  const { origin, pid } = tollgate;
   try {
-    await waitUntilLive('tollgate', child, `${origin}/health/liveliness`, logPath);
     const rows: Array<{ name: string; p50: number[]; p99: number[]; rps: number[]; cpu: number[] }> = [];
     for (const stream of [false, true])
       for (const name of Object.keys(BODIES))
@@ -111,7 +93,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
-    await stopChild(child);
+    await tollgate.stop();
     await mock.stop();
   }
 }

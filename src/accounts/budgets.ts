@@ -6,6 +6,7 @@
 import type { Accounts } from './accounts.ts';
 import { addDuration } from './durations.ts';
 import type { Entity, EntityTable } from './entity-table.ts';
+import { holder as spendHolder } from './pending-spend.ts';
 import type { SqlDb } from './sql/db.ts';
 
 export interface BudgetHolder {
@@ -36,7 +37,7 @@ export async function currentSpend(
   const fresh = await spendCache.read(db, holder.table, holder.ids);
   if (fresh === undefined) return undefined;
   const written = await resetIfDue(db, holder, fresh, now);
-  if (written.changed) spendCache.drop([{ table: holder.table.table, ids: holder.ids }]);
+  if (written.changed) spendCache.drop([spendHolder(holder.table.table, holder.ids)]);
   return { spend: written.spend + pending.get(holder.table.table, holder.ids), maxBudget };
 }
 

@@ -10,6 +10,8 @@ export interface Holder {
   /** The table charged (`tg_keys`, …; `tg_model_spend` for a key's spend on a model). */
   table: string;
   ids: string[];
+  /** `holderKey(table, ids)`, made once: maps of pending and cached spend look it up per request. */
+  key: string;
 }
 
 export const MODEL_SPEND = 'tg_model_spend';
@@ -28,7 +30,11 @@ export function holdersOf(row: SpendRow, masterToken: string): Holder[] {
   ];
   return all
     .filter(([, ids]) => ids.every((id) => id !== null && id !== ''))
-    .map(([table, ids]) => ({ table, ids: ids as string[] }));
+    .map(([table, ids]) => holder(table, ids as string[]));
+}
+
+export function holder(table: string, ids: string[]): Holder {
+  return { table, ids, key: holderKey(table, ids) };
 }
 
 export function holderKey(table: string, ids: readonly string[]): string {
@@ -40,17 +46,13 @@ export class PendingSpend {
 
   add(holders: readonly Holder[], amount: number): void {
     if (amount <= 0) return;
-    for (const h of holders) {
-      const key = holderKey(h.table, h.ids);
-      this.#amounts.set(key, (this.#amounts.get(key) ?? 0) + amount);
-    }
+    for (const { key } of holders) this.#amounts.set(key, (this.#amounts.get(key) ?? 0) + amount);
   }
 
   /** Written (or given up on): no longer pending. */
   settle(holders: readonly Holder[], amount: number): void {
     if (amount <= 0) return;
-    for (const h of holders) {
-      const key = holderKey(h.table, h.ids);
+    for (const { key } of holders) {
       const left = (this.#amounts.get(key) ?? 0) - amount;
       // Float sums leave crumbs: below a billionth of a dollar is nothing pending.
       if (left <= 1e-12) this.#amounts.delete(key);

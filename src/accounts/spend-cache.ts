@@ -45,7 +45,7 @@ export class SpendCache {
   /** The holders' spend changed in the database (a write of this process, a budget reset). */
   drop(holders: readonly Holder[]): void {
     this.#generation++;
-    for (const h of holders) this.#entries.delete(holderKey(h.table, h.ids));
+    for (const h of holders) this.#entries.delete(h.key);
   }
 
   /** Any account changed (here or, as heard, elsewhere): spend may have been set by hand. */

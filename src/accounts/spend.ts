@@ -6,7 +6,7 @@
  */
 import type { RequestRecord } from '../gateway/record.ts';
 import type { Accounts } from './accounts.ts';
-import { type Holder, holderKey, holdersOf, MODEL_SPEND } from './pending-spend.ts';
+import { type Holder, holdersOf, MODEL_SPEND } from './pending-spend.ts';
 import { rowValues, SPEND_COLUMNS, type SpendRow, spendRow } from './spend-log.ts';
 import type { SqlDb } from './sql/db.ts';
 
@@ -134,10 +134,9 @@ async function write(accounts: Accounts, batch: Charge[], logRows: boolean): Pro
   for (const { row, holders } of batch) {
     if (row.spend <= 0) continue;
     for (const holder of holders) {
-      const key = holderKey(holder.table, holder.ids);
-      const entry = totals.get(key);
+      const entry = totals.get(holder.key);
       if (entry) entry.amount += row.spend;
-      else totals.set(key, { holder, amount: row.spend });
+      else totals.set(holder.key, { holder, amount: row.spend });
     }
   }
   const tables = Object.values(accounts.tables);

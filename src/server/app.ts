@@ -17,7 +17,7 @@ import { limitConnections } from './connection-limits.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { installJsonBody } from './json-body.ts';
 import { registerManagementRoutes } from './management/register.ts';
-import { principalOf } from './principal.ts';
+import { decoratePrincipal, principalOf } from './principal.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerLlmRoutes, UPLOAD_ROUTES } from './routes/llm.ts';
 import { LOGIN_ROUTES, registerLoginRoute } from './routes/login.ts';
@@ -89,6 +89,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true },
   });
   limitConnections(app.server, config.connections, logger);
+  decoratePrincipal(app);
   registerRoutesList(app);
   app.addHook('onClose', () => gateway.close());
   app.addHook('onClose', async () => responses?.close());

@@ -2,17 +2,30 @@
  * The virtual key a request came with, as the auth hook found it, for the routes that act on it (the
  * model routes admit and charge it; `/key/info` without a key names it). Unset for the master key.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../accounts/accounts.ts';
 
-const principals = new WeakMap<FastifyRequest, Principal>();
+declare module 'fastify' {
+  interface FastifyRequest {
+    tollgatePrincipal: Principal | null;
+  }
+}
+
+/**
+ * A field every request has from the start (Fastify's decoration), not a WeakMap keyed by request: on
+ * the request path a WeakMap's entries cost their set and, in every garbage collection, their weak
+ * processing.
+ */
+export function decoratePrincipal(app: FastifyInstance): void {
+  app.decorateRequest('tollgatePrincipal', null);
+}
 
 export function setPrincipal(request: FastifyRequest, principal: Principal): void {
-  principals.set(request, principal);
+  request.tollgatePrincipal = principal;
 }
 
 export function principalOf(request: FastifyRequest): Principal | undefined {
-  return principals.get(request);
+  return request.tollgatePrincipal ?? undefined;
 }
 
 /** A key whose user is a proxy admin may do what the master key does. */
