@@ -51,7 +51,10 @@ export class Accounts {
   readonly spendCache = new SpendCache();
   readonly #cache = new Map<string, Principal>();
   #version = -1;
-  #versionCheckedAt = Number.NEGATIVE_INFINITY;
+  /** SQLite: looks for other processes' changes every VERSION_CHECK_MS while lookups are cached. */
+  #watching: NodeJS.Timeout | undefined;
+  /** Said once until it can be read again, not every VERSION_CHECK_MS. */
+  #versionUnreadable = false;
   readonly #warn: OpenAccounts['warn'];
 
   private constructor(db: SqlDb, warn: OpenAccounts['warn']) {
@@ -72,6 +75,7 @@ export class Accounts {
       throw err;
     }
     const accounts = new Accounts(db, options.warn);
+    await accounts.#checkVersion();
     if (db instanceof PostgresDb)
       await db.listen(
         CHANNEL,
@@ -87,13 +91,13 @@ export class Accounts {
 
   /** The key whose sha256 is `token`, with its user, team and organization; undefined when unknown. */
   async principal(token: string): Promise<Principal | undefined> {
-    await this.#checkVersion();
     const cached = this.#cache.get(token);
     if (cached !== undefined) return cached;
     const principal = await this.#load(token);
     if (principal === undefined) return undefined;
     if (this.#cache.size >= CACHE_MAX) this.#cache.clear();
     this.#cache.set(token, principal);
+    this.#watch();
     return principal;
   }
 
@@ -111,22 +115,46 @@ export class Accounts {
         .catch((err) => this.#warn('could not announce an account change', err));
     } else {
       await this.db.run("UPDATE tg_meta SET value = value + 1 WHERE name = 'accounts_version'");
-      this.#version = -1;
-      this.#versionCheckedAt = Number.NEGATIVE_INFINITY;
+      // Our own change: no need to drop the caches again when the next check sees it.
+      await this.#checkVersion();
     }
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#watching);
+    this.#watching = undefined;
     await this.db.close();
+  }
+
+  /**
+   * SQLite has no NOTIFY: a change made by another process is found by the version it bumps, read on a
+   * timer (never on the request path, where a read cost more than the rest of a key's lookup), so a
+   * cached lookup is at most VERSION_CHECK_MS old. Only while there are cached lookups to drop.
+   */
+  #watch(): void {
+    if (this.db.engine !== 'sqlite' || this.#watching !== undefined) return;
+    this.#watching = setInterval(() => {
+      if (this.#cache.size === 0) {
+        clearInterval(this.#watching);
+        this.#watching = undefined;
+        return;
+      }
+      this.#checkVersion().then(
+        () => {
+          this.#versionUnreadable = false;
+        },
+        (err: unknown) => {
+          // Unsure what changed: keys are looked up again (and refused while the file cannot be read).
+          this.#clearCaches();
+          if (!this.#versionUnreadable) this.#warn('could not read the accounts version', err);
+          this.#versionUnreadable = true;
+        },
+      );
+    }, VERSION_CHECK_MS).unref();
   }
 
   async #checkVersion(): Promise<void> {
     if (this.db.engine !== 'sqlite') return;
-    // Read at most every VERSION_CHECK_MS: per request it cost more than the rest of a key's lookup. A
-    // change made in this process clears the cache at once; one made by another process, this late.
-    const now = performance.now();
-    if (now - this.#versionCheckedAt < VERSION_CHECK_MS) return;
-    this.#versionCheckedAt = now;
     const rows = await this.db.query<{ value: number }>(
       "SELECT value FROM tg_meta WHERE name = 'accounts_version'",
     );

@@ -1,10 +1,13 @@
 /**
- * Budget holders' written spend, kept a moment in memory. A budget check reads the spend of every holder
- * of a request (key, user, team, …); an SQLite read costs ~40 µs on the request path even for one row by
- * its primary key (a WAL read transaction's locks), which alone is more than a key's whole admission
- * should add. Holders charged by this process are re-read after each of its spend writes (the entry is
- * dropped when the write commits, as the charge leaves `pending`); a holder only other processes charge
- * is re-read at most every FRESH_MS, so their written charges show this much later.
+ * Budget holders' written spend, kept in memory. A budget check reads the spend of every holder of a
+ * request (key, user, team, …); an SQLite read costs ~40 µs on the request path even for one row by its
+ * primary key (a WAL read transaction's locks), several times that on an idle machine, which alone is
+ * more than a key's whole admission should add. So:
+ * - this process's own writes are added to the cached spend as they commit (the same moment they leave
+ *   `pending`), so its own charges never need a read;
+ * - spend other processes write is picked up by re-reading: past FRESH_MS in the background (after the
+ *   request that found the entry old, which answers with it), past STALE_MS before answering.
+ * A check therefore sees other replicas' written charges at most STALE_MS late.
  */
 import type { EntityTable } from './entity-table.ts';
 import { type Holder, holderKey } from './pending-spend.ts';
@@ -17,32 +20,50 @@ export interface WrittenSpend {
 
 /** As often as this process writes its own spend (spend.ts's BATCH_MS). */
 const FRESH_MS = 50;
+const STALE_MS = 100;
 /** Entries at most; past it the cache starts over (many holders cannot grow it without end). */
 const MAX_ENTRIES = 50_000;
 
+interface Entry {
+  written: WrittenSpend | undefined;
+  at: number;
+  refreshing: boolean;
+}
+
 export class SpendCache {
-  readonly #entries = new Map<string, { spend: WrittenSpend | undefined; at: number }>();
+  readonly #entries = new Map<string, Entry>();
   /**
-   * Bumped by every drop: a read that began before one does not store what it got (it may have read the
-   * spend before a write committed, and would keep that for FRESH_MS on top of the pending charge's end).
+   * Bumped by every write of this process and every drop: a read begun before one does not store what
+   * it got (it may have read the spend before the write committed, which the entry has added since).
    */
   #generation = 0;
 
   async read(db: SqlDb, table: EntityTable, ids: readonly string[]): Promise<WrittenSpend | undefined> {
     const key = holderKey(table.table, ids);
-    const now = performance.now();
     const entry = this.#entries.get(key);
-    if (entry !== undefined && now - entry.at < FRESH_MS) return entry.spend;
-    const generation = this.#generation;
-    const spend = await table.spendOf(db, ...ids);
-    if (generation === this.#generation) {
-      if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
-      this.#entries.set(key, { spend, at: now });
+    if (entry !== undefined) {
+      const age = performance.now() - entry.at;
+      if (age < FRESH_MS) return entry.written;
+      if (age < STALE_MS) {
+        if (!entry.refreshing) this.#refresh(entry, key, db, table, ids);
+        return entry.written;
+      }
     }
-    return spend;
+    return this.#load(key, db, table, ids);
   }
 
-  /** The holders' spend changed in the database (a write of this process, a budget reset). */
+  /** This process wrote `amount` to each holder's spend (committed). */
+  written(holders: readonly Holder[], amount: number): void {
+    this.#generation++;
+    if (amount <= 0) return;
+    for (const h of holders) {
+      const entry = this.#entries.get(h.key);
+      if (entry?.written !== undefined)
+        entry.written = { ...entry.written, spend: entry.written.spend + amount };
+    }
+  }
+
+  /** The holders' spend changed in a way this cache cannot follow (a budget period reset). */
   drop(holders: readonly Holder[]): void {
     this.#generation++;
     for (const h of holders) this.#entries.delete(h.key);
@@ -52,5 +73,33 @@ export class SpendCache {
   clear(): void {
     this.#generation++;
     this.#entries.clear();
+  }
+
+  #refresh(entry: Entry, key: string, db: SqlDb, table: EntityTable, ids: readonly string[]): void {
+    entry.refreshing = true;
+    // After the request that found it old has been answered, not in its time.
+    setImmediate(() => {
+      this.#load(key, db, table, ids)
+        .catch(() => {})
+        .finally(() => {
+          entry.refreshing = false;
+        });
+    });
+  }
+
+  async #load(
+    key: string,
+    db: SqlDb,
+    table: EntityTable,
+    ids: readonly string[],
+  ): Promise<WrittenSpend | undefined> {
+    const generation = this.#generation;
+    const at = performance.now();
+    const written = await table.spendOf(db, ...ids);
+    if (generation === this.#generation) {
+      if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
+      this.#entries.set(key, { written, at, refreshing: false });
+    }
+    return written;
   }
 }

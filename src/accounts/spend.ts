@@ -75,10 +75,10 @@ export class SpendWriter {
     this.#pending = [];
     this.#writing = write(this.#accounts, batch, this.#logRows).then(
       () => {
-        // The same moment: what leaves `pending` is in the database, and the cached spend is re-read.
+        // The same moment: what leaves `pending` is now in the database, and in the cached spend.
         for (const { row, holders } of batch) {
           this.#accounts.pending.settle(holders, row.spend);
-          this.#accounts.spendCache.drop(holders);
+          this.#accounts.spendCache.written(holders, row.spend);
         }
         if (this.#dropped > 0)
           this.#warn(`${this.#dropped} spend log rows were dropped while the accounts database was failing`);
