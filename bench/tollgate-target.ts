@@ -83,7 +83,7 @@ interface Variant {
 }
 
 /** Makes the virtual key the clients of a `virtualKey` target send. */
-async function makeVirtualKey(origin: string, masterKey: string): Promise<string> {
+export async function makeVirtualKey(origin: string, masterKey: string): Promise<string> {
   const response = await fetch(`${origin}/key/generate`, {
     method: 'POST',
     headers: { ...JSON_HEADERS, authorization: `Bearer ${masterKey}` },

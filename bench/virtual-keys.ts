@@ -17,6 +17,7 @@ import { cpuMs } from './proc-stats.ts';
 import { isOk, send } from './send.ts';
 import { summarize } from './stats.ts';
 import { startTollgateChild } from './tollgate-child.ts';
+import { makeVirtualKey } from './tollgate-target.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,18 +35,6 @@ const MASTER_KEY = 'sk-test-bench';
 const WARMUP_S = 2;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-
-async function makeVirtualKey(origin: string): Promise<string> {
-  const response = await fetch(`${origin}/key/generate`, {
-    method: 'POST',
-    headers: { ...JSON_HEADERS, authorization: `Bearer ${MASTER_KEY}` },
-    body: JSON.stringify({ key_alias: 'bench', max_budget: 1_000_000, metadata: { purpose: 'bench' } }),
-  });
-  const body = (await response.json()) as { key?: string };
-  if (!response.ok || typeof body.key !== 'string')
-    throw new Error(`could not make a virtual key: ${response.status} ${JSON.stringify(body)}`);
-  return body.key;
-}
 
 /** One open-loop run, request i sent with key i mod 2; latency from the scheduled time to the last byte. */
 async function alternating(
@@ -98,7 +87,7 @@ async function main(): Promise<void> {
     `general_settings:\n  master_key: ${MASTER_KEY}\nmodel_list:\n  - model_name: bench\n    litellm_params: { model: openai/gpt-4o-mini, api_base: ${mock.apiBase}, api_key: sk-test-bench }\n`,
   );
   try {
-    const virtualKey = await makeVirtualKey(tollgate.origin);
+    const virtualKey = await makeVirtualKey(tollgate.origin, MASTER_KEY);
     const endpoint = (key: string): Endpoint => ({
       origin: tollgate.origin,
       path: '/v1/chat/completions',

@@ -1,7 +1,7 @@
 /**
- * A budget holder's spend against its `max_budget`, read from the database at most a moment ago (another
- * replica may have charged it; spend-cache.ts), with `budget_duration` periods: a period that is over starts a new one
- * at zero spend, once, whichever process notices first.
+ * A budget holder's spend against its `max_budget`, as read from the database a moment ago (another
+ * replica may have charged it; spend-cache.ts), with `budget_duration` periods: a period that is over
+ * starts a new one at zero spend, once, whichever process notices first.
  */
 import type { Accounts } from './accounts.ts';
 import { addDuration } from './durations.ts';
