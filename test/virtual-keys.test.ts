@@ -378,6 +378,28 @@ function keyTests(
       const denied = await chat(url, outsider, `team-model-${label}`);
       assert.equal(denied.status, 401);
       assert.equal(errorOf(denied).type, 'team_model_access_denied');
+      // Listed to the team's keys only: another team's model names are not an outsider's to see.
+      const listed = async (key: string) => {
+        const names = (path: string, field: string) =>
+          call(url, path, undefined, key).then((a) =>
+            (a.body.data as Array<Record<string, unknown>>).map((m) => String(m[field])),
+          );
+        return {
+          models: await names('/v1/models', 'id'),
+          info: await names('/model/info', 'model_name'),
+          groups: await names('/model_group/info', 'model_group'),
+        };
+      };
+      const model = `team-model-${label}`;
+      const inside = await listed(teamKey);
+      assert.ok(
+        inside.models.includes(model) && inside.info.includes(model) && inside.groups.includes(model),
+      );
+      const outside = await listed(outsider);
+      assert.deepEqual(
+        [outside.models.includes(model), outside.info.includes(model), outside.groups.includes(model)],
+        [false, false, false],
+      );
       assert.equal((await call(url, '/model/delete', { id: `tm-${label}` }, leadKey)).status, 200);
     });
 

@@ -11,7 +11,7 @@ import { MemoryLimiter, SqlLimiter } from '../accounts/limits.ts';
 import { SpendWriter } from '../accounts/spend.ts';
 import { DEFAULT_TRACE_STORE } from '../config/trace-store.ts';
 import type { GatewayConfig } from '../config/types.ts';
-import { accessGroupsOf, type ModelRegistry } from '../gateway/model-registry.ts';
+import { accessGroupsOf, type ModelRegistry, teamsOf } from '../gateway/model-registry.ts';
 
 /** `accounts.db` beside the trace store's file (or where it would be); in memory beside an in-memory store. */
 export function accountsPath(storePath: string | undefined): string {
@@ -41,13 +41,10 @@ export async function keyGateFor(
     facts: (model) => {
       const target = registry.find(model);
       const deployments = target?.deployments ?? [];
-      const teams = new Set<string>();
-      for (const d of deployments)
-        if (typeof d.modelInfo.team_id === 'string') teams.add(d.modelInfo.team_id);
       return {
         names: target && target.group !== model ? [model, target.group] : [model],
         accessGroups: accessGroupsOf(deployments),
-        teams: [...teams],
+        teams: teamsOf(deployments),
       };
     },
     warn,

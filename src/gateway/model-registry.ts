@@ -146,6 +146,13 @@ function throwUnknown(model: string, list: string): never {
   });
 }
 
+/** The teams the deployments belong to (`model_info.team_id`: a team's own model), each once. */
+export function teamsOf(deployments: readonly Deployment[]): string[] {
+  const teams = new Set<string>();
+  for (const d of deployments) if (typeof d.modelInfo.team_id === 'string') teams.add(d.modelInfo.team_id);
+  return [...teams];
+}
+
 /** The access groups (`model_info.access_groups`) the deployments name, each once, in their order. */
 export function accessGroupsOf(deployments: readonly Deployment[]): string[] {
   const groups = new Set<string>();

@@ -8,7 +8,7 @@ import { mayUse as keyMayUse } from '../../accounts/admission.ts';
 import type { StoredModel } from '../../accounts/runtime-models.ts';
 import type { Deployment } from '../../config/types.ts';
 import { costOf } from '../../gateway/cost.ts';
-import { accessGroupsOf, type ModelRegistry } from '../../gateway/model-registry.ts';
+import { accessGroupsOf, type ModelRegistry, teamsOf } from '../../gateway/model-registry.ts';
 import { isJsonObject, type JsonObject } from '../../shared/json.ts';
 import { isAdmin } from '../principal.ts';
 
@@ -141,5 +141,9 @@ export function groupInfo(name: string, deployments: Deployment[]): JsonObject {
 /** Whether the caller may use a model group: everything for the master key and proxy admins. */
 export function mayUse(principal: Principal | undefined, group: string, deployments: Deployment[]): boolean {
   if (principal === undefined || isAdmin(principal)) return true;
-  return keyMayUse(principal, { names: [group], accessGroups: accessGroupsOf(deployments) });
+  return keyMayUse(principal, {
+    names: [group],
+    accessGroups: accessGroupsOf(deployments),
+    teams: teamsOf(deployments),
+  });
 }
