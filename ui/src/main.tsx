@@ -5,7 +5,7 @@
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { saveKey } from './api.ts';
+import { AuthNeeded, saveKey } from './api.ts';
 import { AlertsPage } from './pages/alerts.tsx';
 import { KeysPage } from './pages/keys.tsx';
 import { ModelsPage } from './pages/models.tsx';
@@ -53,6 +53,33 @@ export function KeyPrompt({ message, onSaved }: { message: string; onSaved: () =
       <p class="muted">Kept for this browser tab's session only.</p>
     </form>
   );
+}
+
+/**
+ * A page's reads behind the master key. `failed(otherwise)` handles a read's error: a missing or wrong
+ * key asks for the key (`prompt`, shown instead of the page), anything else goes to `otherwise`.
+ * `passed()` after a read that got through; `again()` re-runs the reads (`reload` is their effects'
+ * dependency), as a saved key does.
+ */
+export function useKeyPrompt() {
+  const [auth, setAuth] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
+  const again = () => setReload((n) => n + 1);
+  const failed = (otherwise?: (message: string) => void) => (err: Error) => {
+    if (err instanceof AuthNeeded) setAuth(err.message);
+    else otherwise?.(err.message);
+  };
+  const prompt =
+    auth === null ? null : (
+      <KeyPrompt
+        message={auth}
+        onSaved={() => {
+          setAuth(null);
+          again();
+        }}
+      />
+    );
+  return { reload, again, passed: () => setAuth(null), needKey: setAuth, failed, prompt };
 }
 
 function App() {

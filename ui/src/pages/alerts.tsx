@@ -3,9 +3,9 @@
  * threshold, webhook URL and body template), and the history of firings and recoveries.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { type AlertHistory, type AlertRule, AuthNeeded, alertsApi } from '../api.ts';
+import { type AlertHistory, type AlertRule, alertsApi } from '../api.ts';
 import { localTime } from '../format.ts';
-import { KeyPrompt } from '../main.tsx';
+import { useKeyPrompt } from '../main.tsx';
 
 const METRIC_LABEL: Record<AlertRule['metric'], string> = {
   error_rate: 'Error rate',
@@ -20,23 +20,18 @@ export function AlertsPage() {
   const [rules, setRules] = useState<AlertRule[] | null>(null);
   const [history, setHistory] = useState<AlertHistory[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const [auth, setAuth] = useState<string | null>(null);
-  const [reload, setReload] = useState(0);
+  const { reload, again: refresh, passed, failed, prompt } = useKeyPrompt();
   const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
-    Promise.all([alertsApi.rules(), alertsApi.history()]).then(
-      ([r, h]) => {
-        setRules(r.list);
-        setHistory(h.list);
-        setAuth(null);
-      },
-      (err: Error) => (err instanceof AuthNeeded ? setAuth(err.message) : setError(err.message)),
-    );
+    Promise.all([alertsApi.rules(), alertsApi.history()]).then(([r, h]) => {
+      setRules(r.list);
+      setHistory(h.list);
+      passed();
+    }, failed(setError));
   }, [reload]);
 
-  if (auth) return <KeyPrompt message={auth} onSaved={() => setReload((n) => n + 1)} />;
-  const refresh = () => setReload((n) => n + 1);
+  if (prompt) return prompt;
   const act = (work: Promise<unknown>, done: string) =>
     work.then(
       () => {

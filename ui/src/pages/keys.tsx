@@ -4,10 +4,9 @@
  * shortened form (`sk-...abcd`), never the key.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { AuthNeeded } from '../api.ts';
 import { count, dollars } from '../format.ts';
 import { type GeneratedKey, keyLabel, keysApi, type VirtualKey } from '../keys-api.ts';
-import { KeyPrompt } from '../main.tsx';
+import { useKeyPrompt } from '../main.tsx';
 import { CreatedKey, NewKeyForm } from './key-form.tsx';
 
 /** "$0.0123 of $1.00" and a bar; without a budget, the spend alone. */
@@ -56,42 +55,25 @@ export function KeysPage() {
   const [keys, setKeys] = useState<VirtualKey[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [auth, setAuth] = useState<string | null>(null);
-  const [reload, setReload] = useState(0);
+  const { reload, again: refresh, passed, needKey, failed, prompt } = useKeyPrompt();
   const [created, setCreated] = useState<GeneratedKey | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
 
   useEffect(() => {
-    keysApi.list().then(
-      (r) => {
-        setKeys(r.keys);
-        setAuth(null);
-      },
-      (err: Error) => (err instanceof AuthNeeded ? setAuth(err.message) : setError(err.message)),
-    );
+    keysApi.list().then((r) => {
+      setKeys(r.keys);
+      passed();
+    }, failed(setError));
   }, [reload]);
 
-  if (auth)
-    return (
-      <KeyPrompt
-        message={auth}
-        onSaved={() => {
-          setAuth(null);
-          setReload((n) => n + 1);
-        }}
-      />
-    );
-  const refresh = () => setReload((n) => n + 1);
+  if (prompt) return prompt;
   const act = (work: Promise<unknown>, done: string) =>
-    work.then(
-      () => {
-        setNotice(done);
-        setError(null);
-        setConfirming(null);
-        refresh();
-      },
-      (err: Error) => (err instanceof AuthNeeded ? setAuth(err.message) : setError(err.message)),
-    );
+    work.then(() => {
+      setNotice(done);
+      setError(null);
+      setConfirming(null);
+      refresh();
+    }, failed(setError));
   const now = Date.now();
 
   return (
@@ -194,7 +176,7 @@ export function KeysPage() {
         </div>
       )}
       <NewKeyForm
-        onAuth={setAuth}
+        onAuth={needKey}
         onCreated={(k) => {
           setCreated(k);
           setNotice(null);

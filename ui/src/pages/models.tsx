@@ -4,10 +4,10 @@
  * two models can be compared at a glance. Everything is one SQL query per view over `_search`.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { AuthNeeded, type ModelStat, modelStats } from '../api.ts';
+import { type ModelStat, modelStats } from '../api.ts';
 import { Chart, type Series } from '../chart.tsx';
 import { count, duration, usd } from '../format.ts';
-import { KeyPrompt } from '../main.tsx';
+import { useKeyPrompt } from '../main.tsx';
 
 /** Label, minutes shown, chart bucket in minutes. */
 const RANGES: Array<[string, number, number]> = [
@@ -22,8 +22,7 @@ export function ModelsPage() {
   const [rows, setRows] = useState<ModelStat[] | null>(null);
   const [buckets, setBuckets] = useState<Array<ModelStat & { bucket: number }>>([]);
   const [error, setError] = useState<string | null>(null);
-  const [auth, setAuth] = useState<string | null>(null);
-  const [reload, setReload] = useState(0);
+  const { reload, passed, failed, prompt } = useKeyPrompt();
   const [range, setRange] = useState<[number, number]>([0, 1]);
 
   useEffect(() => {
@@ -31,18 +30,15 @@ export function ModelsPage() {
     const endUs = Date.now() * 1000 + 60_000_000;
     const startUs = endUs - 60_000_000 - minutes * 60_000_000;
     setRange([startUs / 1e6, endUs / 1e6]);
-    modelStats(startUs, endUs, bucketMinutes).then(
-      (r) => {
-        setRows(r.models);
-        setBuckets(r.buckets);
-        setError(null);
-        setAuth(null);
-      },
-      (err: Error) => (err instanceof AuthNeeded ? setAuth(err.message) : setError(err.message)),
-    );
+    modelStats(startUs, endUs, bucketMinutes).then((r) => {
+      setRows(r.models);
+      setBuckets(r.buckets);
+      setError(null);
+      passed();
+    }, failed(setError));
   }, [minutes, reload]);
 
-  if (auth) return <KeyPrompt message={auth} onSaved={() => setReload((n) => n + 1)} />;
+  if (prompt) return prompt;
   const models = (rows ?? []).map((r) => String(r.model));
   const times = [...new Set(buckets.map((b) => Number(b.bucket)))].sort((a, b) => a - b);
   const seriesOf = (field: keyof ModelStat, scale = 1): Series[] =>

@@ -4,7 +4,6 @@
  * `/global/spend/report`; below it the all-time top keys and models.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { AuthNeeded } from '../api.ts';
 import { Chart, type Series } from '../chart.tsx';
 import { count, dollars } from '../format.ts';
 import {
@@ -17,7 +16,7 @@ import {
   topSpend,
   totalsOf,
 } from '../keys-api.ts';
-import { KeyPrompt } from '../main.tsx';
+import { useKeyPrompt } from '../main.tsx';
 
 /** Label and days back (UTC days, today included; 24 hours spans yesterday and today). */
 const RANGES: Array<[string, number]> = [
@@ -69,11 +68,10 @@ export function SpendPage() {
   const [keys, setKeys] = useState<Map<string, string>>(new Map());
   const [top, setTop] = useState<Top | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [auth, setAuth] = useState<string | null>(null);
-  const [reload, setReload] = useState(0);
+  const { reload, again, passed, failed, prompt } = useKeyPrompt();
   const [start, end] = dates(days);
 
-  const fail = (err: Error) => (err instanceof AuthNeeded ? setAuth(err.message) : setError(err.message));
+  const fail = failed(setError);
 
   useEffect(() => {
     let stale = false;
@@ -82,7 +80,7 @@ export function SpendPage() {
       if (stale) return;
       setReport(r);
       setError(null);
-      setAuth(null);
+      passed();
     }, fail);
     return () => {
       stale = true;
@@ -91,14 +89,11 @@ export function SpendPage() {
 
   useEffect(() => {
     // Names for the keys the report lists by token; the page works without them.
-    Promise.all([keysApi.list(), masterToken().catch(() => undefined)]).then(
-      ([r, master]) => {
-        const names = new Map(r.keys.map((k) => [k.token, keyLabel(k)]));
-        if (master) names.set(master, 'master key');
-        setKeys(names);
-      },
-      (err: Error) => err instanceof AuthNeeded && setAuth(err.message),
-    );
+    Promise.all([keysApi.list(), masterToken().catch(() => undefined)]).then(([r, master]) => {
+      const names = new Map(r.keys.map((k) => [k.token, keyLabel(k)]));
+      if (master) names.set(master, 'master key');
+      setKeys(names);
+    }, failed());
     Promise.all([topSpend.keys(10), topSpend.models(10)]).then(
       ([k, m]) =>
         setTop({
@@ -108,7 +103,7 @@ export function SpendPage() {
           })),
           models: m.map((x) => ({ model: x.model, spend: Number(x.total_spend) || 0 })),
         }),
-      (err: Error) => (err instanceof AuthNeeded ? setAuth(err.message) : setTop(null)),
+      failed(() => setTop(null)),
     );
   }, [reload]);
 
@@ -129,16 +124,7 @@ export function SpendPage() {
     return { x, series, range, daily: (report ?? []).some((d) => d.day !== '') };
   }, [report, totals, groupBy, keys, start, end]);
 
-  if (auth)
-    return (
-      <KeyPrompt
-        message={auth}
-        onSaved={() => {
-          setAuth(null);
-          setReload((n) => n + 1);
-        }}
-      />
-    );
+  if (prompt) return prompt;
   const total = totals.reduce((t, g) => t + g.spend, 0);
   const [, , column] = GROUPS.find(([g]) => g === groupBy) ?? GROUPS[0] ?? ['api_key', '', 'Key'];
 
@@ -174,7 +160,7 @@ export function SpendPage() {
             </button>
           ))}
         </div>
-        <button type="button" class="refresh" onClick={() => setReload((n) => n + 1)}>
+        <button type="button" class="refresh" onClick={again}>
           Refresh
         </button>
       </div>

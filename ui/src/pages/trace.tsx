@@ -5,10 +5,10 @@
  */
 
 import { useEffect, useState } from 'preact/hooks';
-import { AuthNeeded, type Row, traceDetails } from '../api.ts';
+import { type Row, traceDetails } from '../api.ts';
 import { conversation } from '../conversation.ts';
 import { count, duration, flag, localTime, num, usd } from '../format.ts';
-import { KeyPrompt } from '../main.tsx';
+import { useKeyPrompt } from '../main.tsx';
 
 interface Node {
   span: Row;
@@ -49,33 +49,20 @@ function marks(span: Row): string[] {
 export function TracePage({ traceId, startUs }: { traceId: string; startUs?: number }) {
   const [spans, setSpans] = useState<Row[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [auth, setAuth] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
-  const [reload, setReload] = useState(0);
+  const { reload, failed, prompt } = useKeyPrompt();
 
   useEffect(() => {
-    traceDetails(traceId, startUs).then(
-      (r) => {
-        setSpans(r.hits);
-        const request = r.hits.find(
-          (s) => s.openinference_span_kind !== undefined && !String(s.operation_name).startsWith('upstream'),
-        );
-        setSelected(String((request ?? r.hits[0])?.span_id ?? ''));
-      },
-      (err: Error) => (err instanceof AuthNeeded ? setAuth(err.message) : setError(err.message)),
-    );
+    traceDetails(traceId, startUs).then((r) => {
+      setSpans(r.hits);
+      const request = r.hits.find(
+        (s) => s.openinference_span_kind !== undefined && !String(s.operation_name).startsWith('upstream'),
+      );
+      setSelected(String((request ?? r.hits[0])?.span_id ?? ''));
+    }, failed(setError));
   }, [traceId, startUs, reload]);
 
-  if (auth)
-    return (
-      <KeyPrompt
-        message={auth}
-        onSaved={() => {
-          setAuth(null);
-          setReload((n) => n + 1);
-        }}
-      />
-    );
+  if (prompt) return prompt;
   if (error) return <p class="error">{error}</p>;
   if (!spans) return <p class="muted">Loading…</p>;
   const nodes = tree(spans);

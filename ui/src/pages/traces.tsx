@@ -4,9 +4,9 @@
  * status. Arrow keys (or j/k) move through the rows, Enter opens one.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { AuthNeeded, distinct, latestTraces, type TraceHit } from '../api.ts';
+import { distinct, latestTraces, type TraceHit } from '../api.ts';
 import { count, duration, localTime, quote, usd } from '../format.ts';
-import { KeyPrompt } from '../main.tsx';
+import { useKeyPrompt } from '../main.tsx';
 
 const RANGES: Array<[string, number]> = [
   ['Last 15 minutes', 15],
@@ -53,11 +53,10 @@ export function TracesPage() {
   const [from, setFrom] = useState(0);
   const [hits, setHits] = useState<TraceHit[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [auth, setAuth] = useState<string | null>(null);
   const [live, setLive] = useState(false);
   const [selected, setSelected] = useState(0);
   const [options, setOptions] = useState<Record<string, string[]>>({});
-  const [reload, setReload] = useState(0);
+  const { reload, again, passed, failed, prompt } = useKeyPrompt();
   const table = useRef<HTMLTableSectionElement>(null);
 
   const range = useCallback(() => {
@@ -73,12 +72,10 @@ export function TracesPage() {
         if (stale) return;
         setHits(r.hits);
         setError(null);
-        setAuth(null);
+        passed();
       },
       (err: Error) => {
-        if (stale) return;
-        if (err instanceof AuthNeeded) setAuth(err.message);
-        else setError(err.message);
+        if (!stale) failed(setError)(err);
       },
     );
     return () => {
@@ -99,7 +96,7 @@ export function TracesPage() {
 
   useEffect(() => {
     if (!live) return;
-    const timer = setInterval(() => setReload((n) => n + 1), 2000);
+    const timer = setInterval(again, 2000);
     return () => clearInterval(timer);
   }, [live]);
 
@@ -120,7 +117,7 @@ export function TracesPage() {
     table.current?.querySelector('tr.selected')?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
 
-  if (auth) return <KeyPrompt message={auth} onSaved={() => setReload((n) => n + 1)} />;
+  if (prompt) return prompt;
 
   const set = (patch: Partial<Filters>) => {
     setFilters((f) => ({ ...f, ...patch }));
