@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { settleSpend } from './helpers/keys.ts';
 import { chat, managementApi, pricedKeyGateway } from './helpers/management-api.ts';
+import { awayFromMinuteEnd } from './helpers/minute.ts';
 import { freshDatabase, postgresMissing } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
@@ -213,6 +214,7 @@ function orgsCustomersTests(
     });
 
     it("an end user linked to a budget row gets that row's rpm limit", async () => {
+      await awayFromMinuteEnd();
       await api('/budget/new', { budget_id: 'free-tier', rpm_limit: 2 });
       await api('/end_user/new', { user_id: 'free-1', budget_id: 'free-tier' });
       const key = await api('/key/generate', {});

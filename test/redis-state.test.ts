@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
+import { awayFromMinuteEnd } from './helpers/minute.ts';
 import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
 import { cleanEnv, type Server, startCli } from './helpers/process.ts';
 import { type RedisServer, redisMissing, startRedis } from './helpers/redis-server.ts';
@@ -34,11 +35,6 @@ function configFile(dir: string, redisUrl: string, good: MockUpstream, bad: Mock
 }
 
 /** Waits out the last seconds of a minute, so per-minute counters do not reset mid-test. */
-async function awayFromMinuteEnd(): Promise<void> {
-  const left = 60_000 - (Date.now() % 60_000);
-  if (left < 10_000) await new Promise((r) => setTimeout(r, left + 100));
-}
-
 describe('routing state shared through Redis by two gateway processes', { skip: redisMissing }, () => {
   let redis: RedisServer;
   let good: MockUpstream;

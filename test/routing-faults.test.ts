@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { deployment, type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
+import { awayFromMinuteEnd } from './helpers/minute.ts';
 import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
 import { type Hit, type StoreGateway, startStoreGateway } from './helpers/store-gateway.ts';
 
@@ -128,8 +129,7 @@ describe('routing under faults', () => {
   });
 
   it('answers 429 past a deployment rpm, without calling the upstream', async () => {
-    const left = 60_000 - (Date.now() % 60_000);
-    if (left < 5000) await new Promise((r) => setTimeout(r, left + 100));
+    await awayFromMinuteEnd();
     const before = good.received.length;
     await s.gateway.client().chat.completions.create({ model: 'limited', ...say('rpm-1') });
     await s.gateway.client().chat.completions.create({ model: 'limited', ...say('rpm-2') });

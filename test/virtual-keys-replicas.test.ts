@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { call, chat, errorOf, MASTER, newKey } from './helpers/keys.ts';
+import { awayFromMinuteEnd } from './helpers/minute.ts';
 import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
 import { freshDatabase, postgresMissing } from './helpers/postgres.ts';
 import { cleanEnv, type Server, startCli } from './helpers/process.ts';
@@ -43,6 +44,7 @@ function replicaTests(label: string, env: () => Promise<Record<string, string>>,
     });
 
     it('holds an rpm limit across both', async () => {
+      await awayFromMinuteEnd();
       const { key } = await newKey(a.url, { rpm_limit: 4 });
       const statuses = [];
       for (let i = 0; i < 4; i++) {

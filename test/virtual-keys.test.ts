@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AzureOpenAI } from 'openai';
 import { deployment, type RunningGateway, startGateway, testConfig } from './helpers/gateway-server.ts';
 import { call, chat, errorOf, MASTER, newKey, settleSpend } from './helpers/keys.ts';
+import { awayFromMinuteEnd } from './helpers/minute.ts';
 import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts';
 import { freshDatabase, postgresMissing } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
@@ -256,6 +257,7 @@ function keyTests(
     });
 
     it('holds a key to its rpm_limit and max_parallel_requests with 429s', async () => {
+      await awayFromMinuteEnd();
       const { key } = await newKey(url, { rpm_limit: 2 });
       assert.equal((await chat(url, key, 'priced')).status, 200);
       assert.equal((await chat(url, key, 'priced')).status, 200);
@@ -270,6 +272,7 @@ function keyTests(
     });
 
     it('holds a key to its tpm_limit once finished requests used it up', async () => {
+      await awayFromMinuteEnd();
       const { key } = await newKey(url, { tpm_limit: 30 });
       assert.equal((await chat(url, key, 'priced')).status, 200, '19 tokens');
       assert.equal((await chat(url, key, 'priced')).status, 200, '38 tokens: over, from now on');
