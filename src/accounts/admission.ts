@@ -30,6 +30,8 @@ export interface Admission {
   /** The limit scopes whose tokens this request adds to, and the in-flight slots it holds. */
   tokenScopes: string[];
   slots: string[];
+  /** The end user's `allowed_model_region`: the request may go to deployments in it only. */
+  region?: string;
 }
 
 type Facts = (model: string) => ModelFacts;
@@ -66,11 +68,7 @@ export async function admit(
       : undefined;
   const keySpend = await checkBudgets(accounts, principal, endUser, endUserBudget, model, now);
   const limits = await takeLimits(limiter, principal, endUser, endUserBudget, model, request.now);
-  return {
-    keySpend,
-    model,
-    ...limits,
-  };
+  return { keySpend, model, ...limits, region: regionOf(endUser) };
 }
 
 /** Whether the key may use the model (for the model list a key is shown). */
@@ -228,10 +226,7 @@ async function takeLimits(
 export function callerOf(principal: Principal, endUser: string | undefined): Caller {
   const { key, team, user } = principal;
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  const metadata = key.metadata as { tags?: unknown } | undefined;
-  const tags = Array.isArray(metadata?.tags)
-    ? metadata.tags.filter((t): t is string => typeof t === 'string')
-    : undefined;
+  const tags = [...new Set([...accountTags(key), ...accountTags(team)])];
   return {
     token: principal.token,
     keyAlias: text(key.key_alias),
@@ -242,11 +237,25 @@ export function callerOf(principal: Principal, endUser: string | undefined): Cal
     teamAlias: text(team?.team_alias),
     organizationId: text(key.organization_id) ?? text(team?.organization_id),
     endUser,
-    tags,
+    tags: tags.length > 0 ? tags : undefined,
     maxBudget: num(key.max_budget),
     rpmLimit: num(key.rpm_limit),
     tpmLimit: num(key.tpm_limit),
   };
+}
+
+/** An end user's `allowed_model_region` (LiteLLM's `eu` / `us`, or any region name deployments use). */
+export const regionOf = (endUser: Record<string, unknown> | undefined) =>
+  typeof endUser?.allowed_model_region === 'string' && endUser.allowed_model_region !== ''
+    ? endUser.allowed_model_region
+    : undefined;
+
+/** A key's or team's tags: its `tags` field, and LiteLLM's place for them, `metadata.tags`. */
+function accountTags(entity: Record<string, unknown> | undefined): string[] {
+  const strings = (v: unknown) =>
+    Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
+  const metadata = entity?.metadata as { tags?: unknown } | undefined;
+  return [...strings(entity?.tags), ...strings(metadata?.tags)];
 }
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);

@@ -4,6 +4,7 @@
  * caller). An end user with no row yet has none.
  */
 import type { Accounts } from './accounts.ts';
+import { regionOf } from './admission.ts';
 import { currentSpend } from './budgets.ts';
 import { blocked, budgetExceeded } from './errors.ts';
 import { limitsOf, type Taken, takeAll } from './limit-checks.ts';
@@ -14,7 +15,7 @@ export async function admitEndUser(
   limiter: Limiter,
   endUserId: string,
   now: number,
-): Promise<Taken> {
+): Promise<Taken & { region?: string }> {
   const { tables, db } = accounts;
   const endUser = await tables.endUsers.get(db, endUserId);
   if (endUser === undefined) return { slots: [], tokenScopes: [] };
@@ -29,5 +30,6 @@ export async function admitEndUser(
   );
   if (state !== undefined && state.spend >= state.maxBudget)
     throw budgetExceeded(label, state.spend, state.maxBudget);
-  return takeAll(limiter, [limitsOf(`end_user:${endUserId}`, 'end user', endUser, budget)], now);
+  const taken = await takeAll(limiter, [limitsOf(`end_user:${endUserId}`, 'end user', endUser, budget)], now);
+  return { ...taken, region: regionOf(endUser) };
 }

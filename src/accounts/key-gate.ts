@@ -43,10 +43,14 @@ export class KeyGate {
     return admission;
   }
 
-  /** A request with the master key (or none) that names an end user: that end user's checks only. */
-  async admitEndUser(callId: string, endUser: string, now: number): Promise<void> {
+  /**
+   * A request with the master key (or none) that names an end user: that end user's checks only. Gives
+   * the end user's `allowed_model_region`.
+   */
+  async admitEndUser(callId: string, endUser: string, now: number): Promise<string | undefined> {
     const taken = await admitEndUser(this.accounts, this.#limiter, endUser, now);
     if (taken.slots.length > 0 || taken.tokenScopes.length > 0) this.#inFlight.set(callId, taken);
+    return taken.region;
   }
 
   /** Whether a key may use a model: `/v1/models` lists a key only those. */

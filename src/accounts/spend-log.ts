@@ -148,7 +148,7 @@ export function spendRow(record: RequestRecord, masterToken: string): SpendRow {
     requester_ip_address: record.clientIp ?? null,
     status: record.error === undefined ? 'success' : 'failure',
     cache_hit: 'False',
-    request_tags: JSON.stringify(caller?.tags ?? []),
+    request_tags: JSON.stringify(record.tags ?? caller?.tags ?? []),
     session_id:
       typeof record.clientHeaders['x-session-id'] === 'string' ? record.clientHeaders['x-session-id'] : null,
     metadata: JSON.stringify(metadata),

@@ -57,6 +57,8 @@ export function buildDeployment(
     rpm: p.rpm,
     tpm: p.tpm,
     weight: p.weight,
+    tags: p.tags,
+    regionName: p.region_name,
   });
   return deployment;
 }

@@ -46,7 +46,7 @@ routing_strategy_args max_fallbacks
 allowed_fails_policy retry_policy
 model_group_retry_policy retry_after
 cache_responses cache_kwargs enable_pre_call_checks optional_pre_call_checks
-provider_budget_config enable_tag_filtering polling_interval set_verbose debug_level
+provider_budget_config polling_interval set_verbose debug_level
 `);
 
 export const GENERAL_SETTINGS: Readonly<Record<string, string>> = notYet(`
@@ -70,7 +70,7 @@ cors_allow_credentials cors_allow_methods cors_allow_headers
 export const LITELLM_PARAMS: Readonly<Record<string, string>> = {
   ...notYet(`
 organization stream_timeout max_parallel_requests input_cost_per_token
-output_cost_per_token input_cost_per_second output_cost_per_second tags region_name
+output_cost_per_token input_cost_per_second output_cost_per_second
 base_model litellm_credential_name use_in_pass_through merge_reasoning_content_in_choices
 azure_ad_token tenant_id client_id client_secret aws_access_key_id aws_secret_access_key
 aws_session_token aws_region_name aws_profile_name aws_role_name vertex_project

@@ -36,6 +36,10 @@ export const litellmParamsSchema = z.looseObject({
   rpm: nonNegative.optional(),
   tpm: nonNegative.optional(),
   weight: nonNegative.optional(),
+  /** Tag-based routing (`router_settings.enable_tag_filtering`): the tags this deployment serves. */
+  tags: z.array(z.string()).optional(),
+  /** The region the deployment runs in: end users with an `allowed_model_region` are routed by it. */
+  region_name: z.string().optional(),
 });
 
 /** `model_info`: kept as written; only `id` has a meaning here (YAML may write it as a number). */
@@ -96,6 +100,10 @@ export const routerSettingsSchema = z.object({
   redis_host: z.string().optional(),
   redis_port: z.coerce.number().int().positive().optional(),
   redis_password: z.string().optional(),
+  /** Routes a request to the deployments sharing one of its tags (LiteLLM's tag-based routing). */
+  enable_tag_filtering: flag.optional(),
+  /** False: a deployment must carry every one of the request's tags, not just one. */
+  tag_filtering_match_any: flag.optional(),
 });
 
 export const generalSettingsSchema = z.object({

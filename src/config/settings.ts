@@ -44,6 +44,7 @@ export function resolveSettings(
       default: rs.default_fallbacks ?? ls.default_fallbacks ?? [],
     },
     routingStrategy: strategy(rs.routing_strategy, label, warnings),
+    tagFiltering: rs.enable_tag_filtering ? { matchAny: rs.tag_filtering_match_any ?? true } : undefined,
     // LiteLLM's defaults: 3 failures within a minute, then 5 s out of routing.
     cooldowns: {
       allowedFails: rs.allowed_fails ?? ls.allowed_fails ?? 3,

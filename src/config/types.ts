@@ -29,6 +29,10 @@ export interface Deployment {
   tpm?: number;
   /** Share of the group's traffic under simple-shuffle (`litellm_params.weight`). */
   weight?: number;
+  /** `litellm_params.tags`: the requests' tags it serves under tag-based routing (`default`: untagged ones). */
+  tags?: string[];
+  /** `litellm_params.region_name`: the only deployments an end user with an `allowed_model_region` is sent to. */
+  regionName?: string;
   /** Request parameters set for every call to this deployment (e.g. `temperature`, `max_tokens`). */
   params: Record<string, unknown>;
   /** `model_info` as written (prices, mode, …). */
@@ -81,6 +85,11 @@ export interface GatewayConfig {
     | 'latency-based-routing'
     | 'usage-based-routing'
     | 'usage-based-routing-v2';
+  /**
+   * `router_settings.enable_tag_filtering`: a tagged request goes to the deployments carrying one of its
+   * tags (all of them when `tag_filtering_match_any` is false). Unset: tags do not route.
+   */
+  tagFiltering?: { matchAny: boolean };
   /** Deployments that keep failing are left out of routing for a while (`allowed_fails`, `cooldown_time`). */
   cooldowns: { allowedFails: number; cooldownMs: number; disabled: boolean };
   /** `router_settings.redis_*`: where replicas share routing state; in this process when unset. */

@@ -26,6 +26,7 @@ import { mockRateLimitError, mockTimeoutError } from './request-options.ts';
 import type { AttemptResult } from './retry.ts';
 import type { RouterState } from './router-state.ts';
 import { atLimit, available, choose, simpleShuffle, underLimits } from './routing.ts';
+import { byTags, inRegion } from './tag-routing.ts';
 import { checkedUsage } from './usage-check.ts';
 
 /** A model group as one attempt sees it; `mock`: answered by the mock provider (`mock_response`). */
@@ -80,7 +81,7 @@ export function createAttempt(config: GatewayConfig, state: RouterState, log: Ga
     }
     let deployment: Deployment;
     try {
-      deployment = target.mock ? simpleShuffle(target.deployments) : await pick(target, request.pinned);
+      deployment = target.mock ? simpleShuffle(target.deployments) : await pick(target, request);
     } catch (err) {
       return { ok: false, error: asGatewayError(err) };
     }
@@ -184,7 +185,16 @@ export function createAttempt(config: GatewayConfig, state: RouterState, log: Ga
    * A deployment of the group by the routing strategy (or the pinned one, while it is open), counted as
    * started (and against its rpm).
    */
-  async function pick({ group, deployments }: GroupTarget, pinned: string | undefined): Promise<Deployment> {
+  async function pick(
+    { group, deployments: all }: GroupTarget,
+    request: AttemptRequest,
+  ): Promise<Deployment> {
+    const { record, pinned } = request;
+    let deployments = all;
+    if (config.tagFiltering)
+      deployments = byTags(group, deployments, record.tags ?? [], config.tagFiltering.matchAny);
+    if (record.allowedModelRegion !== undefined)
+      deployments = inRegion(group, deployments, record.allowedModelRegion);
     const views = await state.view(deployments.map((d) => d.id));
     let open = underLimits(group, available(group, deployments, views), views);
     for (;;) {

@@ -23,6 +23,7 @@ import { type Caller, type ClientHeaders, newRecord, type RequestRecord } from '
 import { asGatewayError, type ErrorEvent, openAiErrorEvent, relayStream } from './relay.ts';
 import { wantsMockResponse } from './request-body.ts';
 import { effectiveFallbacks, mockFailureError, requestRouting } from './request-options.ts';
+import { clientTags, mergeTags } from './request-tags.ts';
 import { retrieveUpstream } from './responses/retrieve.ts';
 import type { StoredResponse } from './responses/store.ts';
 import { type AttemptResult, type RetryPolicy, withRetries } from './retry.ts';
@@ -63,6 +64,8 @@ export interface HandleOptions {
   clientIp?: string;
   /** The route the client called, as registered (`record.route`). */
   route?: string;
+  /** The end user's `allowed_model_region` (`record.allowedModelRegion`). */
+  allowedModelRegion?: string;
 }
 
 /** One request in flight, as the server sees it. */
@@ -178,6 +181,7 @@ export function createGateway(
       record.caller = options.caller;
       record.clientIp = options.clientIp;
       record.route = options.route;
+      record.allowedModelRegion = options.allowedModelRegion;
       const lifecycle = start(record, options);
       return exchange(lifecycle, run(endpoint, client, stream, lifecycle, options));
     },
@@ -255,6 +259,8 @@ export function createGateway(
     const record = lifecycle.record;
     const signal = lifecycle.signal;
     const routing = requestRouting(client, record.clientHeaders);
+    const tags = mergeTags(clientTags(client, record.clientHeaders), record.caller?.tags);
+    if (tags.length > 0) record.tags = tags;
     const timeoutMs = routing.timeoutSeconds === undefined ? undefined : routing.timeoutSeconds * 1000;
     // A client may give its calls longer than the gateway's request_timeout, as LiteLLM lets it.
     const deadline = record.startedPerf + Math.max(config.requestTimeoutMs, timeoutMs ?? 0);

@@ -61,7 +61,7 @@ export interface Caller {
   organizationId?: string;
   /** The request's `user` (LiteLLM's end user, or customer). */
   endUser?: string;
-  /** Key metadata's tags and the request's, for spend by tag. */
+  /** The key's and its team's tags (request-tags.ts). */
   tags?: string[];
   /** The key's spend when the request was admitted, and its limits (LiteLLM's `x-litellm-key-*` headers). */
   keySpend?: number;
@@ -146,6 +146,10 @@ export interface RequestRecord {
   clientIp?: string;
   /** The route the client called, as registered (`/v1/chat/completions`): a bounded set, for metrics. */
   route?: string;
+  /** The client's tags, then its key's and team's (request-tags.ts): for tag routing, spend logs, the span. */
+  tags?: string[];
+  /** The end user's `allowed_model_region`: only deployments in it may answer. */
+  allowedModelRegion?: string;
 }
 
 export function newRecord(

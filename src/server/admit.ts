@@ -15,9 +15,11 @@ export function admitWith(keys: KeyGate): Admit {
     const endUser = endUserOf(body.user);
     if (principal === undefined) {
       if (endUser !== undefined)
-        await keys.admitEndUser(options.callId, endUser, Date.now()).catch((err: unknown) => {
-          throw asRefusal(err);
-        });
+        options.allowedModelRegion = await keys
+          .admitEndUser(options.callId, endUser, Date.now())
+          .catch((err: unknown) => {
+            throw asRefusal(err);
+          });
       return body;
     }
     const model = typeof body.model === 'string' ? body.model : '';
@@ -34,6 +36,7 @@ export function admitWith(keys: KeyGate): Admit {
         throw asRefusal(err);
       });
     caller.keySpend = admission.keySpend;
+    options.allowedModelRegion = admission.region;
     return admission.model === model ? body : { ...body, model: admission.model };
   };
 }

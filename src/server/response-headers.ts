@@ -17,6 +17,8 @@ export function tollgateHeaders(record: RequestRecord): Record<string, string> {
   if (record.cost !== undefined) facts['response-cost'] = String(record.cost.total);
   if (record.modelGroup !== undefined) facts['model-group'] = record.modelGroup;
   if (record.deployment !== undefined) facts['model-id'] = record.deployment.id;
+  // The answering deployment's `region_name`: the end user's allowed region when one applied.
+  if (record.deployment?.regionName !== undefined) facts['model-region'] = record.deployment.regionName;
   const last = record.attempts.at(-1);
   if (last !== undefined) facts['model-api-base'] = last.apiBase;
   // LiteLLM's: the timeout the last call was given, in seconds as it prints them ("1.0", "0.001").

@@ -1,6 +1,7 @@
 /**
  * Who and what a request belongs to: `user.id`, `session.id`, `metadata` and `tag.tags`, from the body's
  * `user` and `metadata` fields (LiteLLM's places for them) or the `x-user-id` / `x-session-id` headers.
+ * `tags`: the request's gathered tags (request-tags.ts), when the gateway got as far as reading them.
  */
 
 import { SemanticConventions as SC } from '@arizeai/openinference-semantic-conventions';
@@ -9,7 +10,7 @@ import { redactJsonText } from '../errors/redact.ts';
 import type { ClientHeaders } from '../gateway/record.ts';
 import type { JsonObject } from '../shared/json.ts';
 
-export function contextAttributes(body: JsonObject, headers: ClientHeaders): Attributes {
+export function contextAttributes(body: JsonObject, headers: ClientHeaders, tags?: string[]): Attributes {
   const a: Attributes = {};
   const metadata =
     typeof body.metadata === 'object' && body.metadata !== null ? (body.metadata as JsonObject) : undefined;
@@ -19,11 +20,10 @@ export function contextAttributes(body: JsonObject, headers: ClientHeaders): Att
   if (session) a[SC.SESSION_ID] = session;
   if (metadata) {
     a[SC.METADATA] = redactJsonText(JSON.stringify(metadata));
-    const tags = Array.isArray(metadata.tags)
-      ? metadata.tags.filter((t): t is string => typeof t === 'string')
-      : [];
-    if (tags.length > 0) a[SC.TAG_TAGS] = tags;
+    if (tags === undefined && Array.isArray(metadata.tags))
+      tags = metadata.tags.filter((t): t is string => typeof t === 'string');
   }
+  if (tags !== undefined && tags.length > 0) a[SC.TAG_TAGS] = tags;
   return a;
 }
 

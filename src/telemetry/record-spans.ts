@@ -45,7 +45,7 @@ export function recordSpans(record: RequestRecord, options: AttributeOptions): S
     endMs: epochMs(record.finishedPerf ?? performance.now()),
     attributes: {
       ...requestSpanAttributes(record, status, options),
-      ...contextAttributes(record.requestBody, headers),
+      ...contextAttributes(record.requestBody, headers, record.tags),
     },
     status: failed
       ? { code: SpanStatusCode.ERROR, message: record.error?.message }

@@ -56,6 +56,8 @@ function paramsOf(d: Deployment): JsonObject {
   set('rpm', d.rpm);
   set('tpm', d.tpm);
   set('weight', d.weight);
+  set('tags', d.tags);
+  set('region_name', d.regionName);
   return params;
 }
 
