@@ -17,6 +17,7 @@ import { costOf } from './cost.ts';
 import { type CountAnswer, countTokens } from './count-tokens.ts';
 import { fallbackGroups } from './fallbacks.ts';
 import type { GatewayLog } from './gateway-log.ts';
+import { imageCost } from './image-cost.ts';
 import { RequestLifecycle } from './lifecycle.ts';
 import type { ModelRegistry } from './model-registry.ts';
 import { type Caller, type ClientHeaders, newRecord, type RequestRecord } from './record.ts';
@@ -229,7 +230,12 @@ export function createGateway(
       return { kind: 'error', error, record };
     }
     record.usage = answer.usage;
-    if (record.deployment) record.cost = costOf(record.deployment, record.usage);
+    if (record.deployment) {
+      record.cost = costOf(record.deployment, record.usage);
+      // Images without token usage are priced per image (image-cost.ts).
+      if (record.cost === undefined && endpoint === 'image_generations' && answer.kind === 'json')
+        record.cost = imageCost(record.deployment, client, answer.json);
+    }
     record.httpStatus = answer.status;
     if (answer.kind === 'media') {
       // The bytes go to the client only: the record keeps what the trace may show of them.
