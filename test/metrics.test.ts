@@ -309,6 +309,25 @@ function metricsTests(label: string, extra: { metricsRequireAuth?: boolean; metr
         0,
       );
     });
+
+    it('counts a fallback to a model that does not exist as failed, as LiteLLM does', async () => {
+      upstream.queue({ status: 429, body: { error: { message: 'slow down', type: 'rate_limit_error' } } });
+      const answer = await chat(gateway.url, MASTER, 'priced', { fallbacks: ['no-such-model'] });
+      assert.equal(answer.status, 429, 'the error of the requested model');
+      assert.equal(answer.headers.get('x-litellm-attempted-fallbacks'), '1');
+      assert.equal(answer.headers.get('x-litellm-attempted-retries'), '0');
+      const { text } = await scrape(gateway.url, MASTER);
+      assert.equal(
+        value(text, 'litellm_deployment_failed_fallbacks_total', {
+          hashed_api_key: sha256(MASTER),
+          requested_model: 'priced',
+          fallback_model: 'no-such-model',
+          exception_class: 'Openai.RateLimitError',
+          exception_status: '429',
+        }),
+        1,
+      );
+    });
   });
 }
 

@@ -177,8 +177,9 @@ describe('tags without enable_tag_filtering, and allowed_model_region', () => {
         entry('tagged', 'team-b-model', ', tags: [teamB]') +
         entry('regional', 'eu-model', ', region_name: eu') +
         entry('regional', 'anywhere-model') +
-        entry('unplaced', 'unplaced-model'),
-      '',
+        entry('unplaced', 'unplaced-model') +
+        entry('unplaced-with-fallback', 'unplaced-2-model'),
+      'router_settings:\n  fallbacks: [{ unplaced-with-fallback: [regional] }]\n',
     );
   });
   after(async () => {
@@ -196,7 +197,7 @@ describe('tags without enable_tag_filtering, and allowed_model_region', () => {
       (await call(url, '/end_user/new', { user_id: 'eu-user', allowed_model_region: 'eu' })).status,
       200,
     );
-    const { key } = await newKey(url, { models: ['regional', 'unplaced'] });
+    const { key } = await newKey(url, { models: ['regional', 'unplaced', 'unplaced-with-fallback'] });
     for (const caller of [MASTER, key]) {
       const ask = () => chat(url, caller, 'regional', { user: 'eu-user' });
       assert.deepEqual(await answeredBy(ask), ['eu-model']);
@@ -204,6 +205,9 @@ describe('tags without enable_tag_filtering, and allowed_model_region', () => {
       const nowhere = await chat(url, caller, 'unplaced', { user: 'eu-user' });
       assert.equal(nowhere.status, 400, JSON.stringify(nowhere.body));
       assert.equal(errorOf(nowhere).code, 'no_deployments_in_region');
+      const fellBack = await chat(url, caller, 'unplaced-with-fallback', { user: 'eu-user' });
+      assert.equal(fellBack.status, 200, 'a fallback group with a deployment in the region answers');
+      assert.equal(fellBack.headers.get('x-litellm-model-id'), 'eu-model');
     }
     const anyone = await answeredBy(() => chat(url, MASTER, 'regional', { user: 'someone-else' }), 24);
     assert.deepEqual(anyone, ['anywhere-model', 'eu-model'], 'other end users go anywhere');

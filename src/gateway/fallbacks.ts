@@ -10,6 +10,9 @@ import type { GatewayError } from '../errors/gateway-error.ts';
 
 export type FallbackKind = 'contextWindow' | 'contentPolicy' | 'general';
 
+/** Codes of tag-routing.ts's refusals. */
+const UNSERVED = new Set(['no_deployments_with_tag_routing', 'no_deployments_in_region']);
+
 export function fallbackKind(error: GatewayError): FallbackKind | undefined {
   const code = (error.code ?? '').toLowerCase();
   const message = error.message.toLowerCase();
@@ -27,6 +30,8 @@ export function fallbackKind(error: GatewayError): FallbackKind | undefined {
   // 499: the client left; nobody is waiting for a fallback's answer.
   if (error.status === 499) return undefined;
   if (error.retryable || [401, 403, 404].includes(error.status)) return 'general';
+  // No deployment of the group may take this request (its tags, its end user's region): another group may.
+  if (UNSERVED.has(code)) return 'general';
   return undefined;
 }
 

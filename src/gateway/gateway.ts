@@ -315,9 +315,13 @@ export function createGateway(
       // `mock_response` is answered for any name, as the requested group was.
       const fallback =
         registry.find(group) ?? (mock ? { deployments: [mockResponseDeployment(group)] } : undefined);
-      if (tried.has(group) || fallback === undefined) continue;
+      if (tried.has(group)) continue;
       if (signal.aborted || performance.now() >= deadline) break;
       tried.add(group);
+      if (fallback === undefined) {
+        (record.unknownFallbacks ??= []).push(group);
+        continue;
+      }
       record.attemptedFallbacks++;
       log.debug({ from: first.group, to: group, status: result.error.status }, 'falling back');
       const params = routing.overrides.get(group);

@@ -116,6 +116,8 @@ export interface RequestRecord {
   maxRetries?: number;
   /** The fallback group that answered, when one did. */
   fallbackGroup?: string;
+  /** Fallback groups named that do not exist: each a failed fallback, with no call (as LiteLLM counts them). */
+  unknownFallbacks?: string[];
   stream: boolean;
   startedAt: number;
   startedPerf: number;

@@ -189,7 +189,7 @@ export class RequestMetrics {
     if (cost > 0 || (error === undefined && record.cost !== undefined)) f.cell(combo, 'spend').value += cost;
     if (error === undefined) this.#answered(record, combo);
     this.#attempts(record);
-    if (record.attemptedFallbacks > 0) this.#fallbacks(record, v);
+    if (record.attemptedFallbacks > 0 || record.unknownFallbacks) this.#fallbacks(record, v);
   }
 
   #answered(
@@ -257,6 +257,10 @@ export class RequestMetrics {
       v.fallback_model = this.#models.value(succeeded ? (record.fallbackGroup as string) : group);
       f.cell(f.combo(this.#key(v), v), succeeded ? 'successfulFallbacks' : 'failedFallbacks').value += 1;
     });
+    for (const group of record.unknownFallbacks ?? []) {
+      v.fallback_model = this.#models.value(group);
+      f.cell(f.combo(this.#key(v), v), 'failedFallbacks').value += 1;
+    }
   }
 
   #requestValues(record: RequestRecord): Values {

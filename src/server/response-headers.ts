@@ -12,7 +12,7 @@ export function tollgateHeaders(record: RequestRecord): Record<string, string> {
     'response-duration-ms': elapsed.toFixed(3),
     'overhead-duration-ms': Math.max(0, elapsed - upstreamMs(record)).toFixed(3),
     'attempted-retries': String(Math.max(0, record.attempts.length - 1 - record.attemptedFallbacks)),
-    'attempted-fallbacks': String(record.attemptedFallbacks),
+    'attempted-fallbacks': String(record.attemptedFallbacks + (record.unknownFallbacks?.length ?? 0)),
   };
   if (record.cost !== undefined) facts['response-cost'] = String(record.cost.total);
   if (record.modelGroup !== undefined) facts['model-group'] = record.modelGroup;
