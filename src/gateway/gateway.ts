@@ -319,7 +319,7 @@ export function createGateway(
       if (signal.aborted || performance.now() >= deadline) break;
       tried.add(group);
       if (fallback === undefined) {
-        (record.unknownFallbacks ??= []).push(group);
+        record.unknownFallbacks = [...(record.unknownFallbacks ?? []), group];
         continue;
       }
       record.attemptedFallbacks++;
