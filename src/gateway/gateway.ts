@@ -265,8 +265,9 @@ export function createGateway(
     const record = lifecycle.record;
     const signal = lifecycle.signal;
     const routing = requestRouting(client, record.clientHeaders);
-    const tags = mergeTags(clientTags(client, record.clientHeaders), record.caller?.tags);
-    if (tags.length > 0) record.tags = tags;
+    const own = clientTags(client, record.clientHeaders);
+    // Most requests carry no tags: nothing to merge then.
+    record.tags = own.length === 0 ? record.caller?.tags : mergeTags(own, record.caller?.tags);
     const timeoutMs = routing.timeoutSeconds === undefined ? undefined : routing.timeoutSeconds * 1000;
     // A client may give its calls longer than the gateway's request_timeout, as LiteLLM lets it.
     const deadline = record.startedPerf + Math.max(config.requestTimeoutMs, timeoutMs ?? 0);
