@@ -226,7 +226,9 @@ async function takeLimits(
 export function callerOf(principal: Principal, endUser: string | undefined): Caller {
   const { key, team, user } = principal;
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  const tags = [...new Set([...accountTags(key), ...accountTags(team)])];
+  const keyTags = accountTags(key);
+  const teamTags = accountTags(team);
+  const tags = keyTags.length + teamTags.length === 0 ? [] : [...new Set([...keyTags, ...teamTags])];
   return {
     token: principal.token,
     keyAlias: text(key.key_alias),
@@ -252,10 +254,13 @@ export const regionOf = (endUser: Record<string, unknown> | undefined) =>
 
 /** A key's or team's tags: its `tags` field, and LiteLLM's place for them, `metadata.tags`. */
 function accountTags(entity: Record<string, unknown> | undefined): string[] {
-  const strings = (v: unknown) =>
-    Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
-  const metadata = entity?.metadata as { tags?: unknown } | undefined;
-  return [...strings(entity?.tags), ...strings(metadata?.tags)];
+  const own = strings(entity?.tags);
+  const inMetadata = strings((entity?.metadata as { tags?: unknown } | undefined)?.tags);
+  return inMetadata.length === 0 ? own : [...own, ...inMetadata];
 }
+
+const NONE: string[] = [];
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) && v.length > 0 ? v.filter((t): t is string => typeof t === 'string') : NONE;
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
