@@ -58,6 +58,22 @@ function replicaTests(label: string, env: () => Promise<Record<string, string>>,
       assert.equal(statuses.filter((s) => s === 429).length, 4);
     });
 
+    it('holds max_parallel_requests across both', async () => {
+      const { key } = await newKey(a.url, { max_parallel_requests: 1 });
+      upstream.queue({ delayMs: 500 }, { delayMs: 500 });
+      const [x, y] = await Promise.all([chat(a.url, key, 'priced'), chat(b.url, key, 'priced')]);
+      assert.deepEqual([x.status, y.status].sort(), [200, 429], 'one in flight, whichever replica');
+      const refused = x.status === 429 ? x : y;
+      assert.match(String(errorOf(refused).message), /max_parallel_requests 1/);
+      // The answer is sent before the slot's row is written back: give that write a moment.
+      let again = 0;
+      for (let i = 0; i < 30 && again !== 200; i++) {
+        if (i > 0) await sleep(100);
+        again = (await chat(x.status === 429 ? a.url : b.url, key, 'priced')).status;
+      }
+      assert.equal(again, 200, 'the slot is free again, for the other replica too');
+    });
+
     it('holds a budget across both: spend charged by one is seen by the other', async () => {
       const { key } = await newKey(b.url, { max_budget: COST * 1.5 });
       assert.equal((await chat(a.url, key, 'priced')).status, 200);

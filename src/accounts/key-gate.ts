@@ -79,6 +79,11 @@ export class KeyGate {
       void this.#softBudget(record.caller.token);
   }
 
+  /** Gives back the shared slots this process holds (its requests are over by now). */
+  async closeLimits(): Promise<void> {
+    await this.#limiter.close?.();
+  }
+
   async #softBudget(token: string): Promise<void> {
     if (this.#softWarned.has(token)) return;
     // The lookup the request was admitted with: a database read per request only to find no soft budget

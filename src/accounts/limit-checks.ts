@@ -57,7 +57,7 @@ export async function takeAll(
     for (const limit of candidates) {
       if (limit === undefined) continue;
       if (limit.parallel !== undefined) {
-        if (!limiter.acquire(limit.scope, limit.parallel))
+        if (!(await limiter.acquire(limit.scope, limit.parallel)))
           throw limitReached(`max_parallel_requests ${limit.parallel} of the ${limit.label} reached`, 1);
         slots.push(limit.scope);
       }

@@ -1,9 +1,11 @@
 /**
  * Requests and tokens per minute (`rpm_limit`, `tpm_limit`) and requests in flight
  * (`max_parallel_requests`), per scope (`key:<token>`, `team:<id>`, …). Minutes are fixed windows. One
- * process counts in memory; replicas sharing PostgreSQL count in the database, where each request's
- * count is one atomic upsert, so the limit holds across them.
+ * process counts in memory; processes sharing the database (replicas on PostgreSQL, workers on the
+ * SQLite file) count in it, where each request's count is one atomic upsert, so the limit holds across
+ * them, and share requests in flight through parallel-slots.ts.
  */
+import { SharedSlots } from './parallel-slots.ts';
 import type { SqlDb } from './sql/db.ts';
 
 export interface WindowCount {
@@ -20,8 +22,10 @@ export interface Limiter {
   peek(scope: string, now: number): Promise<WindowCount>;
   addTokens(scope: string, tokens: number, now: number): Promise<void>;
   /** Takes a slot of `max` in flight; false when all are taken. */
-  acquire(scope: string, max: number): boolean;
+  acquire(scope: string, max: number): Promise<boolean>;
   release(scope: string): void;
+  /** Gives back what this process holds (its shared slots), at shutdown. */
+  close?(): Promise<void>;
 }
 
 const MINUTE = 60_000;
@@ -32,7 +36,7 @@ const windowOf = (now: number) => Math.floor(now / MINUTE);
 export const secondsToNextWindow = (now: number) =>
   Math.max(1, Math.ceil(((windowOf(now) + 1) * MINUTE - now) / 1000));
 
-/** In-flight slots are per process in either case: a crashed replica's would otherwise never free. */
+/** Requests in flight, for one process alone. */
 class InFlight {
   readonly #counts = new Map<string, number>();
   acquire(scope: string, max: number): boolean {
@@ -67,7 +71,7 @@ export class MemoryLimiter implements Limiter {
     this.#window(scope, now).tokens += tokens;
   }
 
-  acquire(scope: string, max: number): boolean {
+  async acquire(scope: string, max: number): Promise<boolean> {
     return this.#inFlight.acquire(scope, max);
   }
 
@@ -89,11 +93,12 @@ export class MemoryLimiter implements Limiter {
 
 export class SqlLimiter implements Limiter {
   readonly #db: SqlDb;
-  readonly #inFlight = new InFlight();
+  readonly #slots: SharedSlots;
   #swept = 0;
 
   constructor(db: SqlDb) {
     this.#db = db;
+    this.#slots = new SharedSlots(db);
   }
 
   async hit(scope: string, now: number): Promise<WindowCount> {
@@ -123,12 +128,16 @@ export class SqlLimiter implements Limiter {
     );
   }
 
-  acquire(scope: string, max: number): boolean {
-    return this.#inFlight.acquire(scope, max);
+  acquire(scope: string, max: number): Promise<boolean> {
+    return this.#slots.acquire(scope, max);
   }
 
   release(scope: string): void {
-    this.#inFlight.release(scope);
+    this.#slots.release(scope);
+  }
+
+  close(): Promise<void> {
+    return this.#slots.close();
   }
 
   /** Windows older than the last few minutes are deleted now and then, by whichever replica gets there. */

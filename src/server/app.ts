@@ -131,6 +131,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   if (keys)
     app.addHook('onClose', async () => {
       await keys.spend.flush();
+      await keys.closeLimits();
       await keys.accounts.close();
     });
   if (store) {

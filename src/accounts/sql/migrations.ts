@@ -86,6 +86,15 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; statements: string[] }> =
       "INSERT INTO tg_meta (name, value) VALUES ('accounts_version', 0)",
     ],
   },
+  {
+    name: 'parallel_slots',
+    statements: [
+      // Requests in flight per scope and process, for max_parallel_requests shared by processes
+      // (accounts/parallel-slots.ts). `beat_at`: ms since 1970, which overflows a 32-bit INTEGER.
+      `CREATE TABLE tg_parallel_slots (scope TEXT NOT NULL, owner TEXT NOT NULL, n INTEGER NOT NULL,
+        beat_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (scope, owner))`,
+    ],
+  },
 ];
 
 /** Brings the schema up to date; replicas starting at once take turns (a lock, then a re-read). */
