@@ -184,6 +184,23 @@ function keyTests(
       assert.equal((await call(url, '/key/delete', { keys: [key] })).status, 404);
     });
 
+    it("/key/health says a key's own logging callbacks do not run here", async () => {
+      const { key: plain } = await newKey(url);
+      assert.deepEqual((await call(url, '/key/health', {}, plain)).body, {
+        key: 'healthy',
+        logging_callbacks: null,
+      });
+      const logging = [
+        { callback_name: 'gcs_bucket', callback_type: 'success_and_failure', callback_vars: {} },
+      ];
+      const { key } = await newKey(url, { metadata: { logging } });
+      const health = (await call(url, '/key/health', {}, key)).body;
+      const callbacks = health.logging_callbacks as { callbacks: string[]; status: string; details: string };
+      assert.deepEqual(callbacks.callbacks, ['gcs_bucket']);
+      assert.equal(callbacks.status, 'unhealthy');
+      assert.match(callbacks.details, /does not run per-key logging callbacks/);
+    });
+
     it('refuses an expired key with expired_key', async () => {
       const { key } = await newKey(url, { duration: '1s' });
       assert.equal((await chat(url, key, 'priced')).status, 200);

@@ -43,7 +43,30 @@ export function registerKeyRoutes(app: FastifyInstance, m: Management): void {
   );
   app.post('/key/block', async (request) => setBlocked(m, bodyObject(request.body), true));
   app.post('/key/unblock', async (request) => setBlocked(m, bodyObject(request.body), false));
-  app.post('/key/health', KEYS, async () => ({ key: 'healthy', logging_callbacks: null }));
+  app.post('/key/health', KEYS, async (request) => keyHealth(principalOf(request)?.key));
+}
+
+/**
+ * LiteLLM's `/key/health` for the calling key. Its per-key logging callbacks (`metadata.logging`: a GCS
+ * bucket, Langfuse, …) are not run here — every request is traced to the trace store and OpenObserve
+ * instead — so a key that names some is told so, as LiteLLM reports a callback that cannot work.
+ */
+function keyHealth(key: Entity | undefined): JsonObject {
+  const logging = (key?.metadata as { logging?: unknown } | undefined)?.logging;
+  const names = Array.isArray(logging)
+    ? logging
+        .map((c) => (c as { callback_name?: unknown } | null)?.callback_name)
+        .filter((n) => typeof n === 'string')
+    : [];
+  if (names.length === 0) return { key: 'healthy', logging_callbacks: null };
+  return {
+    key: 'healthy',
+    logging_callbacks: {
+      callbacks: names,
+      status: 'unhealthy',
+      details: `Tollgate does not run per-key logging callbacks (${names.join(', ')}): every request is traced to its trace store and OpenObserve instead.`,
+    },
+  };
 }
 
 async function generate(m: Management, body: JsonObject, owner: Owner): Promise<JsonObject> {
