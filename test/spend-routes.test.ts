@@ -220,6 +220,42 @@ function spendTests(
       assert.ok(endUsers.body.some((e: Json) => e.end_user === 'customer-7' && e.total_count === 1));
     });
 
+    it('answers spend per request tag, /spend/tags and /global/spend/tags', async () => {
+      for (const tags of [['prod', 'search'], ['prod']]) {
+        const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${soloKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'model-b', messages: [{ role: 'user', content: 'hi' }], tags }),
+        });
+        assert.equal(res.status, 200);
+        await res.json();
+      }
+      await settleSpend(gateway);
+      const cost = 0.026;
+      const all = await api('/spend/tags');
+      assert.equal(all.status, 200);
+      assert.deepEqual(
+        (all.body as Json[]).map((r) => [
+          r.individual_request_tag,
+          r.log_count,
+          Math.round(r.total_spend * 1e6),
+        ]),
+        [
+          ['prod', 2, Math.round(2 * cost * 1e6)],
+          ['search', 1, Math.round(cost * 1e6)],
+        ],
+      );
+      const range = `start_date=${today}&end_date=${today}`;
+      const one = await api(`/global/spend/tags?${range}&tags=search`);
+      assert.deepEqual(one.body, { spend_per_tag: [{ name: 'search', spend: cost, log_count: 1 }] });
+      const every = await api(`/global/spend/tags?${range}&tags=all-tags`);
+      assert.deepEqual(
+        (every.body.spend_per_tag as Json[]).map((t) => t.name),
+        ['prod', 'search'],
+      );
+      assert.equal((await api('/global/spend/tags')).status, 400, 'dates are required');
+    });
+
     it('is for the master key only', async () => {
       for (const path of ['/spend/logs', '/global/spend/report', '/global/spend'])
         assert.equal((await api(path, {}, teamKey)).status, 401, path);

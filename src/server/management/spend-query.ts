@@ -73,6 +73,14 @@ export class Where {
     return value === undefined ? this : this.add((p) => `${column} = ${p}`, value);
   }
 
+  /** `column IN (values…)` when values are given. */
+  in(column: string, values: readonly SqlValue[] | undefined): this {
+    if (values === undefined) return this;
+    const placeholders = values.map((value) => this.next(value));
+    this.#clauses.push(`${column} IN (${placeholders.join(', ')})`);
+    return this;
+  }
+
   range(range: Range | undefined, column = 'start_time'): this {
     if (range === undefined) return this;
     return this.add((p) => `${column} >= ${p}`, range.from).add((p) => `${column} < ${p}`, range.until);

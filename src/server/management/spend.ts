@@ -14,6 +14,7 @@ import type { Management } from './context.ts';
 import { bodyObject, invalid, queryInt, queryText } from './fields.ts';
 import { dayAfter, lastDays, type Range, rangeOf, Where } from './spend-query.ts';
 import { registerSpendReport } from './spend-report.ts';
+import { registerSpendTags } from './spend-tags.ts';
 
 /** Rows `/spend/logs` answers at most (LiteLLM's is unbounded; `limit` asks for fewer or more). */
 const LOG_ROWS = 1000;
@@ -28,6 +29,7 @@ export function registerSpendRoutes(app: FastifyInstance, m: Management): void {
   app.get('/global/spend/teams', async () => spendByTeam(m));
   app.post('/global/spend/end_users', async (request) => spendByEndUser(m, bodyObject(request.body)));
   registerSpendReport(app, m);
+  registerSpendTags(app, m);
 }
 
 /** A tg_spend_logs row as LiteLLM_SpendLogs answers it. */
