@@ -60,7 +60,7 @@ async function spendByTag(db: SqlDb, range: Range, only?: string[]): Promise<Tag
   const rows = await db.query<{ tag: string; logs: number | string; spend: number | string | null }>(
     `SELECT ${tag} AS tag, COUNT(*) AS logs, SUM(s.spend) AS spend FROM tg_spend_logs s ${tags}
      WHERE s.request_tags IS NOT NULL AND s.request_tags <> '[]' AND ${where.sql}
-     GROUP BY ${tag} ORDER BY spend DESC LIMIT ${where.next(MAX_TAGS)}`,
+     GROUP BY ${tag} ORDER BY spend DESC, logs DESC, tag LIMIT ${where.next(MAX_TAGS)}`,
     where.params,
   );
   return rows.map((r) => ({ tag: r.tag, logs: Number(r.logs), spend: Number(r.spend ?? 0) }));
