@@ -118,9 +118,11 @@ describe('keys and spend in the UI', { skip }, () => {
   });
 
   it("shows the key's spend against its budget after a chat call with it", async () => {
-    const answer = await s.gateway
-      .client(fullKey)
-      .chat.completions.create({ model: 'demo', messages: [{ role: 'user', content: 'ui-keys spend' }] });
+    const answer = await s.gateway.client(fullKey).chat.completions.create({
+      model: 'demo',
+      messages: [{ role: 'user', content: 'ui-keys spend' }],
+      tags: ['ui-tag'],
+    } as never);
     assert.ok(answer.usage);
     const cost = answer.usage.prompt_tokens * 0.001 + answer.usage.completion_tokens * 0.002;
     await eventually(
@@ -163,6 +165,11 @@ describe('keys and spend in the UI', { skip }, () => {
     await page.selectOption('select[name=range]', '30');
     await byModel.waitFor();
     assert.equal(await byModel.locator('td.group-spend').textContent(), dollars(spent));
+    const tag = page.locator('table.top-tags tr[data-name="ui-tag"] td.num');
+    await eventually(
+      async () => assert.equal(await tag.textContent({ timeout: 500 }), dollars(spent), "the call's tag"),
+      () => page.click('section.spend button.refresh'),
+    );
   });
 
   it('blocks the key in the UI, after which the gateway refuses it; then deletes it', async () => {

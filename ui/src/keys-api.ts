@@ -113,6 +113,8 @@ export const topSpend = {
     ),
   models: (limit: number) =>
     call<Array<{ model: string; total_spend: number }>>(`/global/spend/models?limit=${limit}`),
+  /** Spend per request tag over the last 30 days, the most spent first. */
+  tags: () => call<Array<{ individual_request_tag: string; total_spend: number }>>('/spend/tags'),
 };
 
 // The report's field names, in the order they are tried. LiteLLM names each grouping differently

@@ -1,7 +1,8 @@
 /**
  * Spend: what was spent by key, user, team or model over the last 24 hours, 7 or 30 days — the total, a
  * daily chart of the biggest spenders and a table per group with its models — from LiteLLM's
- * `/global/spend/report`; below it the all-time top keys and models.
+ * `/global/spend/report`; below it the all-time top keys and models, and the top request tags of the
+ * last 30 days.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Chart, type Series } from '../chart.tsx';
@@ -58,7 +59,10 @@ function nameOf(name: string, groupBy: SpendGroupBy, keys: Map<string, string>):
 interface Top {
   keys: Array<{ label: string; spend: number }>;
   models: Array<{ model: string; spend: number }>;
+  tags: Array<{ tag: string; spend: number }>;
 }
+
+const TOP_ROWS = 10;
 
 export function SpendPage() {
   const [days, setDays] = useState(7);
@@ -94,14 +98,17 @@ export function SpendPage() {
       if (master) names.set(master, 'master key');
       setKeys(names);
     }, failed());
-    Promise.all([topSpend.keys(10), topSpend.models(10)]).then(
-      ([k, m]) =>
+    Promise.all([topSpend.keys(TOP_ROWS), topSpend.models(TOP_ROWS), topSpend.tags()]).then(
+      ([k, m, t]) =>
         setTop({
           keys: k.map((x) => ({
             label: keyLabel({ key_alias: x.key_alias, key_name: x.key_name, token: x.api_key }),
             spend: Number(x.total_spend) || 0,
           })),
           models: m.map((x) => ({ model: x.model, spend: Number(x.total_spend) || 0 })),
+          tags: t
+            .slice(0, TOP_ROWS)
+            .map((x) => ({ tag: x.individual_request_tag, spend: Number(x.total_spend) || 0 })),
         }),
       failed(() => setTop(null)),
     );
@@ -225,7 +232,7 @@ export function SpendPage() {
           </div>
         </>
       )}
-      {top && (top.keys.length > 0 || top.models.length > 0) && (
+      {top && (top.keys.length > 0 || top.models.length > 0 || top.tags.length > 0) && (
         <div class="all-time">
           <TopTable
             title="Top keys, all time"
@@ -237,6 +244,13 @@ export function SpendPage() {
             cls="top-models"
             rows={top.models.map((m) => [m.model, m.spend])}
           />
+          {top.tags.length > 0 && (
+            <TopTable
+              title="Top request tags, last 30 days"
+              cls="top-tags"
+              rows={top.tags.map((t) => [t.tag, t.spend])}
+            />
+          )}
         </div>
       )}
     </section>
