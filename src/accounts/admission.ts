@@ -4,8 +4,10 @@
  * the model, none of them (nor the team membership, nor the end user) is over budget, and no rpm, tpm or
  * parallel limit is reached. What passes becomes the request's `Caller`, charged when the request ends.
  */
+
 import type { Caller } from '../gateway/record.ts';
 import type { Accounts, Principal } from './accounts.ts';
+import { type BudgetAlerts, type EventParties, readingOf } from './budget-alerts.ts';
 import { type BudgetHolder, currentSpend } from './budgets.ts';
 import type { Entity } from './entity-table.ts';
 import { blocked, budgetExceeded, expiredKey, modelAccessDenied } from './errors.ts';
@@ -42,6 +44,7 @@ export async function admit(
   principal: Principal,
   request: AdmitRequest,
   facts: Facts,
+  alerts?: BudgetAlerts,
 ): Promise<Admission> {
   const { key, team } = principal;
   const now = new Date(request.now);
@@ -66,7 +69,7 @@ export async function admit(
     typeof endUser?.budget_id === 'string'
       ? await accounts.tables.budgets.get(accounts.db, endUser.budget_id)
       : undefined;
-  const keySpend = await checkBudgets(accounts, principal, endUser, endUserBudget, model, now);
+  const keySpend = await checkBudgets(accounts, principal, endUser, endUserBudget, model, now, alerts);
   const limits = await takeLimits(limiter, principal, endUser, endUserBudget, model, request.now);
   return { keySpend, model, ...limits, region: regionOf(endUser) };
 }
@@ -106,6 +109,7 @@ async function checkBudgets(
   endUserBudget: Entity | undefined,
   model: string,
   now: Date,
+  alerts: BudgetAlerts | undefined,
 ): Promise<number> {
   const { key, team, user, org, member, keyBudget, orgBudget } = principal;
   const t = accounts.tables;
@@ -156,9 +160,14 @@ async function checkBudgets(
       budget: endUserBudget,
     });
   let keySpend: number | undefined;
+  const parties = alerts && partiesOf(principal, endUser);
   for (const holder of holders) {
     const state = await currentSpend(accounts, holder, now);
     keySpend ??= state?.spend;
+    if (alerts && parties) {
+      const reading = await readingOf(accounts, holder, state);
+      if (reading) alerts.observe(reading, parties);
+    }
     if (state !== undefined && state.spend >= state.maxBudget)
       throw budgetExceeded(holder.label, state.spend, state.maxBudget);
   }
@@ -243,6 +252,22 @@ export function callerOf(principal: Principal, endUser: string | undefined): Cal
     maxBudget: num(key.max_budget),
     rpmLimit: num(key.rpm_limit),
     tpmLimit: num(key.tpm_limit),
+  };
+}
+
+/** Who a budget alert is about, besides the holder itself. */
+function partiesOf(principal: Principal, endUser: Entity | undefined): EventParties {
+  const { key, team, user } = principal;
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+  return {
+    token: principal.token,
+    key_alias: text(key.key_alias),
+    user_id: text(key.user_id),
+    user_email: text(user?.user_email),
+    team_id: text(key.team_id),
+    team_alias: text(team?.team_alias),
+    organization_id: text(key.organization_id) ?? text(team?.organization_id),
+    customer_id: text(endUser?.user_id),
   };
 }
 

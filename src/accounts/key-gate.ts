@@ -3,9 +3,11 @@
  * gives back its in-flight slots, adds its tokens to the tpm windows, charges its cost (spend.ts) and
  * warns once when a key passes its `soft_budget`.
  */
+
 import type { Caller, RequestRecord } from '../gateway/record.ts';
 import type { Accounts, Principal } from './accounts.ts';
 import { type Admission, type AdmitRequest, admit, callerOf, mayUse } from './admission.ts';
+import type { BudgetAlerts } from './budget-alerts.ts';
 import { admitEndUser } from './end-user-admission.ts';
 import type { Taken } from './limit-checks.ts';
 import type { Limiter } from './limits.ts';
@@ -21,6 +23,8 @@ export class KeyGate {
   readonly #warn: (message: string) => void;
   /** Keys already warned about in this process, so a soft budget is said once, not per request. */
   readonly #softWarned = new Set<string>();
+  /** Budget alerts to send (`alerting: ["webhook"]`); none when unset. */
+  readonly #alerts: BudgetAlerts | undefined;
 
   constructor(options: {
     accounts: Accounts;
@@ -28,17 +32,26 @@ export class KeyGate {
     spend: SpendWriter;
     facts: (model: string) => ModelFacts;
     warn: (message: string) => void;
+    alerts?: BudgetAlerts;
   }) {
     this.accounts = options.accounts;
     this.spend = options.spend;
     this.#limiter = options.limiter;
     this.#facts = options.facts;
     this.#warn = options.warn;
+    this.#alerts = options.alerts;
   }
 
   /** Throws the refusal (a GatewayError in LiteLLM's words); else the request may go, as `callId`. */
   async admit(callId: string, principal: Principal, request: AdmitRequest): Promise<Admission> {
-    const admission = await admit(this.accounts, this.#limiter, principal, request, this.#facts);
+    const admission = await admit(
+      this.accounts,
+      this.#limiter,
+      principal,
+      request,
+      this.#facts,
+      this.#alerts,
+    );
     this.#inFlight.set(callId, admission);
     return admission;
   }
@@ -48,7 +61,7 @@ export class KeyGate {
    * the end user's `allowed_model_region`.
    */
   async admitEndUser(callId: string, endUser: string, now: number): Promise<string | undefined> {
-    const taken = await admitEndUser(this.accounts, this.#limiter, endUser, now);
+    const taken = await admitEndUser(this.accounts, this.#limiter, endUser, now, this.#alerts);
     if (taken.slots.length > 0 || taken.tokenScopes.length > 0) this.#inFlight.set(callId, taken);
     return taken.region;
   }

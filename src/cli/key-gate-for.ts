@@ -3,6 +3,7 @@
  * `accounts.db` beside the trace store, in memory beside an in-memory store), its limiter and spend
  * writer, and the model facts admission checks keys against.
  */
+
 import { dirname, join, resolve } from 'node:path';
 import { Accounts } from '../accounts/accounts.ts';
 import { KeyGate } from '../accounts/key-gate.ts';
@@ -12,6 +13,7 @@ import { SpendWriter } from '../accounts/spend.ts';
 import { DEFAULT_TRACE_STORE } from '../config/trace-store.ts';
 import type { GatewayConfig } from '../config/types.ts';
 import { accessGroupsOf, type ModelRegistry, teamsOf } from '../gateway/model-registry.ts';
+import { budgetAlertsFor } from './budget-webhook.ts';
 
 /** `accounts.db` beside the trace store's file (or where it would be); in memory beside an in-memory store. */
 export function accountsPath(storePath: string | undefined): string {
@@ -48,5 +50,6 @@ export async function keyGateFor(
       };
     },
     warn,
+    alerts: budgetAlertsFor(config.budgetWebhook, warn),
   });
 }

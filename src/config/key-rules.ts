@@ -51,7 +51,7 @@ provider_budget_config polling_interval set_verbose debug_level
 
 export const GENERAL_SETTINGS: Readonly<Record<string, string>> = notYet(`
 database_connection_pool_limit database_connection_timeout store_model_in_db
-store_prompts_in_spend_logs alerting alerting_threshold alert_types
+store_prompts_in_spend_logs alerting_threshold
 alert_to_webhook_url proxy_batch_write_at max_parallel_requests
 global_max_parallel_requests infer_model_from_keys background_health_checks
 health_check_interval health_check_details custom_auth custom_key_generate allowed_routes

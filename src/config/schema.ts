@@ -108,6 +108,10 @@ export const routerSettingsSchema = z.object({
 
 export const generalSettingsSchema = z.object({
   master_key: z.string().optional(),
+  /** LiteLLM's alert channels: `webhook` sends budget alerts to WEBHOOK_URL. */
+  alerting: z.array(z.string()).optional(),
+  /** LiteLLM's alert types; only `budget_alerts` is sent. */
+  alert_types: z.array(z.string()).optional(),
   /** PostgreSQL for virtual keys, spend and models (else the embedded SQLite file). */
   database_url: z.string().optional(),
   /** No spend log row per request (spend is still charged to keys, users, teams, …). */

@@ -1,5 +1,6 @@
 /** Gateway-wide settings from flags, config.yaml and the environment, in that order of precedence. */
 import { parseAllowedHosts } from '../shared/allowed-hosts.ts';
+import { budgetWebhook } from './budget-webhook.ts';
 import { ConfigError } from './config-error.ts';
 import { connectionLimits } from './connection-limits.ts';
 import { envValue } from './deployment.ts';
@@ -69,6 +70,8 @@ export function resolveSettings(
   const databaseUrl = resolveDatabaseUrl(gs.database_url, env, label);
   if (databaseUrl !== undefined) settings.databaseUrl = databaseUrl;
   if (gs.disable_spend_logs === true) settings.disableSpendLogs = true;
+  const webhook = budgetWebhook(gs, env, label, warnings);
+  if (webhook !== undefined) settings.budgetWebhook = webhook;
   if (ls.require_auth_for_metrics_endpoint === true) settings.metricsRequireAuth = true;
   if (
     ls.enable_end_user_cost_tracking_prometheus_only === true &&

@@ -104,6 +104,8 @@ export interface GatewayConfig {
   databaseUrl?: string;
   /** `general_settings.disable_spend_logs`: no spend log rows; spend is still charged. */
   disableSpendLogs?: boolean;
+  /** LiteLLM's budget alerts (`alerting: ["webhook"]`): the URL their events are posted to (`WEBHOOK_URL`). */
+  budgetWebhook?: string;
   /** `litellm_settings.require_auth_for_metrics_endpoint`: `GET /metrics` asks for a key. */
   metricsRequireAuth?: boolean;
   /**
