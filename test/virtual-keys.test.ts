@@ -175,6 +175,7 @@ function keyTests(
       assert.equal((await call(url, '/key/block', { key: token })).status, 200);
       const blocked = await chat(url, key, 'priced');
       assert.equal(blocked.status, 401);
+      assert.equal(blocked.headers.get('x-should-retry'), 'false', 'SDKs and agents are told not to retry');
       assert.match(String(errorOf(blocked).message), /blocked/);
       assert.equal((await call(url, '/key/unblock', { key })).status, 200);
       assert.equal((await chat(url, key, 'priced')).status, 200);
@@ -281,6 +282,7 @@ function keyTests(
       const limited = await chat(url, key, 'priced');
       assert.equal(limited.status, 429);
       assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+      assert.equal(limited.headers.get('x-should-retry'), null, 'a 429 is for retrying, after Retry-After');
       const { key: narrow } = await newKey(url, { max_parallel_requests: 1 });
       upstream.queue({ delayMs: 300 }, { delayMs: 300 });
       const [a, b] = await Promise.all([chat(url, narrow, 'priced'), chat(url, narrow, 'priced')]);

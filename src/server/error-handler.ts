@@ -52,9 +52,16 @@ export function toGatewayError(err: unknown, bodyLimitBytes: number): GatewayErr
   });
 }
 
+/** Client errors a retry of the same request may cure (the SDKs retry them): every other 4xx cannot. */
+const RETRIED_4XX = new Set([408, 409, 429]);
+
 export function sendError(reply: FastifyReply, error: GatewayError): FastifyReply {
   if (error.retryAfterSeconds !== undefined)
     reply.header('retry-after', String(Math.ceil(error.retryAfterSeconds)));
+  // The OpenAI and Anthropic SDKs' own signal. Without it Claude Code retries a 401 (a key refused a
+  // model) for minutes before it says why; with it, it says at once.
+  if (error.status >= 400 && error.status < 500 && !RETRIED_4XX.has(error.status))
+    reply.header('x-should-retry', 'false');
   const dialect = reply.request.routeOptions.config?.errorAnswer;
   const answer = dialect ? dialect(error) : { status: error.status, body: error.toJSON() };
   return reply.code(answer.status).type('application/json; charset=utf-8').send(JSON.stringify(answer.body));
