@@ -255,19 +255,18 @@ export function callerOf(principal: Principal, endUser: string | undefined): Cal
   };
 }
 
-/** Who a budget alert is about, besides the holder itself. */
+/** Who a budget alert is about, besides the holder itself: the caller, as LiteLLM's event names it. */
 function partiesOf(principal: Principal, endUser: Entity | undefined): EventParties {
-  const { key, team, user } = principal;
-  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+  const c = callerOf(principal, typeof endUser?.user_id === 'string' ? endUser.user_id : undefined);
   return {
-    token: principal.token,
-    key_alias: text(key.key_alias),
-    user_id: text(key.user_id),
-    user_email: text(user?.user_email),
-    team_id: text(key.team_id),
-    team_alias: text(team?.team_alias),
-    organization_id: text(key.organization_id) ?? text(team?.organization_id),
-    customer_id: text(endUser?.user_id),
+    token: c.token,
+    key_alias: c.keyAlias ?? null,
+    user_id: c.userId ?? null,
+    user_email: c.userEmail ?? null,
+    team_id: c.teamId ?? null,
+    team_alias: c.teamAlias ?? null,
+    organization_id: c.organizationId ?? null,
+    customer_id: c.endUser ?? null,
   };
 }
 
