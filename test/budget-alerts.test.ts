@@ -45,8 +45,19 @@ describe('budget alerts to WEBHOOK_URL', () => {
   });
 
   const events = () => hook.calls.map((c) => JSON.parse(c.body) as Record<string, unknown>);
-  /** Waits until the spend of the requests so far is written (a batch is at most 50 ms away). */
-  const written = () => sleep(250);
+  /**
+   * Waits until `path`'s spend (a key's /key/info, an end user's /end_user/info) has reached `spend`:
+   * the requests so far are charged and written, so the next budget check reads them.
+   */
+  async function charged(path: string, spend: number): Promise<void> {
+    for (let i = 0; i < 100; i++) {
+      const body = (await call(server.url, path)).body;
+      const info = (body.info ?? body) as { spend?: number };
+      if (Number(info.spend ?? 0) >= spend - 1e-9) return;
+      await sleep(50);
+    }
+    assert.fail(`${path}: spend never reached ${spend}`);
+  }
 
   it('says at start that Slack alerts are not sent', () => {
     assert.match(server.output(), /general_settings\.alerting "slack" is not supported yet/);
@@ -59,10 +70,10 @@ describe('budget alerts to WEBHOOK_URL', () => {
       max_budget: COST * 1.5,
     });
     assert.equal((await chat(server.url, key, 'priced')).status, 200);
-    await written();
+    await charged(`/key/info?key=${key}`, COST);
     assert.equal(events().length, 0, 'nothing spent when the first request was admitted');
     assert.equal((await chat(server.url, key, 'priced')).status, 200);
-    await written();
+    await charged(`/key/info?key=${key}`, 2 * COST);
     assert.equal((await chat(server.url, key, 'priced')).status, 400, 'over budget');
     assert.equal((await chat(server.url, key, 'priced')).status, 400);
     for (let i = 0; i < 50 && events().length < 2; i++) await sleep(50);
@@ -93,7 +104,7 @@ describe('budget alerts to WEBHOOK_URL', () => {
       200,
     );
     assert.equal((await chat(server.url, MASTER, 'priced', { user: 'cust-a' })).status, 200);
-    await written();
+    await charged('/end_user/info?end_user_id=cust-a', COST);
     assert.equal((await chat(server.url, MASTER, 'priced', { user: 'cust-a' })).status, 200, 'under budget');
     for (let i = 0; i < 50 && events().length < 1; i++) await sleep(50);
     const [threshold] = events();
