@@ -7,8 +7,8 @@
 
 import type { Caller } from '../gateway/record.ts';
 import type { Accounts, Principal } from './accounts.ts';
-import { type BudgetAlerts, type EventParties, readingOf } from './budget-alerts.ts';
-import { type BudgetHolder, currentSpend } from './budgets.ts';
+import type { BudgetAlerts, EventParties } from './budget-alerts.ts';
+import { type BudgetHolder, currentSpend, spendNow } from './budgets.ts';
 import type { Entity } from './entity-table.ts';
 import { blocked, budgetExceeded, expiredKey, modelAccessDenied } from './errors.ts';
 import { type Limited, limitsOf, takeAll } from './limit-checks.ts';
@@ -164,18 +164,14 @@ async function checkBudgets(
   for (const holder of holders) {
     const state = await currentSpend(accounts, holder, now);
     keySpend ??= state?.spend;
-    if (alerts && parties) {
-      const reading = await readingOf(accounts, holder, state);
-      if (reading) alerts.observe(reading, parties);
-    }
+    if (alerts && parties) await alerts.check(accounts, holder, state, parties);
     if (state !== undefined && state.spend >= state.maxBudget)
       throw budgetExceeded(holder.label, state.spend, state.maxBudget);
   }
   await checkModelBudget(accounts, principal, model);
   // The key's spend for `x-litellm-key-spend`: read above when it has a budget, else now.
   if (keySpend !== undefined) return keySpend;
-  const written = (await accounts.spendCache.read(accounts.db, t.keys, [principal.token]))?.spend ?? 0;
-  return written + accounts.pending.get(t.keys.table, [principal.token]);
+  return spendNow(accounts, t.keys, [principal.token]);
 }
 
 /** A key's `model_max_budget`: `{model: number}` or `{model: {budget_limit}}`, against its spend on that model. */

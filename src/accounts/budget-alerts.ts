@@ -5,12 +5,12 @@
  * event and holder a day, as LiteLLM sends them. The spend is the one the check read before the request
  * (LiteLLM's too), so an alert can trail the last request by one.
  *
- * Sending is the caller's (cli/budget-webhook.ts): this module only decides what to send, and never
+ * Sending is the caller's (cli/budget-alerts-for.ts): this module only decides what to send, and never
  * holds a request up.
  */
 
 import type { Accounts } from './accounts.ts';
-import { type BudgetHolder, budgetField } from './budgets.ts';
+import { type BudgetHolder, budgetField, spendNow } from './budgets.ts';
 
 export type BudgetEventName = 'budget_crossed' | 'threshold_crossed' | 'soft_budget_crossed';
 /** LiteLLM's `Litellm_EntityType` values. */
@@ -74,7 +74,18 @@ export class BudgetAlerts {
     this.#now = now;
   }
 
-  /** A budget check's reading of one holder; sends its event unless already sent today. */
+  /** A budget check of `holder` (`checked`: what it found, for a holder with a max budget). */
+  async check(
+    accounts: Accounts,
+    holder: BudgetHolder,
+    checked: { spend: number; maxBudget: number } | undefined,
+    parties: EventParties,
+  ): Promise<void> {
+    const reading = await readingOf(accounts, holder, checked);
+    if (reading) this.observe(reading, parties);
+  }
+
+  /** A holder's reading; sends its event unless already sent today. */
   observe(reading: BudgetReading, parties: EventParties): void {
     const found = eventOf(reading);
     if (found === undefined) return;
@@ -132,9 +143,9 @@ const GROUPS: Record<string, BudgetEventGroup> = {
 
 /**
  * A budget check's holder as alerts read it: the spend the check found (`checked`, for a holder with a
- * max budget), else, for one with only a soft budget, its spend as cached.
+ * max budget), else, for one with only a soft budget, its spend now.
  */
-export async function readingOf(
+async function readingOf(
   accounts: Accounts,
   holder: BudgetHolder,
   checked: { spend: number; maxBudget: number } | undefined,
@@ -143,10 +154,6 @@ export async function readingOf(
   const soft = budgetField(holder, 'soft_budget');
   const softBudget = typeof soft === 'number' ? soft : undefined;
   if (group === undefined || (checked === undefined && softBudget === undefined)) return undefined;
-  let spend = checked?.spend;
-  if (spend === undefined) {
-    const written = await accounts.spendCache.read(accounts.db, holder.table, holder.ids);
-    spend = Number(written?.spend ?? 0) + accounts.pending.get(holder.table.table, holder.ids);
-  }
+  const spend = checked?.spend ?? (await spendNow(accounts, holder.table, holder.ids));
   return { group, id: holder.ids.join(':'), spend, maxBudget: checked?.maxBudget, softBudget };
 }

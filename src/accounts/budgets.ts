@@ -22,6 +22,12 @@ export function budgetField(holder: Pick<BudgetHolder, 'entity' | 'budget'>, fie
   return holder.entity[field] ?? holder.budget?.[field] ?? undefined;
 }
 
+/** A holder's spend as written (as cached: spend-cache.ts), plus what this process has not written yet. */
+export async function spendNow(accounts: Accounts, table: EntityTable, ids: string[]): Promise<number> {
+  const written = await accounts.spendCache.read(accounts.db, table, ids);
+  return Number(written?.spend ?? 0) + accounts.pending.get(table.table, ids);
+}
+
 /**
  * The holder's spend (as written, plus what this process has charged it and not written yet) against
  * its `max_budget`; undefined when it has none (nothing to read).

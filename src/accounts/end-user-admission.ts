@@ -6,7 +6,7 @@
 
 import type { Accounts } from './accounts.ts';
 import { regionOf } from './admission.ts';
-import { type BudgetAlerts, type EventParties, readingOf } from './budget-alerts.ts';
+import type { BudgetAlerts, EventParties } from './budget-alerts.ts';
 import { currentSpend } from './budgets.ts';
 import { blocked, budgetExceeded } from './errors.ts';
 import { limitsOf, type Taken, takeAll } from './limit-checks.ts';
@@ -40,8 +40,7 @@ export async function admitEndUser(
   const label = `End user=${endUserId}`;
   const holder = { label, table: tables.endUsers, ids: [endUserId], entity: endUser, budget };
   const state = await currentSpend(accounts, holder, new Date(now));
-  const reading = alerts && (await readingOf(accounts, holder, state));
-  if (reading) alerts?.observe(reading, { ...NOBODY, customer_id: endUserId });
+  await alerts?.check(accounts, holder, state, { ...NOBODY, customer_id: endUserId });
   if (state !== undefined && state.spend >= state.maxBudget)
     throw budgetExceeded(label, state.spend, state.maxBudget);
   const taken = await takeAll(limiter, [limitsOf(`end_user:${endUserId}`, 'end user', endUser, budget)], now);

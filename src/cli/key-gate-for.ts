@@ -13,7 +13,7 @@ import { SpendWriter } from '../accounts/spend.ts';
 import { DEFAULT_TRACE_STORE } from '../config/trace-store.ts';
 import type { GatewayConfig } from '../config/types.ts';
 import { accessGroupsOf, type ModelRegistry, teamsOf } from '../gateway/model-registry.ts';
-import { budgetAlertsFor } from './budget-webhook.ts';
+import { budgetAlertsFor } from './budget-alerts-for.ts';
 
 /** `accounts.db` beside the trace store's file (or where it would be); in memory beside an in-memory store. */
 export function accountsPath(storePath: string | undefined): string {

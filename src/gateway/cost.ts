@@ -92,6 +92,6 @@ function customPrices(deployment: Deployment): { input: number; output: number }
   return { input: typeof input === 'number' ? input : 0, output: typeof output === 'number' ? output : 0 };
 }
 
-function split(prompt: number, completion: number): Cost {
+export function split(prompt: number, completion: number): Cost {
   return { prompt, completion, total: prompt + completion };
 }

@@ -2,7 +2,9 @@
  * One attempt's call in the client's dialect (Responses, Messages). A provider that speaks the dialect
  * itself is called with the client's body, and its answer — bytes unchanged — is only read for the
  * trace; any other is called with the request in chat's form, and its chat answer is turned into the
- * dialect, events included. Retries, fallbacks and the trace do not care which way it went.
+ * dialect, events included. Retries, fallbacks and the trace do not care which way it went. Also what
+ * a dialect's request brings besides its body: the client headers a native call forwards, and the
+ * request in chat's form for the trace.
  */
 import type { Dialect, NativeStream } from '../dialects/dialect.ts';
 import { badRequest, type GatewayError } from '../errors/gateway-error.ts';
@@ -151,4 +153,35 @@ async function* translated(
   } finally {
     record.answer = writer.answer();
   }
+}
+
+/**
+ * A natively served request in chat's form, for the trace's messages. Tools chat cannot express (an
+ * Anthropic server tool) must not cost the trace its conversation, so they are left out if need be.
+ */
+export function conversationOf(dialect: Dialect, body: JsonObject): JsonObject | undefined {
+  try {
+    return dialect.toChat(body);
+  } catch {
+    try {
+      return dialect.toChat({ ...body, tools: undefined, tool_choice: undefined });
+    } catch {
+      // Nothing of it reads as chat (a body the client got a 400 for): the trace has its raw input.
+      return undefined;
+    }
+  }
+}
+
+/** Client headers that choose an upstream API's behaviour, passed on to a provider that speaks the dialect. */
+const FORWARDED = ['anthropic-version', 'anthropic-beta', 'openai-beta'];
+
+export function forwarded(headers: RequestRecord['clientHeaders']): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
+  for (const name of FORWARDED) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    out ??= {};
+    out[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return out;
 }

@@ -7,11 +7,11 @@
  */
 import type { Fallbacks } from '../config/types.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
+import { NO_DEPLOYMENT_IN_REGION, NO_TAGGED_DEPLOYMENT } from './tag-routing.ts';
 
 export type FallbackKind = 'contextWindow' | 'contentPolicy' | 'general';
 
-/** Codes of tag-routing.ts's refusals. */
-const UNSERVED = new Set(['no_deployments_with_tag_routing', 'no_deployments_in_region']);
+const UNSERVED = new Set([NO_TAGGED_DEPLOYMENT, NO_DEPLOYMENT_IN_REGION]);
 
 export function fallbackKind(error: GatewayError): FallbackKind | undefined {
   const code = (error.code ?? '').toLowerCase();

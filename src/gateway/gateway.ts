@@ -15,6 +15,7 @@ import { withFilesDescribed } from '../shared/upload.ts';
 import { type Answered, createAttempt, type GroupTarget, mockGroupFailure } from './attempt.ts';
 import { costOf } from './cost.ts';
 import { type CountAnswer, countTokens } from './count-tokens.ts';
+import { conversationOf, forwarded } from './dialect-call.ts';
 import { fallbackGroups } from './fallbacks.ts';
 import type { GatewayLog } from './gateway-log.ts';
 import { imageCost } from './image-cost.ts';
@@ -354,37 +355,6 @@ function moderationGroupFor(config: GatewayConfig, registry: ModelRegistry, requ
     group,
     deployments: [{ ...openai, modelName: group, model: model === '' ? openai.model : model }],
   };
-}
-
-/**
- * A natively served request in chat's form, for the trace's messages. Tools chat cannot express (an
- * Anthropic server tool) must not cost the trace its conversation, so they are left out if need be.
- */
-function conversationOf(dialect: Dialect, body: JsonObject): JsonObject | undefined {
-  try {
-    return dialect.toChat(body);
-  } catch {
-    try {
-      return dialect.toChat({ ...body, tools: undefined, tool_choice: undefined });
-    } catch {
-      // Nothing of it reads as chat (a body the client got a 400 for): the trace has its raw input.
-      return undefined;
-    }
-  }
-}
-
-/** Client headers that choose an upstream API's behaviour, passed on to a provider that speaks the dialect. */
-const FORWARDED = ['anthropic-version', 'anthropic-beta', 'openai-beta'];
-
-function forwarded(headers: RequestRecord['clientHeaders']): Record<string, string> | undefined {
-  let out: Record<string, string> | undefined;
-  for (const name of FORWARDED) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    out ??= {};
-    out[name] = Array.isArray(value) ? value.join(',') : value;
-  }
-  return out;
 }
 
 /** `mock_response` for a model the gateway does not serve: LiteLLM answers it anyway. */

@@ -10,7 +10,7 @@
  */
 import type { Deployment } from '../config/types.ts';
 import type { JsonObject } from '../shared/json.ts';
-import type { Cost } from './cost.ts';
+import { type Cost, split } from './cost.ts';
 
 /** USD per image, by model, then quality, then size (OpenAI's price list). */
 const DALL_E: Record<string, Record<string, Record<string, number>>> = {
@@ -33,8 +33,7 @@ export function imageCost(deployment: Deployment, request: JsonObject, answer: J
     typeof request.size === 'string' ? request.size.replace(/-x-/i, 'x').toLowerCase() : DEFAULT_SIZE;
   const perImage = ownPrice(deployment.modelInfo, size) ?? dallEPrice(deployment, request.quality, size);
   if (perImage === undefined) return undefined;
-  const total = perImage * images;
-  return { prompt: 0, completion: total, total };
+  return split(0, perImage * images);
 }
 
 function ownPrice(info: Record<string, unknown>, size: string): number | undefined {

@@ -5,6 +5,10 @@
 import type { Deployment } from '../config/types.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 
+/** The refusals' codes: no deployment of the group may take the request, though another group may. */
+export const NO_TAGGED_DEPLOYMENT = 'no_deployments_with_tag_routing';
+export const NO_DEPLOYMENT_IN_REGION = 'no_deployments_in_region';
+
 /**
  * LiteLLM's rules: a tagged request goes to the deployments sharing a tag with it (every tag, when
  * `matchAny` is false), else to those tagged `default`, else nowhere; an untagged request goes to the
@@ -28,7 +32,7 @@ export function byTags(
   // Not retryable and not the client's to wait out: its tags (or its key's, its team's) exclude the group.
   throw new GatewayError(
     `Not allowed to access model due to tags configuration: no deployment of model group \`${group}\` carries the tags ${JSON.stringify(tags)}, and none is tagged "default".`,
-    { status: 400, type: 'invalid_request_error', code: 'no_deployments_with_tag_routing' },
+    { status: 400, type: 'invalid_request_error', code: NO_TAGGED_DEPLOYMENT },
   );
 }
 
@@ -38,6 +42,6 @@ export function inRegion(group: string, deployments: Deployment[], region: strin
   if (inside.length > 0) return inside;
   throw new GatewayError(
     `No deployment of model group \`${group}\` is in region "${region}", the only one this end user's allowed_model_region allows.`,
-    { status: 400, type: 'invalid_request_error', code: 'no_deployments_in_region' },
+    { status: 400, type: 'invalid_request_error', code: NO_DEPLOYMENT_IN_REGION },
   );
 }
